@@ -1,0 +1,122 @@
+// Lint rules that keep the architecture of DESIGN.md section 2 true: the import direction
+// between folders, and determinism in orchestrators (their code is replayed).
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Each folder rule also applies to the matching folder under test/lint-fixtures, whose bad
+// files prove in a test that every rule fires.
+const FIXTURES = 'test/lint-fixtures';
+const at = (...dirs) => dirs.flatMap((d) => [`${d}/**/*.ts`, `${FIXTURES}/${d}/**/*.ts`]);
+
+const PRODUCT = ['functions', 'orchestrations', 'activities', 'core', 'adapters'];
+const SDKS = ['@azure/*', '@kubernetes/*', 'undici', 'durable-functions'];
+const NODE_IO = ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'tls', 'child_process', 'dgram', 'dns', 'os', 'worker_threads'];
+
+const folder = (name) => ({ group: [`**/${name}`, `**/${name}/**`], message: `this folder may not import ${name}/ (DESIGN.md section 2).` });
+const noLocal = { group: ['**/local', '**/local/**'], message: 'product code never imports local/ (the simulator and local host are test and demo tools).' };
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'reports/**', '**/*.js', `${FIXTURES}/**`],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: [`${FIXTURES}/*/*.ts`, `${FIXTURES}/*/*/*.ts`, 'eslint.config.mjs'],
+          maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 40,
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: at('core'),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          ...['functions', 'orchestrations', 'activities', 'adapters'].map(folder),
+          noLocal,
+          { group: [...SDKS, ...NODE_IO], message: 'core/ holds pure rules: no I/O and no SDKs (DESIGN.md section 2).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: at('orchestrations'),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          {
+            regex: '^(?!durable-functions$|\\./|\\.\\./core/|\\.\\./activities/)',
+            message: 'orchestrations/ may import only durable-functions, core/ and each other (replays must be deterministic).',
+          },
+          { group: ['../activities/*'], allowTypeImports: true, message: 'orchestrations/ may import only the types of activities, never their code.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        ...['Date', 'process', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'performance', 'fetch', 'require']
+          .map((name) => ({ name, message: `${name} is not deterministic under replay: use context.df (currentUtcDateTime, createTimer, newGuid) or an activity.` })),
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'Math', property: 'random', message: 'Math.random is not deterministic under replay: use context.df.newGuid.' },
+        { object: 'globalThis', message: 'globalThis reaches non-deterministic globals; orchestrators get everything from context.df and their input.' },
+      ],
+    },
+  },
+  {
+    files: at('activities'),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...['functions', 'orchestrations'].map(folder), noLocal] }],
+    },
+  },
+  {
+    files: at('adapters'),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [...['functions', 'orchestrations', 'activities'].map(folder), noLocal] }],
+    },
+  },
+  {
+    files: at('functions'),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [folder('adapters'), noLocal] }],
+    },
+  },
+  {
+    files: at('local/aks'),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [
+          ...[...PRODUCT, 'host'].map(folder),
+          { group: ['**/demo', '**/demo.*'], message: 'local/aks is independent of the demo.' },
+          { group: ['durable-functions', '@azure/functions'], message: 'local/aks models AKS and Kubernetes only; it knows nothing of the app.' },
+          { regex: '^(?:\\.\\./)+(?!clock$)[^./][^/]*$', message: 'local/aks imports nothing of the project but local/clock.ts: it is an independent model of AKS and Kubernetes.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: at('local/host'),
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        patterns: [...PRODUCT.map(folder), folder('aks')],
+      }],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'local/**/*.test.ts', '**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

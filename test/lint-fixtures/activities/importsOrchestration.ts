@@ -1,0 +1,2 @@
+import { nodeReboot } from '../orchestrations/nodeReboot';
+export const n = nodeReboot;

@@ -1,0 +1,4 @@
+async function send(): Promise<void> {}
+export function fireAndForget(): void {
+  send();
+}

@@ -1,0 +1,2 @@
+import { kube } from '../adapters/kube';
+export const k = kube;

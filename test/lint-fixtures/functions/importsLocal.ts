@@ -1,0 +1,2 @@
+import { createVirtualClock } from '../local/clock';
+export const c = createVirtualClock;

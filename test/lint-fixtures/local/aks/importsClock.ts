@@ -1,0 +1,2 @@
+import { createVirtualClock } from '../clock';
+export const c = createVirtualClock;

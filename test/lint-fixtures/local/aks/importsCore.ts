@@ -1,0 +1,2 @@
+import { parseSettings } from '../../core/settings';
+export const p = parseSettings;

@@ -1,0 +1,2 @@
+import { startHost } from '../host';
+export const s = startHost;

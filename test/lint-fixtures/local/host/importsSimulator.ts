@@ -1,0 +1,2 @@
+import { startSimulator } from '../aks';
+export const s = startSimulator;

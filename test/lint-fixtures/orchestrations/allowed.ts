@@ -1,0 +1,5 @@
+import * as df from 'durable-functions';
+import type { EvictPodsInput } from '../activities/evictPods';
+import { names } from './names';
+export type Input = EvictPodsInput;
+export const used = [df, names];

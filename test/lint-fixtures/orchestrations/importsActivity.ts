@@ -1,0 +1,2 @@
+import { evictPods } from '../activities/evictPods';
+export const e = evictPods;

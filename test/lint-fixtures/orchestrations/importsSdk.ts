@@ -1,0 +1,3 @@
+import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { KubeConfig } from '@kubernetes/client-node';
+export const both = [ContainerServiceClient, KubeConfig];

@@ -1,0 +1,1 @@
+export const jitter = Math.random();

@@ -1,0 +1,3 @@
+export function later(fn: () => void): void {
+  setTimeout(fn, 10);
+}
