@@ -1,0 +1,61 @@
+// The seams inside the simulator: the HTTP shape both API surfaces (ARM and Kubernetes) are
+// written against, so the TLS servers, the ARM API, the kube API and the runCommand
+// interpreter can be built and tested apart, and the interpreter can create pods through the
+// very handler kubectl talks to.
+
+/** One HTTP request, already authenticated, as the API handlers see it. */
+export interface SimRequest {
+  method: string;
+  /** Path without the query string, e.g. `/api/v1/namespaces/default/pods`. */
+  path: string;
+  query: URLSearchParams;
+  /** Lower-case header names. */
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+  /** Who sent it: `kubectl`, `product`, `run-command`… (from the user agent or the caller). */
+  client?: string;
+}
+
+/** A handler's answer. `body` objects are sent as JSON; `stream` chunks (watch) are written as they come. */
+export interface SimResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  stream?: AsyncIterable<string>;
+}
+
+export type SimHandler = (req: SimRequest) => Promise<SimResponse>;
+
+/** The cluster's identity in ARM, from the scenario. */
+export interface ScenarioCluster {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+  location: string;
+  kubernetesVersion?: string;
+  nodeResourceGroup?: string;
+  /** Entra ID integration (`aadProfile`); with it, run-command needs a `clusterToken`. */
+  entraEnabled?: boolean;
+  /** `apiServerAccessProfile.disableRunCommand`. */
+  disableRunCommand?: boolean;
+  /** `autoUpgradeProfile.nodeOSUpgradeChannel`, usually `Unmanaged` for our users. */
+  nodeOsUpgradeChannel?: string;
+  /** Seconds for the run-command pod to start before the command runs. */
+  runCommandStartSeconds?: number;
+}
+
+/** An agent pool as the scenario declares it. */
+export interface ScenarioPool {
+  name: string;
+  mode: 'System' | 'User';
+  osType?: 'Linux' | 'Windows';
+  priority?: 'Regular' | 'Spot';
+  count: number;
+  zones?: string[];
+  provisioningState?: string;
+  powerState?: 'Running' | 'Stopped';
+  /** How long a reboot of one of its nodes takes (NotReady until Ready again). */
+  rebootSeconds?: number;
+  vmSize?: string;
+  nodeImageVersion?: string;
+}
