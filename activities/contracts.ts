@@ -1,0 +1,298 @@
+// The input and result of every activity: the contract between the orchestrators (which
+// import these types only) and the activities (which implement them). Plain JSON: ISO
+// strings for times, no SDK objects, lists no larger than the orchestrator needs.
+
+/** A configured cluster, as parsed from AKS_CLUSTERS. */
+export interface ClusterRef {
+  alias: string;
+  resourceId: string;
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+/** What every activity gets: which cluster, and which run asked (for logs and annotations). */
+export interface ActivityBase {
+  cluster: ClusterRef;
+  runId: string;
+  /** The orchestrator's current time (ISO): activities compare against it, never a local clock of their own. */
+  at: string;
+}
+
+export interface NodeActivityBase extends ActivityBase {
+  node: string;
+}
+
+// ---- Lease: the cluster-wide lock across deployments -------------------------------------
+
+export interface LeaseInput extends ActivityBase {
+  namespace: string;
+  /** The run instance id that holds the Lease. */
+  holder: string;
+  ttlSeconds: number;
+}
+
+export type LeaseResult =
+  | { held: true; renewedAt: string }
+  | { held: false; holder: string; expiresAt: string };
+
+export interface ReleaseLeaseResult {
+  released: boolean;
+}
+
+// ---- Orphan repair ----------------------------------------------------------------------
+
+export interface RepairOrphansInput extends ActivityBase {
+  namespace: string;
+  /** Our own run instance id: its annotations are not orphans. */
+  instanceId: string;
+  preferNoScheduleTaint: boolean;
+}
+
+export interface RepairedNode {
+  node: string;
+  previousInstanceId: string;
+  uncordoned: boolean;
+  message: string;
+}
+
+export interface RepairOrphansResult {
+  repaired: RepairedNode[];
+}
+
+// ---- Discovery --------------------------------------------------------------------------
+
+export interface ListPoolsInput extends ActivityBase {
+  /** REBOOT_NODE_POOLS (empty: every pool). */
+  include: string[];
+  /** REBOOT_EXCLUDE_NODE_POOLS. */
+  exclude: string[];
+  includeSpot: boolean;
+  /** Pools named by a manual request (validated against the cluster). */
+  requested?: string[];
+}
+
+export interface PoolSummary {
+  name: string;
+  mode: 'System' | 'User';
+  zones: string[];
+}
+
+export interface ListPoolsResult {
+  pools: PoolSummary[];
+  skipped: Array<{ pool: string; reason: string }>;
+  runCommandDisabled: boolean;
+}
+
+export type DetectorConfig =
+  | { kind: 'sentinel'; path: string }
+  | { kind: 'node-label'; label: string }
+  | { kind: 'node-condition'; condition: string };
+
+export interface NodeSummary {
+  name: string;
+  pool: string;
+  zone: string;
+  ready: boolean;
+  unschedulable: boolean;
+  /** Set when the node carries our in-progress annotation. */
+  inProgressBy?: string;
+}
+
+export type CheckStatus = 'required' | 'not-required' | 'unknown';
+
+export interface CheckResult {
+  node: string;
+  status: CheckStatus;
+  reason?: string;
+}
+
+export interface StartRebootChecksInput extends ActivityBase {
+  pools: string[];
+  detector: DetectorConfig;
+  namespace: string;
+  image: string;
+  /** Explicit nodes of a manual request: no detection, they are candidates whatever it says. */
+  nodes?: string[];
+  /** Bound on check pods created at once. */
+  parallelism: number;
+}
+
+export interface StartRebootChecksResult {
+  /** Every node of the pools (or the requested nodes), with what we know of it. */
+  nodes: NodeSummary[];
+  /** Results known at once (label and condition detectors; nodes a check pod could not be made for). */
+  results: CheckResult[];
+  /** Nodes whose check pod is running: collect them later. */
+  pending: string[];
+  /** Requested nodes that do not exist in the cluster. */
+  unknownNodes: string[];
+}
+
+export interface CollectRebootChecksInput extends ActivityBase {
+  namespace: string;
+  nodes: string[];
+  /** Last collection: anything unfinished is reported `unknown` and every check pod is deleted. */
+  final: boolean;
+}
+
+export interface CollectRebootChecksResult {
+  results: CheckResult[];
+  pending: string[];
+}
+
+export interface TaintCandidatesInput extends ActivityBase {
+  nodes: string[];
+  add: boolean;
+}
+
+export interface TaintCandidatesResult {
+  changed: string[];
+}
+
+// ---- Blockers and gates -----------------------------------------------------------------
+
+export interface CheckBlockersInput extends ActivityBase {
+  /** The node about to be rebooted: a NotReady node other than this one blocks. */
+  node?: string;
+  blockingPodSelectors: string[];
+  prometheus?: { url: string; filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };
+}
+
+export type BlockersResult = { blocked: false } | { blocked: true; reasons: string[] };
+
+export interface WorkloadRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface CheckGateInput extends NodeActivityBase {
+  gate: 'pre-drain' | 'recovery';
+  /** For the recovery gate: the workloads whose pods the drain evicted. */
+  evicted?: WorkloadRef[];
+  namespace: string;
+}
+
+export type GateResult = { ok: true } | { ok: false; reasons: string[] };
+
+// ---- The node ---------------------------------------------------------------------------
+
+export interface LockNodeInput extends NodeActivityBase {
+  instanceId: string;
+}
+
+export type LockNodeResult =
+  | { locked: true; wasUnschedulable: boolean; bootId: string; pool: string; zone: string }
+  | { locked: false; heldBy: string }
+  | { locked: false; missing: true };
+
+export interface LabelNodeInput extends NodeActivityBase {
+  /** `key=value` labels to set. */
+  labels: string[];
+}
+
+export interface CordonNodeResult {
+  /** True when this call changed the node (it was schedulable). */
+  cordoned: boolean;
+}
+
+export interface UncordonNodeInput extends NodeActivityBase {
+  instanceId: string;
+}
+
+export interface UncordonNodeResult {
+  uncordoned: boolean;
+  /** Why not, when not: someone else had cordoned it before us. */
+  reason?: string;
+}
+
+export interface DrainOptions {
+  deleteEmptyDirData: boolean;
+  force: boolean;
+  podSelector?: string;
+  gracePeriodSeconds?: number;
+  skipWaitForDeleteTimeoutSeconds: number;
+}
+
+export interface EvictPodsInput extends NodeActivityBase {
+  drain: DrainOptions;
+  /** Our helper namespace: its pods are never evicted. */
+  namespace: string;
+}
+
+export interface EvictPodsResult {
+  /** Nothing left to evict or wait for: the node is drained. */
+  drained: boolean;
+  /** Pods whose eviction was accepted in this pass. */
+  evicted: string[];
+  /** The workloads those pods belong to (for the recovery gate). */
+  evictedWorkloads: WorkloadRef[];
+  /** Refused by a PodDisruptionBudget (429), with its message. */
+  blocked: Array<{ pod: string; message: string }>;
+  /** Pods still terminating. */
+  terminating: string[];
+  /** Pods the filter chain refuses to evict (no override set): the drain cannot finish. */
+  refused: Array<{ pod: string; reason: string; message: string }>;
+  errors: Array<{ pod: string; message: string }>;
+  warnings: string[];
+}
+
+export interface StartRebootInput extends NodeActivityBase {
+  method: 'run-command' | 'pod';
+  namespace: string;
+  image: string;
+  /** The boot id recorded when we locked the node: the helper reboots only while it is current. */
+  bootId: string;
+  instanceId: string;
+}
+
+export type StartRebootResult =
+  | { sent: true; helperPod: string; commandId?: string; alreadyExisted: boolean }
+  | { sent: false; reason: string };
+
+export interface GetCommandResultInput extends ActivityBase {
+  commandId: string;
+}
+
+export type CommandResult =
+  | { state: 'running' }
+  | { state: 'succeeded'; exitCode: number; logs: string }
+  | { state: 'failed'; reason: string; exitCode?: number; logs: string };
+
+export type NodeStatus =
+  | { exists: false }
+  | { exists: true; ready: boolean; bootId: string; unschedulable: boolean };
+
+export interface ReleaseNodeInput extends NodeActivityBase {
+  instanceId: string;
+  namespace: string;
+  /** Labels to set after the reboot (`key=value`). */
+  postLabels: string[];
+  removeTaint: boolean;
+  /** What to record in the last-reboot annotation; absent when the node was not rebooted. */
+  lastReboot?: { at: string; bootIdBefore: string; bootIdAfter: string };
+}
+
+export interface RecordNodeEventInput extends NodeActivityBase {
+  reason: 'RebootScheduled' | 'RebootCompleted' | 'RebootFailed' | 'RebootCancelled';
+  message: string;
+  type: 'Normal' | 'Warning';
+}
+
+// ---- Notifications ----------------------------------------------------------------------
+
+export type NotifyEvent = 'run-started' | 'node-drained' | 'node-rebooted' | 'node-failed' | 'run-finished' | 'run-halted';
+
+export interface NotifyInput extends ActivityBase {
+  event: NotifyEvent;
+  node?: string;
+  step?: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface NotifyResult {
+  sent: number;
+  failed: number;
+}

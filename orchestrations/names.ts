@@ -1,0 +1,63 @@
+// Every registered function name and every instance id format, in one place: the
+// registrations, the orchestrators and the HTTP API must agree on them.
+
+export const orchestrators = {
+  clusterLock: 'clusterLock',
+  clusterReboot: 'clusterReboot',
+  nodeReboot: 'nodeReboot',
+} as const;
+
+export const activities = {
+  repairOrphans: 'repairOrphans',
+  acquireLease: 'acquireLease',
+  renewLease: 'renewLease',
+  releaseLease: 'releaseLease',
+  listPools: 'listPools',
+  taintCandidates: 'taintCandidates',
+  startRebootChecks: 'startRebootChecks',
+  collectRebootChecks: 'collectRebootChecks',
+  checkBlockers: 'checkBlockers',
+  checkGate: 'checkGate',
+  lockNode: 'lockNode',
+  labelNode: 'labelNode',
+  cordonNode: 'cordonNode',
+  uncordonNode: 'uncordonNode',
+  evictPods: 'evictPods',
+  startReboot: 'startReboot',
+  getCommandResult: 'getCommandResult',
+  getNodeStatus: 'getNodeStatus',
+  releaseNode: 'releaseNode',
+  recordNodeEvent: 'recordNodeEvent',
+  notify: 'notify',
+} as const;
+
+export type ActivityName = (typeof activities)[keyof typeof activities];
+
+/** The external event that carries pause / resume / cancel. */
+export const CONTROL_EVENT = 'control';
+
+/** The per-cluster lock instance: its fixed id is what makes a second start fail. */
+export function lockInstanceId(alias: string): string {
+  return `reboot-${alias}`;
+}
+
+/** One run of a cluster. */
+export function runInstanceId(alias: string, runId: string): string {
+  return `reboot-${alias}-${runId}`;
+}
+
+/** One node of one run. */
+export function nodeInstanceId(alias: string, runId: string, node: string): string {
+  return `reboot-${alias}-${runId}-${node}`;
+}
+
+/** A dry run: not under the lock, so it never collides with a real run. */
+export function planInstanceId(alias: string, runId: string): string {
+  return `reboot-${alias}-plan-${runId}`;
+}
+
+/** `yyyymmddThhmmssZ-xxxx`: sortable, unique with 4 characters of a durable GUID. */
+export function makeRunId(now: Date, guid: string): string {
+  const stamp = now.toISOString().replace(/[-:]|\.\d{3}/g, '');
+  return `${stamp}-${guid.replace(/-/g, '').slice(0, 4).toLowerCase()}`;
+}
