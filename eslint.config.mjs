@@ -65,8 +65,14 @@ export default tseslint.config(
         ],
       }],
       'no-restricted-globals': ['error',
-        ...['Date', 'process', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'performance', 'fetch', 'require']
+        ...['process', 'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'performance', 'fetch', 'require']
           .map((name) => ({ name, message: `${name} is not deterministic under replay: use context.df (currentUtcDateTime, createTimer, newGuid) or an activity.` })),
+      ],
+      // new Date(ms) is deterministic (timers need it); reading the wall clock is not.
+      'no-restricted-syntax': ['error',
+        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'new Date() reads the wall clock, which is not deterministic under replay: use context.df.currentUtcDateTime.' },
+        { selector: "CallExpression[callee.name='Date']", message: 'Date() reads the wall clock, which is not deterministic under replay: use context.df.currentUtcDateTime.' },
+        { selector: "MemberExpression[object.name='Date'][property.name='now']", message: 'Date.now reads the wall clock, which is not deterministic under replay: use context.df.currentUtcDateTime.' },
       ],
       'no-restricted-properties': ['error',
         { object: 'Math', property: 'random', message: 'Math.random is not deterministic under replay: use context.df.newGuid.' },

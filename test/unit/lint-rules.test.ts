@@ -17,7 +17,8 @@ beforeAll(async () => {
 }, 120_000);
 
 const cases: Array<[file: string, rule: string, text: RegExp]> = [
-  ['orchestrations/usesDate.ts', 'no-restricted-globals', /Date is not deterministic/],
+  ['orchestrations/usesDate.ts', 'no-restricted-syntax', /Date.now reads the wall clock/],
+  ['orchestrations/usesNewDate.ts', 'no-restricted-syntax', /new Date\(\) reads the wall clock/],
   ['orchestrations/usesRandom.ts', 'no-restricted-properties', /Math.random is not deterministic/],
   ['orchestrations/usesProcess.ts', 'no-restricted-globals', /process is not deterministic/],
   ['orchestrations/usesTimer.ts', 'no-restricted-globals', /setTimeout is not deterministic/],
@@ -41,7 +42,7 @@ describe('architecture lint rules', () => {
     expect(messages.some((m) => m.ruleId === rule && text.test(m.message)), JSON.stringify(messages)).toBe(true);
   });
 
-  it.each(['orchestrations/allowed.ts', 'local/aks/importsClock.ts'])('%s passes the import rules', (file) => {
+  it.each(['orchestrations/allowed.ts', 'local/aks/importsClock.ts'])('%s passes the import and determinism rules', (file) => {
     const messages = (findings.get(file) ?? []).filter((m) => m.ruleId?.includes('restricted'));
     expect(messages).toEqual([]);
   });
