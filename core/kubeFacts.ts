@@ -1,0 +1,137 @@
+// The facts about Kubernetes objects that the rules of core/ decide on (drain plan, gates,
+// rollout order): plain JSON that adapters/kube fetches beforehand and passes in, so that every
+// rule is a pure function and a dry run or a test is just a set of facts. Only the fields the
+// rules read, plus the few questions every rule asks of them.
+
+import { matchesLabelSelector, type LabelSelector } from './labelSelector';
+
+export interface OwnerReference {
+  kind: string;
+  name: string;
+  /** True for the managing controller (metav1.GetControllerOf); other owners don't manage. */
+  controller?: boolean;
+}
+
+export type PodPhase = 'Pending' | 'Running' | 'Succeeded' | 'Failed' | 'Unknown';
+
+export interface PodFacts {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** spec.nodeName; '' while unscheduled. */
+  nodeName: string;
+  phase: PodPhase;
+  /** The pod's Ready condition is True. */
+  ready: boolean;
+  /** metadata.deletionTimestamp (ISO 8601) once the pod is terminating. */
+  deletionTimestamp?: string;
+  labels: Readonly<Record<string, string>>;
+  ownerReferences: readonly OwnerReference[];
+  /** A static pod's mirror (annotation kubernetes.io/config.mirror): the kubelet owns it. */
+  isMirror: boolean;
+  /** Names of the pod's emptyDir volumes (data lost on eviction). */
+  emptyDirVolumes: readonly string[];
+  terminationGracePeriodSeconds?: number;
+}
+
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'ReplicaSet';
+
+/**
+ * A Deployment, StatefulSet or ReplicaSet (apps/v1) and its status. Adapters pass every one that
+ * owns a pod under consideration (a ReplicaSet and its Deployment); one that is absent is taken
+ * to no longer exist, so list them rather than guess.
+ */
+export interface WorkloadFacts {
+  kind: WorkloadKind;
+  namespace: string;
+  name: string;
+  /** spec.replicas: the desired count. */
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  updatedReplicas: number;
+  selector: LabelSelector;
+  /** A ReplicaSet's controller, usually its Deployment. */
+  owner?: OwnerReference;
+  /** metadata.generation and status.observedGeneration: a lower observed one means stale status. */
+  generation?: number;
+  observedGeneration?: number;
+}
+
+/** A PodDisruptionBudget (policy/v1) and the status the disruption controller computed. */
+export interface PdbFacts {
+  namespace: string;
+  name: string;
+  /** policy/v1: `{}` selects every pod of the namespace, null selects none. */
+  selector: LabelSelector | null;
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+  /** policy/v1 default IfHealthyBudget: a not-Ready pod is evicted freely only while the budget is met. */
+  unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+  /** metadata.generation; the apiserver refuses evictions while status.observedGeneration lags it. */
+  generation: number;
+  status: {
+    expectedPods: number;
+    currentHealthy: number;
+    desiredHealthy: number;
+    disruptionsAllowed: number;
+    observedGeneration: number;
+  };
+}
+
+export interface NodeFacts {
+  name: string;
+  /** Label kubernetes.azure.com/agentpool. */
+  pool: string;
+  /** Label topology.kubernetes.io/zone; '' when absent (all such nodes count as one zone). */
+  zone: string;
+  /** Label kubernetes.azure.com/mode; absent counts as 'user'. */
+  mode?: 'system' | 'user';
+  ready: boolean;
+  unschedulable: boolean;
+}
+
+/** What identifies a pod to act on: the uid guards against a same-named successor. */
+export interface PodRef {
+  namespace: string;
+  name: string;
+  uid: string;
+}
+
+export function podRef(pod: PodFacts): PodRef {
+  return { namespace: pod.namespace, name: pod.name, uid: pod.uid };
+}
+
+export function qualifiedName(object: { namespace: string; name: string }): string {
+  return `${object.namespace}/${object.name}`;
+}
+
+export function controllerOf(pod: Pick<PodFacts, 'ownerReferences'>): OwnerReference | undefined {
+  return pod.ownerReferences.find((owner) => owner.controller === true);
+}
+
+/** Succeeded or Failed: the apiserver deletes such pods on eviction with no budget check. */
+export function isFinished(pod: PodFacts): boolean {
+  return pod.phase === 'Succeeded' || pod.phase === 'Failed';
+}
+
+export function isTerminating(pod: PodFacts): boolean {
+  return pod.deletionTimestamp !== undefined;
+}
+
+export function isDaemonSetPod(pod: PodFacts): boolean {
+  return controllerOf(pod)?.kind === 'DaemonSet';
+}
+
+/**
+ * A pod whose eviction takes a replica away from its workload and counts against its budgets:
+ * running or pending, not terminating, not a mirror pod, not a DaemonSet's (those stay).
+ */
+export function isDisruptedByDrain(pod: PodFacts): boolean {
+  return !pod.isMirror && !isDaemonSetPod(pod) && !isFinished(pod) && !isTerminating(pod);
+}
+
+/** The PDBs that select the pod, as the Eviction API finds them (same namespace, selector). */
+export function pdbsSelecting(pod: Pick<PodFacts, 'namespace' | 'labels'>, pdbs: readonly PdbFacts[]): PdbFacts[] {
+  return pdbs.filter((pdb) => pdb.namespace === pod.namespace && matchesLabelSelector(pdb.selector, pod.labels));
+}
