@@ -91,6 +91,13 @@ export interface NodeFacts {
   unschedulable: boolean;
 }
 
+/** Names a workload, e.g. the one an evicted pod belonged to. */
+export interface WorkloadRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
 /** What identifies a pod to act on: the uid guards against a same-named successor. */
 export interface PodRef {
   namespace: string;
