@@ -1,0 +1,201 @@
+// The two gates around a node's reboot, as pure decisions over facts fetched beforehand:
+// pre-drain ("this node can be disrupted now without any workload losing more than it can
+// afford") and recovered ("what we disrupted is whole again"). Together they replace kured's
+// guessed --drain-delay / --lock-release-delay: in the seed scenario (4 replicas, one per node,
+// 4-minute readiness) the next node waits until the previous node's replica is available again,
+// with or without a PDB. Each returns every reason at once, naming the workload or PDB.
+
+import {
+  controllerOf,
+  isDisruptedByDrain,
+  isFinished,
+  isTerminating,
+  pdbsSelecting,
+  qualifiedName,
+  type NodeFacts,
+  type PdbFacts,
+  type PodFacts,
+  type WorkloadFacts,
+  type WorkloadRef,
+} from './kubeFacts';
+
+export type GateResult = { ok: true } | { ok: false; reasons: string[] };
+
+export interface PreDrainGateInput {
+  node: NodeFacts;
+  /** At least the pods on the node. */
+  pods: readonly PodFacts[];
+  /** The workloads owning those pods (ReplicaSets and their Deployments, StatefulSets). */
+  workloads: readonly WorkloadFacts[];
+  /** The PDBs of the pods' namespaces. */
+  pdbs: readonly PdbFacts[];
+}
+
+export interface RecoveredGateInput extends PreDrainGateInput {
+  /**
+   * The workloads whose pods the drain evicted (as `workloadOf` named them). `pods` must then
+   * also hold those workloads' pods wherever they run, to find the PDBs that cover them.
+   */
+  evicted: readonly WorkloadRef[];
+}
+
+function result(reasons: string[]): GateResult {
+  return reasons.length === 0 ? { ok: true } : { ok: false, reasons };
+}
+
+function describe(workload: WorkloadFacts): string {
+  return `${workload.kind} ${qualifiedName(workload)}`;
+}
+
+function findWorkload(workloads: readonly WorkloadFacts[], ref: WorkloadRef): WorkloadFacts | undefined {
+  return workloads.find((w) => w.kind === ref.kind && w.namespace === ref.namespace && w.name === ref.name);
+}
+
+// A ReplicaSet that a Deployment controls answers to the Deployment (a Deployment's replicas
+// span its old and new ReplicaSets); an orphaned or foreign-owned one answers for itself.
+function topWorkload(workload: WorkloadFacts | undefined, workloads: readonly WorkloadFacts[]): WorkloadFacts | undefined {
+  if (workload?.kind !== 'ReplicaSet' || workload.owner?.controller !== true) return workload;
+  return findWorkload(workloads, { kind: workload.owner.kind, namespace: workload.namespace, name: workload.owner.name }) ?? workload;
+}
+
+/**
+ * The workload that keeps a pod's replica count: a ReplicaSet's Deployment when there is one,
+ * else the ReplicaSet or StatefulSet itself. Undefined for pods without one (or whose owner is
+ * gone: absent facts mean it no longer exists).
+ */
+export function workloadOf(pod: Pick<PodFacts, 'namespace' | 'ownerReferences'>, workloads: readonly WorkloadFacts[]): WorkloadFacts | undefined {
+  const controller = controllerOf(pod);
+  if (controller === undefined) return undefined;
+  return topWorkload(findWorkload(workloads, { kind: controller.kind, namespace: pod.namespace, name: controller.name }), workloads);
+}
+
+function staleStatus(workload: WorkloadFacts): string | undefined {
+  const { generation, observedGeneration } = workload;
+  if (generation === undefined || observedGeneration === undefined || observedGeneration >= generation) return undefined;
+  return `${describe(workload)}: status not yet updated for its latest spec (observedGeneration ${observedGeneration} < generation ${generation})`;
+}
+
+function replicaCounts(workload: WorkloadFacts): string {
+  const rollout = workload.updatedReplicas < workload.replicas ? `, rollout in progress: ${workload.updatedReplicas}/${workload.replicas} updated` : '';
+  return `${workload.availableReplicas}/${workload.replicas} available, ${workload.readyReplicas}/${workload.replicas} ready${rollout}`;
+}
+
+function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const item of items) if (!seen.has(key(item))) seen.set(key(item), item);
+  return [...seen.values()];
+}
+
+const workloadKey = (w: WorkloadFacts) => `${w.kind}/${qualifiedName(w)}`;
+
+function pdbStale(pdb: PdbFacts): string | undefined {
+  if (pdb.status.observedGeneration >= pdb.generation) return undefined;
+  return `PDB ${qualifiedName(pdb)}: status is stale (observedGeneration ${pdb.status.observedGeneration} < generation ${pdb.generation}); the Eviction API refuses until the disruption controller catches up`;
+}
+
+// The apiserver evicts a not-Ready pod without spending the budget when the policy is
+// AlwaysAllow, or (IfHealthyBudget, the default) while the PDB has all the healthy pods it wants.
+function unreadyEvictsFreely(pdb: PdbFacts): boolean {
+  return pdb.unhealthyPodEvictionPolicy === 'AlwaysAllow'
+    || (pdb.status.desiredHealthy > 0 && pdb.status.currentHealthy >= pdb.status.desiredHealthy);
+}
+
+function preDrainPdbReasons(pods: readonly PodFacts[], pdbs: readonly PdbFacts[]): string[] {
+  const reasons: string[] = [];
+  const podsByPdb = new Map<string, { pdb: PdbFacts; pods: PodFacts[] }>();
+  for (const pod of pods) {
+    const selecting = pdbsSelecting(pod, pdbs);
+    if (selecting.length > 1) {
+      reasons.push(`pod ${qualifiedName(pod)} is selected by several PDBs (${selecting.map(qualifiedName).join(', ')}): the Eviction API refuses to evict it`);
+    }
+    for (const pdb of selecting) {
+      const entry = podsByPdb.get(qualifiedName(pdb)) ?? { pdb, pods: [] };
+      entry.pods.push(pod);
+      podsByPdb.set(qualifiedName(pdb), entry);
+    }
+  }
+  for (const { pdb, pods: covered } of podsByPdb.values()) {
+    const stale = pdbStale(pdb);
+    if (stale) {
+      reasons.push(stale);
+      continue;
+    }
+    const spending = covered.filter((pod) => pod.ready || !unreadyEvictsFreely(pdb));
+    if (spending.length > pdb.status.disruptionsAllowed) {
+      reasons.push(
+        `PDB ${qualifiedName(pdb)} allows ${pdb.status.disruptionsAllowed} disruption(s) ` +
+        `(${pdb.status.currentHealthy} healthy, ${pdb.status.desiredHealthy} desired) but this node holds ${spending.length} of its pods ` +
+        `(${spending.map(qualifiedName).join(', ')})`,
+      );
+    }
+  }
+  return reasons;
+}
+
+/**
+ * Pre-drain gate: every workload with a pod on this node can take that disruption now. Its PDBs
+ * allow evicting the pods here, and its Deployment/StatefulSet/ReplicaSet has all replicas
+ * available — counting this node's own not-Ready replicas as already lost, since evicting them
+ * costs nothing more. Without a PDB the second rule alone still waits for the previous node's
+ * replica to come back.
+ */
+export function checkPreDrain(input: PreDrainGateInput): GateResult {
+  const onNode = input.pods.filter((pod) => pod.nodeName === input.node.name && isDisruptedByDrain(pod));
+  const reasons = preDrainPdbReasons(onNode, input.pdbs);
+
+  const workloads = uniqueBy(onNode.flatMap((pod) => workloadOf(pod, input.workloads) ?? []), workloadKey);
+  for (const workload of workloads) {
+    const stale = staleStatus(workload);
+    if (stale) {
+      reasons.push(stale);
+      continue;
+    }
+    const notReadyHere = onNode.filter((pod) => !pod.ready && workloadOf(pod, input.workloads) === workload).length;
+    if (workload.availableReplicas + notReadyHere < workload.replicas) {
+      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}; waiting until all replicas are available before disrupting one on ${input.node.name}`);
+    }
+  }
+  return result(reasons);
+}
+
+/**
+ * Recovery gate: the node is Ready, the pods now on it are Ready (finished and terminating pods
+ * aside), the workloads whose pods were evicted are fully available again, and the PDBs covering
+ * those workloads' pods are healthy (every expected pod healthy, status current). Workloads or
+ * PDBs that no longer exist are not waited for.
+ */
+export function checkRecovered(input: RecoveredGateInput): GateResult {
+  const reasons: string[] = [];
+  if (!input.node.ready) reasons.push(`node ${input.node.name} is not Ready`);
+
+  for (const pod of input.pods) {
+    if (pod.nodeName !== input.node.name || isFinished(pod) || isTerminating(pod) || pod.ready) continue;
+    reasons.push(`pod ${qualifiedName(pod)} on ${input.node.name} is not Ready yet (phase ${pod.phase})`);
+  }
+
+  const workloads = uniqueBy(input.evicted.flatMap((ref) => topWorkload(findWorkload(input.workloads, ref), input.workloads) ?? []), workloadKey);
+  for (const workload of workloads) {
+    const stale = staleStatus(workload);
+    if (stale) {
+      reasons.push(stale);
+    } else if (workload.availableReplicas < workload.replicas || workload.readyReplicas < workload.replicas) {
+      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}; waiting for its evicted replicas to be available again`);
+    }
+  }
+
+  const theirPods = input.pods.filter((pod) => {
+    const workload = workloadOf(pod, input.workloads);
+    return workload !== undefined && workloads.includes(workload);
+  });
+  const pdbs = uniqueBy(theirPods.flatMap((pod) => pdbsSelecting(pod, input.pdbs)), qualifiedName);
+  for (const pdb of pdbs) {
+    const stale = pdbStale(pdb);
+    const { currentHealthy, desiredHealthy, expectedPods } = pdb.status;
+    if (stale) {
+      reasons.push(stale);
+    } else if (currentHealthy < desiredHealthy || currentHealthy < expectedPods) {
+      reasons.push(`PDB ${qualifiedName(pdb)}: ${currentHealthy} of ${expectedPods} expected pods healthy (at least ${desiredHealthy} desired); waiting for all`);
+    }
+  }
+  return result(reasons);
+}
