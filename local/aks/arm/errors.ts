@@ -1,0 +1,29 @@
+// ARM's error bodies (`{ error: { code, message } }`), with the codes and wording ARM uses.
+import { type SimResponse } from '../contracts';
+
+export function armError(status: number, code: string, message: string): SimResponse {
+  return { status, body: { error: { code, message } } };
+}
+
+export const armErrors = {
+  missingApiVersion: () =>
+    armError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."),
+  subscriptionNotFound: (subscriptionId: string) =>
+    armError(404, 'SubscriptionNotFound', `The subscription '${subscriptionId}' could not be found.`),
+  resourceGroupNotFound: (resourceGroup: string) =>
+    armError(404, 'ResourceGroupNotFound', `Resource group '${resourceGroup}' could not be found.`),
+  clusterNotFound: (resourceGroup: string, name: string) =>
+    armError(404, 'ResourceNotFound',
+      `The Resource 'Microsoft.ContainerService/managedClusters/${name}' under resource group '${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`),
+  agentPoolNotFound: (name: string) =>
+    armError(404, 'NotFound', `Could not find agent pool '${name}' in the managed cluster.`),
+  commandNotFound: (id: string) =>
+    armError(404, 'NotFound', `Could not find command result '${id}'.`),
+  noRoute: (method: string, path: string) =>
+    armError(404, 'InvalidResourceType', `The simulator has no ARM operation for ${method} '${path}'.`),
+  methodNotAllowed: (method: string, path: string) =>
+    armError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for '${path}'.`),
+  badRequest: (message: string) => armError(400, 'BadRequest', message),
+  runCommandDisabled: () =>
+    armError(400, 'RunCommandDisabled', 'Run command is disabled for this cluster (apiServerAccessProfile.disableRunCommand is true).'),
+};
