@@ -1,8 +1,9 @@
 // Parsers for the value formats our settings share with kured (durations, days, times, zones)
-// and with Kubernetes and Azure (label selectors, label lists, NCRONTAB, AKS resource ids).
+// and with Kubernetes and Azure (label selector lists, label lists, NCRONTAB, AKS resource ids).
 // Each returns a value or a problem phrase that completes "SETTING: "value" …" and names the
 // accepted form; phrases never repeat the value, so callers can hide secret ones.
 import { isDns1123Label, isLabelValue, isQualifiedName, ACCEPTED_FORMS } from './k8sNames';
+import { parseLabelSelector } from './labelSelector';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -196,114 +197,28 @@ export function parseNcrontab(text: string): Parsed<string> {
   return ok(fields.join(' '));
 }
 
-// ---- label selectors (kubectl's equality- and set-based syntax) ----------------------------
+// ---- label selectors (parsed and matched by core/labelSelector) ---------------------------
 
-export const SELECTOR_FORM = "use kubectl's label selector syntax such as app=web,tier!=db,env in (prod,stage),!canary";
-
-export type LabelOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
-/** One requirement; "a=b" is In [b], "a!=b" is NotIn [b] (true when the label is absent). */
-export interface LabelRequirement { key: string; operator: LabelOperator; values: string[] }
-
-const SELECTOR_TOKEN = /\s*(!=|==|=|!|\(|\)|,|[^\s!=(),]+)/y;
-
-function tokenize(text: string): string[] | undefined {
-  const tokens: string[] = [];
-  SELECTOR_TOKEN.lastIndex = 0;
-  while (SELECTOR_TOKEN.lastIndex < text.length) {
-    const start = SELECTOR_TOKEN.lastIndex;
-    const m = SELECTOR_TOKEN.exec(text);
-    if (!m) return text.slice(start).trim() === '' ? tokens : undefined;
-    tokens.push(m[1]!);
-  }
-  return tokens;
+/** The reason a selector does not parse, without repeating the selector. */
+export function selectorProblem(text: string): string | undefined {
+  const parsed = parseLabelSelector(text);
+  if (parsed.ok) return undefined;
+  const prefix = `label selector ${JSON.stringify(text)}: `;
+  return parsed.error.startsWith(prefix) ? parsed.error.slice(prefix.length) : parsed.error;
 }
 
-/** Parses one selector; commas mean AND. The empty selector matches everything. */
-export function parseLabelSelector(text: string): Parsed<LabelRequirement[]> {
-  const tokens = tokenize(text) ?? [];
-  const requirements: LabelRequirement[] = [];
-  let i = 0;
-  const bad = (why: string): Parsed<LabelRequirement[]> => fail(`is not a label selector (${why}); ${SELECTOR_FORM}`);
-  const key = (k: string | undefined): string | undefined => (k !== undefined && isQualifiedName(k) ? k : undefined);
-  const val = (v: string | undefined): v is string => v !== undefined && isLabelValue(v);
-  while (i < tokens.length) {
-    if (tokens[i] === '!') {
-      const k = key(tokens[i + 1]);
-      if (!k) return bad(`"!" must be followed by a label key: ${ACCEPTED_FORMS.qualifiedName}`);
-      requirements.push({ key: k, operator: 'DoesNotExist', values: [] });
-      i += 2;
-    } else {
-      const k = key(tokens[i]);
-      if (!k) return bad(`${quote(tokens[i] ?? '')} is not a label key: ${ACCEPTED_FORMS.qualifiedName}`);
-      const op = tokens[i + 1];
-      if (op === undefined || op === ',') {
-        requirements.push({ key: k, operator: 'Exists', values: [] });
-        i += 1;
-      } else if (op === '=' || op === '==' || op === '!=') {
-        const next = tokens[i + 2];
-        const v = next === undefined || next === ',' ? '' : next;
-        if (!val(v)) return bad(`${quote(v)} is not a label value: ${ACCEPTED_FORMS.labelValue}`);
-        requirements.push({ key: k, operator: op === '!=' ? 'NotIn' : 'In', values: [v] });
-        i += v === '' ? 2 : 3;
-      } else if (op === 'in' || op === 'notin') {
-        if (tokens[i + 2] !== '(') return bad(`"${op}" must be followed by a parenthesised list of values`);
-        const values: string[] = [];
-        i += 3;
-        while (tokens[i] !== ')') {
-          const v = tokens[i];
-          if (v === undefined) return bad(`the list of values of ${k} is not closed by ")"`);
-          if (!val(v)) return bad(`${quote(v ?? '')} is not a label value in the list of ${k}: ${ACCEPTED_FORMS.labelValue}`);
-          values.push(v);
-          i += 1;
-          if (tokens[i] === ',') i += 1;
-          else if (tokens[i] !== ')') return bad(`the list of values of ${k} is not closed by ")"`);
-        }
-        if (values.length === 0) return bad(`the list of values of ${k} is empty`);
-        requirements.push({ key: k, operator: op === 'in' ? 'In' : 'NotIn', values: [...new Set(values)] });
-        i += 1;
-      } else {
-        return bad(`expected =, ==, !=, in or notin after ${k}`);
-      }
-    }
-    if (i < tokens.length) {
-      if (tokens[i] !== ',' || i === tokens.length - 1) return bad('requirements must be separated by single commas');
-      i += 1;
-    }
-  }
-  return ok(requirements);
+/** One kubectl-style selector (commas mean AND); the empty selector selects every pod. */
+export function parseSelector(text: string): Parsed<string> {
+  const problem = selectorProblem(text.trim());
+  return problem === undefined ? ok(text.trim()) : fail(`is not a label selector: ${problem}`);
 }
 
-/** The canonical text of a parsed selector, as the apiserver's labelSelector parameter takes it. */
-export function formatLabelSelector(requirements: LabelRequirement[]): string {
-  return requirements.map(({ key, operator, values }) => {
-    if (operator === 'Exists') return key;
-    if (operator === 'DoesNotExist') return `!${key}`;
-    if (values.length === 1) return `${key}${operator === 'In' ? '=' : '!='}${values[0]}`;
-    return `${key} ${operator === 'In' ? 'in' : 'notin'} (${values.join(',')})`;
-  }).join(',');
-}
-
-/** Whether a set of labels satisfies every requirement (Kubernetes semantics). */
-export function matchesLabelSelector(requirements: LabelRequirement[], labels: Readonly<Record<string, string>>): boolean {
-  return requirements.every(({ key, operator, values }) => {
-    const has = Object.prototype.hasOwnProperty.call(labels, key);
-    switch (operator) {
-      case 'Exists': return has;
-      case 'DoesNotExist': return !has;
-      case 'In': return has && values.includes(labels[key]!);
-      case 'NotIn': return !has || !values.includes(labels[key]!);
-    }
-  });
-}
-
-/** Several selectors separated by ";" (each one may use commas for AND); any one may match. */
+/** Several selectors separated by ";" (each may use commas for AND); any one matching blocks. */
 export function parseSelectorList(text: string): Parsed<string[]> {
-  const selectors: string[] = [];
-  for (const [i, item] of splitList(text, ';').entries()) {
-    const parsed = parseLabelSelector(item);
-    if (!parsed.ok) return fail(`has a bad selector ${quote(item)} (number ${i + 1}): ${parsed.problem.replace(/^is not a label selector /, '')}; separate several selectors with ";"`);
-    if (parsed.value.length === 0) continue;
-    selectors.push(formatLabelSelector(parsed.value));
+  const selectors = splitList(text, ';');
+  for (const [i, selector] of selectors.entries()) {
+    const problem = selectorProblem(selector);
+    if (problem !== undefined) return fail(`has a bad selector ${quote(selector)} (number ${i + 1} of ${selectors.length}, separated by ";"): ${problem}`);
   }
   return ok(selectors);
 }
