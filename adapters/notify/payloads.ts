@@ -82,17 +82,9 @@ export interface GenericPayload {
 }
 
 export function genericPayload(n: Notification): GenericPayload {
-  return {
-    event: n.event,
-    cluster: n.cluster,
-    runId: n.runId,
-    ...(n.node !== undefined ? { node: n.node } : {}),
-    ...(n.step !== undefined ? { step: n.step } : {}),
-    ...(n.reason !== undefined ? { reason: n.reason } : {}),
-    ...(n.counts !== undefined ? { counts: n.counts } : {}),
-    message: n.message,
-    at: n.at,
-  };
+  // Everything but the chat presentation (title, fields, tone).
+  const { title: _title, fields: _fields, tone: _tone, ...event } = n;
+  return event;
 }
 
 export function payloadFor(kind: WebhookKind, n: Notification): SlackPayload | TeamsPayload | GenericPayload {

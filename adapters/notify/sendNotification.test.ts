@@ -55,7 +55,9 @@ const logger: NotifyLogger = {
   info: (message, fields) => logs.push({ level: 'info', message, fields }),
   warn: (message, fields) => logs.push({ level: 'warn', message, fields }),
 };
-const options = { allowInsecureHttp: true, timeoutMs: 300, logger };
+// Generous: a loaded machine must not turn a good receiver into a timeout. Only the timeout
+// test uses a short bound, on a receiver that never answers.
+const options = { allowInsecureHttp: true, timeoutMs: 10_000, logger };
 
 const NODE = 'aks-user-12345678-vmss000001';
 const failed = buildNotification({
@@ -132,7 +134,7 @@ describe('sendNotification payloads', () => {
 });
 
 describe('sendNotification failures never throw', () => {
-  it('reports each URL: 500, timeout, refused, redirect, invalid; the good one still goes out', async () => {
+  it('reports each URL: 500, refused, redirect, invalid; the good one still goes out', async () => {
     // A port that was just free: nothing listens there.
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
@@ -142,7 +144,6 @@ describe('sendNotification failures never throw', () => {
     logs.length = 0;
     const urls = [
       `slack+${base}/fail/${SECRET}`,
-      `teams+${base}/slow/${SECRET}?sig=${SECRET}`,
       `generic+http://127.0.0.1:${refusedPort}/${SECRET}`,
       `${base}/moved/${SECRET}`,
       `not a url ${SECRET}`,
@@ -152,26 +153,31 @@ describe('sendNotification failures never throw', () => {
     expect(outcomes.map((o) => [o.index, o.ok, o.status])).toEqual([
       [0, false, 500],
       [1, false, undefined],
-      [2, false, undefined],
-      [3, false, 302],
-      [4, false, undefined],
-      [5, true, 200],
+      [2, false, 302],
+      [3, false, undefined],
+      [4, true, 200],
     ]);
     expect(outcomes[0]!.error).toBe('HTTP 500: workflow [redacted] failed: invalid_payload');
-    expect(outcomes[1]!.error).toBe(`${base}: no answer within 300 ms`);
-    expect(outcomes[2]!.error).toBe(`http://127.0.0.1:${refusedPort}: request failed (ECONNREFUSED)`);
-    expect(outcomes[4]!.error).toMatch(/^notify URL 5 is not a URL/);
+    expect(outcomes[1]!.error).toBe(`http://127.0.0.1:${refusedPort}: request failed (ECONNREFUSED)`);
+    expect(outcomes[3]!.error).toMatch(/^notify URL 4 is not a URL/);
     // The redirect was not followed.
     expect(received.some((r) => r.path.startsWith('/ok/elsewhere'))).toBe(false);
 
-    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(5);
+    expect(logs.filter((l) => l.level === 'warn')).toHaveLength(4);
     expect(logs.find((l) => l.level === 'info')!.fields).toMatchObject({ cluster: 'prod-weu', node: NODE, step: 'drain', event: 'node-failed', target: base });
-    const everything = JSON.stringify([outcomes, logs]);
-    expect(everything).not.toContain('SECRET');
+    expect(JSON.stringify([outcomes, logs])).not.toContain('SECRET');
+  });
+
+  it('gives up on a receiver that never answers, within the bound', async () => {
+    logs.length = 0;
+    const outcomes = await sendNotification([`teams+${base}/slow/${SECRET}?sig=${SECRET}`], failed, { ...options, timeoutMs: 200 });
+    expect(outcomes).toEqual([{ index: 0, target: base, kind: 'teams', ok: false, error: `${base}: no answer within 200 ms` }]);
+    expect(received.map((r) => r.path)).toEqual([`/slow/${SECRET}?sig=${SECRET}`]);
+    expect(JSON.stringify([outcomes, logs])).not.toContain('SECRET');
   });
 
   it('refuses http:// unless allowed, without sending', async () => {
-    const [outcome] = await sendNotification([`${base}/events/${SECRET}`], failed, { logger, timeoutMs: 300 });
+    const [outcome] = await sendNotification([`${base}/events/${SECRET}`], failed, { logger });
     expect(outcome).toMatchObject({ ok: false, target: base });
     expect(outcome!.error).toMatch(/only https:\/\/ is accepted/);
     expect(outcome!.error).not.toContain('SECRET');
