@@ -38,7 +38,7 @@ function metadata(name: string, role: string) {
   return {
     name,
     namespace: NAMESPACE,
-    labels: { 'app.kubernetes.io/managed-by': 'aks-reboot-orchestrator', 'aks-reboot-orchestrator/role': role, 'aks-reboot-orchestrator/run-id': RUN_ID },
+    labels: { 'app.kubernetes.io/managed-by': 'aks-reboot-orchestrator', 'aks-reboot-orchestrator/role': role },
     annotations: { 'aks-reboot-orchestrator/run-id': RUN_ID },
   };
 }
@@ -257,8 +257,19 @@ describe('input validation', () => {
 
   it('truncates long values and says how long they were', () => {
     const error = errorOf(() => buildRebootHelper({ ...reboot, node: `${'x'.repeat(10_000)}"` }));
-    expect(error.problems[0]!.value).toBe(`${JSON.stringify(`${'x'.repeat(64)}…`)} (10001 characters)`);
+    expect(error.problems[0]!.value).toBe(`${JSON.stringify('x'.repeat(64))}… (10001 characters)`);
     expect(error.message.length).toBeLessThan(400);
+  });
+
+  it.each([
+    ['a line separator', 'a\u2028b', '"a\\u2028b"'],
+    ['a bidi override', 'a\u202eb', '"a\\u202eb"'],
+    ['a next-line and an accent', '\u0085é', '"\\u0085\\u00e9"'],
+    ['an emoji', '🙂', '"\\ud83d\\ude42"'],
+  ])('quotes %s as printable ASCII', (_, node, quoted) => {
+    const error = errorOf(() => buildRebootHelper({ ...reboot, node }));
+    expect(error.problems[0]!.value).toBe(quoted);
+    expect(JSON.parse(quoted)).toBe(node);
   });
 
   it('rejects values that are not strings, as JSON input may carry', () => {

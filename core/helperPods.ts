@@ -13,8 +13,8 @@ export const DEFAULT_SENTINEL = '/var/run/reboot-required';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'aks-reboot-orchestrator';
 export const ROLE_LABEL = 'aks-reboot-orchestrator/role';
-/** Label and annotation holding the run id (the label lets a run list its own check pods). */
-export const RUN_ID_KEY = 'aks-reboot-orchestrator/run-id';
+/** The annotation naming the run. (Check pods are found by name: names are deterministic.) */
+export const RUN_ID_ANNOTATION = 'aks-reboot-orchestrator/run-id';
 
 /** The file name inside the run-command context zip, and the constant command that creates it. */
 export const REBOOT_HELPER_FILE = 'reboot-helper.yaml';
@@ -81,7 +81,7 @@ export class HelperPodInputError extends Error {
 }
 
 export function isRunId(value: string): boolean {
-  return RUN_ID.test(value);
+  return value.length === 21 && RUN_ID.test(value);
 }
 
 /** The run id of DESIGN.md section 4, from the orchestration's current time and a new guid. */
@@ -186,12 +186,26 @@ function problem(field: string, value: unknown, accepted: string): InputProblem 
   return { field, value: quote(value), accepted };
 }
 
-/** JSON-quoted (so newlines and quotes stay visible and inert), cut to 64 code points. */
+/**
+ * JSON-quoted, cut to 64 code points, and printable ASCII only: newlines, line separators and
+ * bidi overrides are escaped, so a value can neither break a log line nor disguise itself.
+ * Lengths are in UTF-16 units, as the validators count them.
+ */
 function quote(value: unknown): string {
-  if (typeof value !== 'string') return value === undefined ? 'undefined' : `${JSON.stringify(value) ?? String(value)} (a ${typeof value})`;
-  const points = Array.from(value);
-  if (points.length <= 64) return JSON.stringify(value);
-  return `${JSON.stringify(`${points.slice(0, 64).join('')}…`)} (${points.length} characters)`;
+  if (typeof value !== 'string') return value === undefined ? 'undefined' : `${asciiJson(value)} (a ${typeof value})`;
+  let kept = '';
+  let count = 0;
+  for (const point of value) {
+    if (count++ < 64) kept += point;
+    else break;
+  }
+  if (count <= 64) return asciiJson(value);
+  return `${asciiJson(kept)}… (${value.length} characters)`;
+}
+
+function asciiJson(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function pod(role: HelperRole, name: string, input: HelperPodSettings & { node: string; runId: string }, spec: Record<string, unknown>): PodManifest {
@@ -201,8 +215,8 @@ function pod(role: HelperRole, name: string, input: HelperPodSettings & { node: 
     metadata: {
       name,
       namespace: input.namespace,
-      labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [ROLE_LABEL]: role, [RUN_ID_KEY]: input.runId },
-      annotations: { [RUN_ID_KEY]: input.runId },
+      labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [ROLE_LABEL]: role },
+      annotations: { [RUN_ID_ANNOTATION]: input.runId },
     },
     spec: {
       nodeName: input.node,
