@@ -1,3 +1,8 @@
+import type { WorkloadRef } from '../core/kubeFacts';
+import type { PlannedNode } from '../core/runTypes';
+
+export type { WorkloadRef };
+
 // The input and result of every activity: the contract between the orchestrators (which
 // import these types only) and the activities (which implement them). Plain JSON: ISO
 // strings for times, no SDK objects, lists no larger than the orchestrator needs.
@@ -93,6 +98,7 @@ export interface NodeSummary {
   name: string;
   pool: string;
   zone: string;
+  mode: 'system' | 'user';
   ready: boolean;
   unschedulable: boolean;
   /** Set when the node carries our in-progress annotation. */
@@ -150,22 +156,28 @@ export interface TaintCandidatesResult {
   changed: string[];
 }
 
+export interface PlanWaveInput extends ActivityBase {
+  /** The next candidates in rollout order (a bounded prefix of the queue). */
+  candidates: PlannedNode[];
+  concurrency: number;
+}
+
+export interface PlanWaveResult {
+  /** The nodes of the next wave: no two in one zone, no PDB over its budget. */
+  wave: string[];
+}
+
 // ---- Blockers and gates -----------------------------------------------------------------
 
 export interface CheckBlockersInput extends ActivityBase {
   /** The node about to be rebooted: a NotReady node other than this one blocks. */
   node?: string;
   blockingPodSelectors: string[];
-  prometheus?: { url: string; filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };
+  /** The Prometheus alert blocker's filters; the activity reads the URL (a secret) from its settings. */
+  alerts?: { filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };
 }
 
 export type BlockersResult = { blocked: false } | { blocked: true; reasons: string[] };
-
-export interface WorkloadRef {
-  kind: string;
-  namespace: string;
-  name: string;
-}
 
 export interface CheckGateInput extends NodeActivityBase {
   gate: 'pre-drain' | 'recovery';
@@ -245,6 +257,8 @@ export interface StartRebootInput extends NodeActivityBase {
   /** The boot id recorded when we locked the node: the helper reboots only while it is current. */
   bootId: string;
   instanceId: string;
+  /** Re-issue: delete a finished helper pod for this boot id first (the reboot did not happen). */
+  reissue?: boolean;
 }
 
 export type StartRebootResult =

@@ -14,6 +14,7 @@ export const activities = {
   releaseLease: 'releaseLease',
   listPools: 'listPools',
   taintCandidates: 'taintCandidates',
+  planWave: 'planWave',
   startRebootChecks: 'startRebootChecks',
   collectRebootChecks: 'collectRebootChecks',
   checkBlockers: 'checkBlockers',

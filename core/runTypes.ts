@@ -1,0 +1,137 @@
+// The shapes a run carries from start to finish: the settings snapshot it runs with, the
+// manual request, per-node results and the run's output. Plain JSON, because they travel
+// in orchestration inputs and outputs (and so appear in the portal's history: no secrets).
+
+/** The settings a run needs, snapshotted when it starts so a settings change never alters a replay. Secret settings (webhook URLs, Prometheus credentials) stay out: activities read those themselves. */
+export interface RunSettings {
+  namespace: string;
+  helperImage: string;
+  window: { days: number[]; start: string; end: string; timeZone: string };
+  concurrency: number;
+  lockTtlSeconds: number;
+  drainDelaySeconds: number;
+  preDrainGate: boolean;
+  preDrainTimeoutSeconds: number;
+  drain: {
+    deleteEmptyDirData: boolean;
+    force: boolean;
+    podSelector?: string;
+    gracePeriodSeconds?: number;
+    skipWaitForDeleteTimeoutSeconds: number;
+  };
+  drainTimeoutSeconds: number;
+  forceReboot: boolean;
+  rebootDelaySeconds: number;
+  rebootTimeoutSeconds: number;
+  recoveryGate: boolean;
+  recoveryTimeoutSeconds: number;
+  postRebootDelaySeconds: number;
+  blockedTimeoutSeconds: number;
+  pollIntervalSeconds: number;
+  onFailure: 'halt' | 'skip';
+  detector: { kind: 'sentinel'; path: string } | { kind: 'node-label'; label: string } | { kind: 'node-condition'; condition: string };
+  method: 'run-command' | 'pod';
+  nodePools: string[];
+  excludeNodePools: string[];
+  includeSpot: boolean;
+  blockingPodSelectors: string[];
+  /** Prometheus alert blocker; its URL is a secret the activity reads itself. */
+  alerts: { enabled: boolean; filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };
+  preRebootLabels: string[];
+  postRebootLabels: string[];
+  preferNoScheduleTaint: boolean;
+  /** Whether any notification URL is configured (the URLs themselves are secrets). */
+  notify: boolean;
+}
+
+export interface ManualRequest {
+  nodes?: string[];
+  pools?: string[];
+  dryRun?: boolean;
+  ignoreWindow?: boolean;
+  reason?: string;
+}
+
+export type Trigger = 'schedule' | 'manual';
+
+export type NodeOutcome = 'rebooted' | 'failed' | 'skipped' | 'cancelled';
+
+export type NodeStep =
+  | 'queued'
+  | 'lock'
+  | 'delay'
+  | 'gate'
+  | 'cordon'
+  | 'drain'
+  | 'reboot'
+  | 'waiting-ready'
+  | 'uncordon'
+  | 'recovery'
+  | 'post-delay'
+  | 'done';
+
+export interface NodeResult {
+  node: string;
+  pool: string;
+  zone: string;
+  outcome: NodeOutcome;
+  /** The step that failed or was cut short, when the outcome is not `rebooted`. */
+  step?: NodeStep;
+  reason?: string;
+  bootIdBefore?: string;
+  bootIdAfter?: string;
+  startedAt: string;
+  finishedAt: string;
+  seconds: { delay: number; gate: number; drain: number; reboot: number; recovery: number };
+  evicted: number;
+  /** True when the node was left cordoned and annotated for an operator (it did not come back). */
+  leftCordoned: boolean;
+  warnings: string[];
+}
+
+export type ControlAction = 'pause' | 'resume' | 'cancel';
+
+/** The external event that carries a control request; `id` makes re-sends idempotent. */
+export interface ControlEvent {
+  action: ControlAction;
+  id: string;
+  by?: string;
+}
+
+/** The control state an instance acknowledges in its custom status. */
+export interface ControlState {
+  state: 'running' | 'paused' | 'cancelling';
+  /** Ids of the latest control events applied (bounded), so a sender knows it was heard. */
+  acknowledged: string[];
+  by?: string;
+}
+
+export type RunOutcome = 'completed' | 'halted' | 'cancelled' | 'window-closed' | 'blocked' | 'refused' | 'planned' | 'failed';
+
+export interface PlannedNode {
+  node: string;
+  pool: string;
+  zone: string;
+}
+
+export interface Plan {
+  order: PlannedNode[];
+  skipped: Array<{ node?: string; pool?: string; reason: string }>;
+  blockers: string[];
+  window: { open: boolean; nextOpening?: string };
+  estimateSeconds: number;
+}
+
+export interface RunOutput {
+  runId: string;
+  outcome: RunOutcome;
+  reason?: string;
+  startedAt: string;
+  finishedAt: string;
+  results: NodeResult[];
+  skipped: Array<{ node?: string; pool?: string; reason: string }>;
+  repaired: Array<{ node: string; message: string }>;
+  /** Nodes planned but not reached (window closed, halted, cancelled). */
+  remaining: string[];
+  plan?: Plan;
+}

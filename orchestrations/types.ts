@@ -1,0 +1,48 @@
+// Inputs of our orchestrators. They appear in the portal's history, so they carry no secret.
+import type { ClusterRef } from '../activities/contracts';
+import type { ControlState, ManualRequest, NodeResult, PlannedNode, RunSettings, Trigger } from '../core/runTypes';
+
+export interface ClusterLockInput {
+  cluster: ClusterRef;
+  settings: RunSettings;
+  trigger: Trigger;
+  requestedBy: string;
+  request?: ManualRequest;
+}
+
+export interface RunCarry {
+  startedAt: string;
+  generation: number;
+  total: number;
+  queue: PlannedNode[];
+  results: NodeResult[];
+  skipped: Array<{ node?: string; pool?: string; reason: string }>;
+  repaired: Array<{ node: string; message: string }>;
+  control: ControlState;
+  leaseRenewedAt: string;
+  /** Nodes given the PreferNoSchedule taint and not rebooted yet. */
+  tainted: string[];
+}
+
+export interface ClusterRebootInput {
+  cluster: ClusterRef;
+  settings: RunSettings;
+  trigger: Trigger;
+  requestedBy: string;
+  request?: ManualRequest;
+  runId: string;
+  /** False for a dry run, which runs outside the lock and holds no Lease. */
+  holdsLease: boolean;
+  leaseRenewedAt?: string;
+  carry?: RunCarry;
+}
+
+export interface NodeRebootInput {
+  cluster: ClusterRef;
+  settings: RunSettings;
+  runId: string;
+  /** The run's instance id: the Lease holder the node renews for. */
+  runInstanceId: string;
+  node: PlannedNode;
+  leaseRenewedAt: string;
+}
