@@ -85,13 +85,18 @@ export async function fetchSecretUrl(rawUrl: string, init: RequestInit, options:
   }
 }
 
-/** Reads at most `max` characters of a body for an error message, scrubbed of the URL. */
+/** At most `max` characters of a response body for an error message, scrubbed of the URL. */
+export function snippetOf(text: string, url: string, max = 200): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const parsed = URL.parse(url);
+  const clean = parsed ? scrubUrl(flat, parsed) : flat;
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** Reads a body for an error message (empty when it cannot be read). */
 export async function bodySnippet(response: Response, url: string, max = 200): Promise<string> {
   try {
-    const text = (await response.text()).replace(/\s+/g, ' ').trim();
-    const parsed = URL.parse(url);
-    const clean = parsed ? scrubUrl(text, parsed) : text;
-    return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+    return snippetOf(await response.text(), url, max);
   } catch {
     return '';
   }
