@@ -169,7 +169,7 @@ const unreplicatedFilter: PodFilter = (pod, { options }) => {
 };
 
 /** The chain, in order; the first decision wins, blockers and warnings accumulate. */
-export const DRAIN_FILTERS: readonly PodFilter[] = [
+const DRAIN_FILTERS: readonly PodFilter[] = [
   notSelectedFilter,
   mirrorFilter,
   terminatingFilter,
