@@ -1,0 +1,769 @@
+// The orchestration engine of the local host: per instance, episodes over the history in the
+// extension's shape, activities through their registered handlers, timers on the shared clock,
+// sub-orchestrations, external events, suspend/resume/terminate, continueAsNew, and a crash mode.
+// Durable state lives in the HistoryStore; everything in this class is in-process state that a
+// crash drops and `recover()` rebuilds from the store, as a Functions host restart would.
+import { randomUUID } from 'node:crypto';
+import type { Clock, ScheduledHandle } from '../clock';
+import { type Registration } from './functionsCore';
+import { EventType, OrchestrationStatus, ev, type HistoryEvent, type ParentRef, iso, parseJsonText, toJsonText } from './history';
+import { fromTypedData, invokeRegistered, triggerBindingName, type InvocationLog, type RpcTypedData } from './invoke';
+import { type Decision, describeDecision, type OrchestratorAction, replayActions } from './replay';
+import { type HistoryStore, type InboxMessage, type InstanceRecord, TERMINAL } from './store';
+
+export interface EngineSettings {
+  taskHubName: string;
+  maxConcurrentActivityFunctions: number;
+  maximumShortTimerMs: number;
+  longRunningTimerIntervalMs: number;
+}
+
+export type HostEvent =
+  | { type: 'instanceStarted'; at: number; instanceId: string; name: string; parentInstanceId?: string }
+  | { type: 'activityScheduled'; at: number; instanceId: string; name: string; taskId: number }
+  | { type: 'activityCompleted'; at: number; instanceId: string; name: string; taskId: number; failed: boolean }
+  | { type: 'timerCreated'; at: number; instanceId: string; timerId: number; fireAt: string }
+  | { type: 'timerFired'; at: number; instanceId: string; timerId: number }
+  | { type: 'customStatusChanged'; at: number; instanceId: string; customStatus: unknown }
+  | { type: 'continuedAsNew'; at: number; instanceId: string }
+  | { type: 'instanceCompleted'; at: number; instanceId: string; output: unknown }
+  | { type: 'instanceFailed'; at: number; instanceId: string; error: string }
+  | { type: 'instanceTerminated'; at: number; instanceId: string; reason: unknown }
+  | { type: 'hostCrashed'; at: number; point: CrashPoint }
+  | { type: 'hostRestarted'; at: number };
+
+export type CrashPoint =
+  | { kind: 'appended'; instanceId: string; event: HistoryEvent; eventNumber: number }
+  | { kind: 'activityRan'; instanceId: string; name: string; taskId: number };
+
+export class HostCrashed extends Error {
+  constructor(readonly point: CrashPoint) {
+    super(`local host crashed on purpose at ${point.kind} (${point.instanceId})`);
+  }
+}
+
+export class InstanceAlreadyExistsError extends Error {}
+export class UnknownFunctionError extends Error {}
+
+export interface InstanceStats {
+  historyEvents: number;
+  episodes: number;
+  replayCpuMs: number;
+}
+
+export interface EngineDeps {
+  clock: Clock;
+  store: HistoryStore;
+  orchestrators: Map<string, Registration>;
+  activities: Map<string, Registration>;
+  settings: EngineSettings;
+  emit(event: HostEvent): void;
+  onLog?(log: InvocationLog): void;
+  /** Decides whether to crash at a point; the host restarts from the store when it does. */
+  crashAt?(point: CrashPoint): boolean;
+  onCrash(point: CrashPoint): void;
+  /** Extra input bindings (durableClient) for an activity or orchestrator invocation. */
+  extraInputs(reg: Registration): Record<string, RpcTypedData>;
+  stats: Map<string, InstanceStats>;
+}
+
+interface LiveInstance {
+  record: InstanceRecord;
+  history: HistoryEvent[];
+  /** Normalized actions of the last episode (for the determinism guard); unknown after a restart. */
+  lastActions?: string[];
+}
+
+interface ActivityJob {
+  instanceId: string;
+  executionId: string;
+  taskId: number;
+  name: string;
+  input: string | null;
+  key: string;
+}
+
+const OUT_OF_PROC_DATA = '$OutOfProcData$:';
+const MAX_CUSTOM_STATUS_BYTES = 16 * 1024;
+
+/** A .NET TimeSpan string ("d.hh:mm:ss"), the form the extension sends timer settings in. */
+export function timeSpan(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const d = Math.floor(s / 86400);
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  return `${d}.${pad(Math.floor((s % 86400) / 3600))}:${pad(Math.floor((s % 3600) / 60))}:${pad(s % 60)}`;
+}
+
+/** An action as compared by the determinism guard: cancellation may change between episodes. */
+function normalizeAction(a: OrchestratorAction): string {
+  return JSON.stringify(a, (k, v: unknown) => (k === 'isCanceled' ? undefined : v));
+}
+
+const completionKey = (e: HistoryEvent): string | undefined => {
+  switch (e.EventType) {
+    case EventType.TaskCompleted:
+    case EventType.TaskFailed:
+    case EventType.SubOrchestrationInstanceCompleted:
+    case EventType.SubOrchestrationInstanceFailed:
+      return `task:${String(e.TaskScheduledId)}`;
+    case EventType.TimerFired:
+      return `timer:${String(e.TimerId)}`;
+    default:
+      return undefined;
+  }
+};
+
+export class Engine {
+  private dead = false;
+  private readonly live = new Map<string, LiveInstance>();
+  private readonly runnable = new Set<string>();
+  private pumping = false;
+  private readonly activityQueue: ActivityJob[] = [];
+  private readonly inflight = new Set<string>();
+  private runningActivities = 0;
+  private readonly timers = new Map<string, ScheduledHandle>();
+  private outsideWork = 0;
+  private quietWaiters: (() => void)[] = [];
+  private quietCheckQueued = false;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  // ---- public surface ---------------------------------------------------------------------
+
+  get isDead(): boolean {
+    return this.dead;
+  }
+
+  /** Rebuilds in-process state from the store (host start or restart). */
+  recover(): void {
+    for (const record of this.deps.store.listInstances()) {
+      if (TERMINAL.has(record.runtimeStatus)) {
+        const inbox = this.deps.store.inbox(record.instanceId);
+        if (inbox.length) this.deps.store.dequeue(record.instanceId, inbox.map((m) => m.id));
+        this.notifyParent(record.instanceId);
+        continue;
+      }
+      const inst = this.load(record.instanceId);
+      if (!inst) continue;
+      const history = inst.history;
+      const lastCommit = history.map((e) => e.EventType).lastIndexOf(EventType.OrchestratorCompleted) + 1;
+      if (history.length > lastCommit) {
+        // An episode whose events were only partly written: the extension writes an episode's
+        // events together, so a restart sees none of them and redoes the episode from the inbox.
+        this.deps.store.truncateHistory(record.instanceId, lastCommit);
+        history.length = lastCommit;
+      }
+      this.settleCommitted(inst);
+      this.reconcile(record.instanceId);
+      if (this.deps.store.inbox(record.instanceId).length) this.markRunnable(record.instanceId);
+    }
+    this.kick();
+  }
+
+  startNew(name: string, instanceId: string, input: string | null, parent?: ParentRef): void {
+    if (!this.deps.orchestrators.has(name)) throw new UnknownFunctionError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    const existing = this.deps.store.getInstance(instanceId);
+    // overridableExistingInstanceStates defaults to NonRunningStates: a start on a
+    // Pending/Running/Suspended id is refused (extension: ContextImplementations/DurableClient.cs).
+    if (existing && !TERMINAL.has(existing.runtimeStatus) && !parent) {
+      throw new InstanceAlreadyExistsError(`An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
+    }
+    if (existing) {
+      this.cancelTimersOf(instanceId);
+      this.deps.store.purge(instanceId);
+    }
+    const now = this.deps.clock.now();
+    const executionId = randomUUID().replace(/-/g, '');
+    const record: InstanceRecord = {
+      instanceId,
+      name,
+      executionId,
+      runtimeStatus: 'Pending',
+      input,
+      output: null,
+      customStatus: null,
+      createdTime: iso(now),
+      lastUpdatedTime: iso(now),
+      ...(parent ? { parent } : {}),
+    };
+    this.deps.store.putInstance(record);
+    this.deps.store.enqueue(instanceId, {
+      id: `${instanceId}|${executionId}|start`,
+      executionId,
+      event: ev.executionStarted(now, { instanceId, executionId, name, input, ...(parent ? { parent } : {}) }),
+    });
+    this.live.set(instanceId, { record, history: [] });
+    this.deps.emit({ type: 'instanceStarted', at: now, instanceId, name, ...(parent ? { parentInstanceId: parent.instanceId } : {}) });
+    this.markRunnable(instanceId);
+    this.kick();
+  }
+
+  /** Delivers a message to an instance's inbox (raise event, terminate, suspend, resume). */
+  deliver(instanceId: string, event: HistoryEvent, executionId?: string): void {
+    this.deps.store.enqueue(instanceId, { id: randomUUID(), ...(executionId ? { executionId } : {}), event });
+    this.markRunnable(instanceId);
+    this.kick();
+  }
+
+  getRecord(instanceId: string): InstanceRecord | undefined {
+    return this.live.get(instanceId)?.record ?? this.deps.store.getInstance(instanceId);
+  }
+
+  listRecords(): InstanceRecord[] {
+    return this.deps.store.listInstances().map((r) => this.live.get(r.instanceId)?.record ?? r);
+  }
+
+  getHistory(instanceId: string): HistoryEvent[] {
+    return this.live.get(instanceId)?.history.slice() ?? this.deps.store.getHistory(instanceId);
+  }
+
+  purge(instanceId: string): void {
+    this.cancelTimersOf(instanceId);
+    this.live.delete(instanceId);
+    this.deps.store.purge(instanceId);
+  }
+
+  /** Work started outside the engine that may create durable work (client functions). */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    this.outsideWork++;
+    try {
+      return await work();
+    } finally {
+      this.outsideWork--;
+      this.checkQuiet();
+    }
+  }
+
+  /** Nothing is running: no episode pending or executing, no activity, no client function. */
+  isQuiet(): boolean {
+    return !this.pumping && this.runnable.size === 0 && this.runningActivities === 0 && this.activityQueue.length === 0 && this.outsideWork === 0;
+  }
+
+  /** Resolves once the engine is quiet (after pending I/O callbacks had a turn). */
+  whenQuiet(): Promise<void> {
+    return new Promise((resolve) => {
+      this.quietWaiters.push(resolve);
+      this.checkQuiet();
+    });
+  }
+
+  /** Whether a durable timer waits on the clock (what time skipping advances to). */
+  hasPendingTimers(): boolean {
+    return this.timers.size > 0;
+  }
+
+  /** Instances that are not finished (their timers or events may still move them). */
+  hasUnfinishedInstances(): boolean {
+    return this.deps.store.listInstances().some((r) => !TERMINAL.has(r.runtimeStatus));
+  }
+
+  /** Drops every in-process structure; the durable store is all that remains. */
+  die(): void {
+    this.dead = true;
+    for (const handle of this.timers.values()) handle.cancel();
+    this.timers.clear();
+    this.live.clear();
+    this.runnable.clear();
+    this.activityQueue.length = 0;
+    this.inflight.clear();
+    const waiters = this.quietWaiters;
+    this.quietWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  // ---- episodes ---------------------------------------------------------------------------
+
+  private markRunnable(instanceId: string): void {
+    if (!this.dead) this.runnable.add(instanceId);
+  }
+
+  private kick(): void {
+    if (this.dead || this.pumping) return;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      while (!this.dead) {
+        const next = this.runnable.values().next();
+        if (next.done) break;
+        this.runnable.delete(next.value);
+        await this.runEpisode(next.value);
+      }
+    } catch (err) {
+      if (err instanceof HostCrashed) this.crash(err.point);
+      else throw err;
+    } finally {
+      this.pumping = false;
+      this.checkQuiet();
+    }
+  }
+
+  private crash(point: CrashPoint): void {
+    if (this.dead) return;
+    this.die();
+    this.deps.onCrash(point);
+  }
+
+  private crashPoint(point: CrashPoint): void {
+    if (this.deps.crashAt?.(point)) throw new HostCrashed(point);
+  }
+
+  private load(instanceId: string): LiveInstance | undefined {
+    let inst = this.live.get(instanceId);
+    if (!inst) {
+      const record = this.deps.store.getInstance(instanceId);
+      if (!record) return undefined;
+      inst = { record, history: this.deps.store.getHistory(instanceId) };
+      this.live.set(instanceId, inst);
+    }
+    return inst;
+  }
+
+  /** Picks the inbox messages this episode processes, as the extension's dispatcher would. */
+  private selectMessages(inst: LiveInstance, inbox: InboxMessage[]): { accepted: InboxMessage[]; dropped: string[] } {
+    const accepted: InboxMessage[] = [];
+    const dropped: string[] = [];
+    const seen = new Set(inst.history.map(completionKey).filter((k): k is string => k !== undefined));
+    const started = inst.history.some((e) => e.EventType === EventType.ExecutionStarted);
+    let suspended = inst.record.runtimeStatus === 'Suspended';
+    for (const m of inbox) {
+      const type = m.event.EventType;
+      if (m.executionId && m.executionId !== inst.record.executionId) {
+        dropped.push(m.id); // for an execution that ended (continueAsNew): discarded
+        continue;
+      }
+      const key = completionKey(m.event);
+      if ((key && seen.has(key)) || (type === EventType.ExecutionStarted && started)) {
+        dropped.push(m.id); // redelivered after a restart
+        continue;
+      }
+      if (type === EventType.ExecutionTerminated) {
+        accepted.push(m);
+        break;
+      }
+      if (type === EventType.ExecutionSuspended) suspended = true;
+      else if (type === EventType.ExecutionResumed) suspended = false;
+      else if (suspended) continue; // held until resumed
+      if (key) seen.add(key);
+      accepted.push(m);
+    }
+    return { accepted, dropped };
+  }
+
+  private async runEpisode(instanceId: string): Promise<void> {
+    const inst = this.load(instanceId);
+    if (!inst) return;
+    const store = this.deps.store;
+    const inbox = store.inbox(instanceId);
+    if (TERMINAL.has(inst.record.runtimeStatus)) {
+      if (inbox.length) store.dequeue(instanceId, inbox.map((m) => m.id));
+      return;
+    }
+    const { accepted, dropped } = this.selectMessages(inst, inbox);
+    if (accepted.length === 0) {
+      if (dropped.length) store.dequeue(instanceId, dropped);
+      return;
+    }
+    const now = this.deps.clock.now();
+    const newEvents = [ev.orchestratorStarted(now), ...accepted.map((m) => m.event)];
+    const consumed = [...accepted.map((m) => m.id), ...dropped];
+    const terminated = accepted.find((m) => m.event.EventType === EventType.ExecutionTerminated);
+    if (terminated) {
+      const reason = terminated.event.Input as string | null;
+      this.commit(inst, [...newEvents, ev.executionCompleted(now, OrchestrationStatus.Terminated, reason), ev.orchestratorCompleted(now)], consumed);
+      return;
+    }
+    let status = inst.record.runtimeStatus;
+    for (const m of accepted) {
+      if (m.event.EventType === EventType.ExecutionSuspended) status = 'Suspended';
+      if (m.event.EventType === EventType.ExecutionResumed) status = 'Running';
+    }
+    if (status === 'Suspended') {
+      this.commit(inst, [...newEvents, ev.orchestratorCompleted(now)], consumed, { runtimeStatus: 'Suspended' });
+      return;
+    }
+    await this.execute(inst, newEvents, consumed, now);
+  }
+
+  private async execute(inst: LiveInstance, newEvents: HistoryEvent[], consumed: string[], now: number): Promise<void> {
+    const record = inst.record;
+    const reg = this.deps.orchestrators.get(record.name);
+    const fail = (message: string): void => this.finishFailed(inst, newEvents, consumed, now, message);
+    if (!reg) return fail(`The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    const history = [...inst.history.map((e) => ({ ...e, IsPlayed: true })), ...newEvents];
+    const payload = {
+      history,
+      input: parseJsonText(record.input),
+      instanceId: record.instanceId,
+      isReplaying: inst.history.length > 0,
+      parentInstanceId: record.parent?.instanceId ?? null,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 2,
+      longRunningTimerIntervalDuration: timeSpan(this.deps.settings.longRunningTimerIntervalMs),
+      maximumShortTimerDuration: timeSpan(this.deps.settings.maximumShortTimerMs),
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    };
+    const cpuBefore = process.cpuUsage();
+    let state: OrchestratorStateJson | undefined;
+    let thrown: string | undefined;
+    try {
+      const outcome = await invokeRegistered(reg, { ...this.deps.extraInputs(reg), [triggerBindingName(reg)]: { string: JSON.stringify(payload) } }, this.logOption());
+      state = parseState(fromTypedData(outcome.returnValue));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const at = message.indexOf(OUT_OF_PROC_DATA);
+      if (at >= 0) state = parseState(JSON.parse(message.slice(at + OUT_OF_PROC_DATA.length)));
+      else thrown = message;
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    const stats = this.statsOf(record.instanceId);
+    stats.episodes++;
+    stats.replayCpuMs += (cpu.user + cpu.system) / 1000;
+    if (this.dead) return;
+    if (!state) return fail(thrown ?? 'the orchestrator returned no state');
+
+    const actions = (state.actions[0] ?? []) as OrchestratorAction[];
+    const normalized = actions.map(normalizeAction);
+    const mismatch = firstMismatch(inst.lastActions, normalized);
+    if (mismatch !== undefined) {
+      return fail(
+        `non-deterministic orchestrator '${record.name}' (instance '${record.instanceId}'): action #${mismatch} differs from the previous episode's: ` +
+          `expected ${inst.lastActions?.[mismatch] ?? 'nothing'}, got ${normalized[mismatch] ?? 'nothing'}. ` +
+          'Orchestrators must be deterministic: use context.df.currentUtcDateTime, newGuid and activities instead of Date, Math.random and I/O.',
+      );
+    }
+    inst.lastActions = normalized;
+
+    let replay: ReturnType<typeof replayActions>;
+    try {
+      replay = replayActions(history, actions, {
+        instanceId: record.instanceId,
+        maximumShortTimerMs: this.deps.settings.maximumShortTimerMs,
+        longRunningTimerIntervalMs: this.deps.settings.longRunningTimerIntervalMs,
+      });
+    } catch (err) {
+      return fail(err instanceof Error ? err.message : String(err));
+    }
+    if (replay.nonDeterminism) return fail(`non-deterministic orchestrator '${record.name}' (instance '${record.instanceId}'): ${replay.nonDeterminism}`);
+
+    const patch: Partial<InstanceRecord> = { runtimeStatus: 'Running' };
+    // The SDK sends customStatus only when truthy; the extension keeps the previous value
+    // otherwise (OutOfProcOrchestrationShim.ScheduleDurableTaskEvents), and refuses more than
+    // 16 KB of UTF-16 (DurableOrchestrationContext.SetCustomStatus → MessagePayloadDataConverter).
+    if (state.customStatus) {
+      const json = JSON.stringify(state.customStatus);
+      const bytes = json.length * 2;
+      if (bytes > MAX_CUSTOM_STATUS_BYTES) {
+        return fail(`The UTF-16 size of the JSON-serialized payload must not exceed 16 KB. The current payload size is ${Math.ceil(bytes / 1024)} KB.`);
+      }
+      if (json !== record.customStatus) {
+        patch.customStatus = json;
+        this.deps.emit({ type: 'customStatusChanged', at: now, instanceId: record.instanceId, customStatus: state.customStatus });
+      }
+    }
+    if (state.error !== undefined || thrown !== undefined) {
+      return this.finishFailed(inst, newEvents, consumed, now, state.error ?? thrown ?? 'unknown error', patch);
+    }
+    if (state.isDone && replay.continueAsNew) {
+      const input = toJsonText(replay.continueAsNew.input);
+      this.commit(inst, [...newEvents, ev.executionCompleted(now, OrchestrationStatus.ContinuedAsNew, input), ev.orchestratorCompleted(now)], consumed, patch);
+      return;
+    }
+    if (state.isDone) {
+      this.commit(inst, [...newEvents, ev.executionCompleted(now, OrchestrationStatus.Completed, toJsonText(state.output)), ev.orchestratorCompleted(now)], consumed, patch);
+      return;
+    }
+    const decisionEvents = replay.decisions.map((d) => decisionEvent(now, d));
+    this.commit(inst, [...newEvents, ...decisionEvents, ev.orchestratorCompleted(now)], consumed, patch);
+  }
+
+  private finishFailed(inst: LiveInstance, newEvents: HistoryEvent[], consumed: string[], now: number, error: string, patch: Partial<InstanceRecord> = {}): void {
+    // OutOfProcOrchestrationShim: OrchestrationFailureException($"Orchestrator function '{Name}' failed: {Error}").
+    const message = `Orchestrator function '${inst.record.name}' failed: ${error}`;
+    this.commit(
+      inst,
+      [...newEvents, ev.executionCompleted(now, OrchestrationStatus.Failed, JSON.stringify(message), { ErrorType: 'OrchestrationFailureException', ErrorMessage: message }), ev.orchestratorCompleted(now)],
+      consumed,
+      patch,
+    );
+  }
+
+  /** Writes an episode's events one by one (each a crash point), then settles what they mean. */
+  private commit(inst: LiveInstance, events: HistoryEvent[], consumed: string[], patch: Partial<InstanceRecord> = {}): void {
+    const id = inst.record.instanceId;
+    for (const e of events) {
+      inst.history.push(e);
+      this.deps.store.appendEvent(id, e);
+      this.crashPoint({ kind: 'appended', instanceId: id, event: e, eventNumber: inst.history.length });
+    }
+    this.deps.store.dequeue(id, consumed);
+    const now = this.deps.clock.now();
+    inst.record = { ...inst.record, ...patch, lastUpdatedTime: iso(now) };
+    this.deps.store.putInstance(inst.record);
+    this.statsOf(id).historyEvents = inst.history.length;
+    this.settleCommitted(inst);
+    this.reconcile(id);
+  }
+
+  /**
+   * Brings the record, the inbox and the parent up to date with a committed history ending in
+   * ExecutionCompleted: the same code finishes a normal episode and repairs one after a crash.
+   */
+  private settleCommitted(inst: LiveInstance): void {
+    const id = inst.record.instanceId;
+    const store = this.deps.store;
+    const completed = [...inst.history].reverse().find((e) => e.EventType === EventType.ExecutionCompleted);
+    const started = inst.history.find((e) => e.EventType === EventType.ExecutionStarted);
+    const sameExecution = (started?.OrchestrationInstance as { ExecutionId?: string } | undefined)?.ExecutionId === inst.record.executionId;
+    if (!completed) {
+      if (inst.history.length === 0 && !store.inbox(id).some((m) => m.event.EventType === EventType.ExecutionStarted)) {
+        // A new execution whose ExecutionStarted was never enqueued (crash during continueAsNew).
+        this.enqueueExecutionStarted(inst);
+      }
+      return;
+    }
+    const status = Number(completed.OrchestrationStatus);
+    const at = Date.parse(completed.Timestamp);
+    if (status === OrchestrationStatus.ContinuedAsNew) {
+      if (sameExecution) {
+        // continueAsNew: a new execution with the new input, history reset; events that were
+        // raised and not yet processed are dropped, because the out-of-process shim calls
+        // ContinueAsNew(input) with preserveUnprocessedEvents = false (extension:
+        // Listener/OutOfProcOrchestrationShim.cs, ContextImplementations/DurableOrchestrationContext.cs).
+        const input = (completed.Result as string | null) ?? null;
+        inst.record = { ...inst.record, executionId: randomUUID().replace(/-/g, ''), input, runtimeStatus: 'Running', lastUpdatedTime: iso(at) };
+        store.putInstance(inst.record);
+        this.deps.emit({ type: 'continuedAsNew', at, instanceId: id });
+      }
+      store.truncateHistory(id, 0);
+      inst.history.length = 0;
+      inst.lastActions = undefined;
+      this.cancelTimersOf(id);
+      this.enqueueExecutionStarted(inst);
+      this.markRunnable(id);
+      return;
+    }
+    if (!TERMINAL.has(inst.record.runtimeStatus)) {
+      const result = (completed.Result as string | null) ?? null;
+      const runtimeStatus = status === OrchestrationStatus.Completed ? 'Completed' : status === OrchestrationStatus.Terminated ? 'Terminated' : 'Failed';
+      inst.record = { ...inst.record, runtimeStatus, output: result, lastUpdatedTime: iso(at) };
+      store.putInstance(inst.record);
+      this.cancelTimersOf(id);
+      if (runtimeStatus === 'Completed') this.deps.emit({ type: 'instanceCompleted', at, instanceId: id, output: parseJsonText(result) });
+      else if (runtimeStatus === 'Terminated') this.deps.emit({ type: 'instanceTerminated', at, instanceId: id, reason: parseJsonText(result) });
+      else this.deps.emit({ type: 'instanceFailed', at, instanceId: id, error: String(parseJsonText(result)) });
+    }
+    this.notifyParent(id);
+  }
+
+  private enqueueExecutionStarted(inst: LiveInstance): void {
+    const r = inst.record;
+    this.deps.store.enqueue(r.instanceId, {
+      id: `${r.instanceId}|${r.executionId}|start`,
+      executionId: r.executionId,
+      event: ev.executionStarted(this.deps.clock.now(), { instanceId: r.instanceId, executionId: r.executionId, name: r.name, input: r.input, ...(r.parent ? { parent: r.parent } : {}) }),
+    });
+  }
+
+  /** Tells a finished child's parent, unless the parent already knows. */
+  private notifyParent(childId: string): void {
+    const child = this.getRecord(childId);
+    const parent = child?.parent;
+    if (!child || !parent || !TERMINAL.has(child.runtimeStatus)) return;
+    const parentRecord = this.getRecord(parent.instanceId);
+    if (!parentRecord || parentRecord.executionId !== parent.executionId || TERMINAL.has(parentRecord.runtimeStatus)) return;
+    const key = `task:${parent.taskScheduledId}`;
+    const parentHistory = this.getHistory(parent.instanceId);
+    if (parentHistory.some((e) => completionKey(e) === key)) return;
+    const messageId = `${childId}|${child.executionId}|done`;
+    if (this.deps.store.inbox(parent.instanceId).some((m) => m.id === messageId)) return;
+    const now = this.deps.clock.now();
+    const event =
+      child.runtimeStatus === 'Completed'
+        ? ev.subOrchestrationCompleted(now, parent.taskScheduledId, child.output)
+        : ev.subOrchestrationFailed(now, parent.taskScheduledId, String(parseJsonText(child.output)), child.output ?? '');
+    this.deps.store.enqueue(parent.instanceId, { id: messageId, executionId: parent.executionId, event });
+    this.markRunnable(parent.instanceId);
+    this.kick();
+  }
+
+  /** Starts whatever the committed history asks for and is not running yet. */
+  private reconcile(instanceId: string): void {
+    const inst = this.live.get(instanceId);
+    if (!inst || this.dead || TERMINAL.has(inst.record.runtimeStatus)) return;
+    const exec = inst.record.executionId;
+    const done = new Set<string>();
+    for (const e of inst.history) {
+      const k = completionKey(e);
+      if (k) done.add(k);
+    }
+    for (const m of this.deps.store.inbox(instanceId)) {
+      const k = completionKey(m.event);
+      if (k && (!m.executionId || m.executionId === exec)) done.add(k);
+    }
+    for (const e of inst.history) {
+      if (e.EventType === EventType.TaskScheduled && !done.has(`task:${e.EventId}`)) {
+        this.dispatchActivity({ instanceId, executionId: exec, taskId: e.EventId, name: String(e.Name), input: (e.Input as string | null) ?? null, key: `${instanceId}|${exec}|${e.EventId}` });
+      } else if (e.EventType === EventType.TimerCreated && !done.has(`timer:${e.EventId}`)) {
+        this.scheduleTimer(instanceId, exec, e.EventId, String(e.FireAt));
+      } else if (e.EventType === EventType.SubOrchestrationInstanceCreated && !done.has(`task:${e.EventId}`)) {
+        this.ensureChild(inst, e);
+      }
+    }
+    this.pumpActivities();
+  }
+
+  private ensureChild(parent: LiveInstance, e: HistoryEvent): void {
+    const childId = String(e.InstanceId);
+    const ref: ParentRef = { instanceId: parent.record.instanceId, executionId: parent.record.executionId, name: parent.record.name, taskScheduledId: e.EventId };
+    const child = this.getRecord(childId);
+    const ours = child?.parent && child.parent.instanceId === ref.instanceId && child.parent.executionId === ref.executionId && child.parent.taskScheduledId === ref.taskScheduledId;
+    if (ours) {
+      this.notifyParent(childId);
+      return;
+    }
+    this.startNew(String(e.Name), childId, (e.Input as string | null) ?? null, ref);
+  }
+
+  // ---- activities and timers --------------------------------------------------------------
+
+  private dispatchActivity(job: ActivityJob): void {
+    if (this.inflight.has(job.key)) return;
+    this.inflight.add(job.key);
+    this.activityQueue.push(job);
+    this.deps.emit({ type: 'activityScheduled', at: this.deps.clock.now(), instanceId: job.instanceId, name: job.name, taskId: job.taskId });
+  }
+
+  private pumpActivities(): void {
+    while (!this.dead && this.runningActivities < this.deps.settings.maxConcurrentActivityFunctions && this.activityQueue.length > 0) {
+      const job = this.activityQueue.shift()!;
+      this.runningActivities++;
+      void this.runActivity(job);
+    }
+  }
+
+  private async runActivity(job: ActivityJob): Promise<void> {
+    let completion: HistoryEvent | undefined;
+    const reg = this.deps.activities.get(job.name);
+    try {
+      if (!reg) throw new Error(`The function '${job.name}' doesn't exist, is disabled, or is not an activity function.`);
+      // The extension hands the activity its input as JSON text and the worker parses it, which
+      // is why the SDK JSON-encodes string inputs once more (Utils.processInput).
+      const value = parseJsonText(job.input);
+      const data: RpcTypedData | undefined = job.input === null ? undefined : { string: typeof value === 'string' ? value : JSON.stringify(value) };
+      const outcome = await invokeRegistered(reg, { ...this.deps.extraInputs(reg), [triggerBindingName(reg)]: data }, this.logOption());
+      completion = ev.taskCompleted(this.deps.clock.now(), job.taskId, toJsonText(fromTypedData(outcome.returnValue)));
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const stack = err instanceof Error ? (err.stack ?? '') : '';
+      // TaskActivityShim: TaskFailureException($"Activity function '{name}' failed: {message}", serialized cause).
+      completion = ev.taskFailed(this.deps.clock.now(), job.taskId, `Activity function '${job.name}' failed: ${message}`, JSON.stringify({ Message: message, StackTrace: stack }));
+    }
+    if (this.dead) return; // a crashed host's results are lost; the restarted host runs it again
+    this.runningActivities--;
+    try {
+      this.crashPoint({ kind: 'activityRan', instanceId: job.instanceId, name: job.name, taskId: job.taskId });
+    } catch (err) {
+      if (err instanceof HostCrashed) return this.crash(err.point);
+      throw err;
+    }
+    this.deps.store.enqueue(job.instanceId, { id: `${job.key}|done`, executionId: job.executionId, event: completion });
+    this.inflight.delete(job.key);
+    this.deps.emit({ type: 'activityCompleted', at: this.deps.clock.now(), instanceId: job.instanceId, name: job.name, taskId: job.taskId, failed: completion.EventType === EventType.TaskFailed });
+    this.markRunnable(job.instanceId);
+    this.pumpActivities();
+    this.kick();
+    this.checkQuiet();
+  }
+
+  private scheduleTimer(instanceId: string, executionId: string, timerId: number, fireAt: string): void {
+    const key = `${instanceId}|${executionId}|${timerId}`;
+    if (this.timers.has(key)) return;
+    const at = Date.parse(fireAt);
+    this.deps.emit({ type: 'timerCreated', at: this.deps.clock.now(), instanceId, timerId, fireAt });
+    const handle = this.deps.clock.schedule(Math.max(at, this.deps.clock.now()), () => {
+      if (this.dead) return;
+      this.timers.delete(key);
+      const now = this.deps.clock.now();
+      this.deps.store.enqueue(instanceId, { id: `${key}|fired`, executionId, event: ev.timerFired(now, timerId, fireAt) });
+      this.deps.emit({ type: 'timerFired', at: now, instanceId, timerId });
+      this.markRunnable(instanceId);
+      this.kick();
+    });
+    this.timers.set(key, handle);
+  }
+
+  private cancelTimersOf(instanceId: string): void {
+    for (const [key, handle] of this.timers) {
+      if (key.startsWith(`${instanceId}|`)) {
+        handle.cancel();
+        this.timers.delete(key);
+      }
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private statsOf(instanceId: string): InstanceStats {
+    let s = this.deps.stats.get(instanceId);
+    if (!s) {
+      s = { historyEvents: 0, episodes: 0, replayCpuMs: 0 };
+      this.deps.stats.set(instanceId, s);
+    }
+    return s;
+  }
+
+  private logOption(): { onLog?: (log: InvocationLog) => void } {
+    return this.deps.onLog ? { onLog: this.deps.onLog } : {};
+  }
+
+  private checkQuiet(): void {
+    if (this.quietCheckQueued) return;
+    this.quietCheckQueued = true;
+    setImmediate(() => {
+      this.quietCheckQueued = false;
+      if (!this.isQuiet() && !this.dead) return;
+      const waiters = this.quietWaiters;
+      this.quietWaiters = [];
+      for (const w of waiters) w();
+    });
+  }
+}
+
+interface OrchestratorStateJson {
+  isDone: boolean;
+  actions: unknown[][];
+  output?: unknown;
+  error?: string;
+  customStatus?: unknown;
+  schemaVersion?: number;
+}
+
+function parseState(value: unknown): OrchestratorStateJson {
+  const state = (typeof value === 'string' ? JSON.parse(value) : value) as OrchestratorStateJson;
+  if (!state || typeof state !== 'object' || !Array.isArray(state.actions)) {
+    throw new Error(`the orchestrator returned ${JSON.stringify(value)}, not an OrchestratorState ({ isDone, actions, ... })`);
+  }
+  return state;
+}
+
+function firstMismatch(previous: string[] | undefined, current: string[]): number | undefined {
+  if (!previous) return undefined;
+  for (let i = 0; i < previous.length; i++) if (previous[i] !== current[i]) return i;
+  return undefined;
+}
+
+function decisionEvent(at: number, d: Decision): HistoryEvent {
+  switch (d.kind) {
+    case 'activity':
+      return ev.taskScheduled(at, d.id, d.name, d.input);
+    case 'timer':
+      return ev.timerCreated(at, d.id, d.fireAt);
+    case 'subOrchestration':
+      return ev.subOrchestrationCreated(at, d.id, d.name, d.instanceId, d.input);
+  }
+}
+
+export { describeDecision };

@@ -1,0 +1,387 @@
+// startHost: the local stand-in for the Functions host and the Durable Task extension. It loads
+// an app through its entry module, serves its HTTP functions and the extension's HTTP API on
+// loopback, fires its timer on demand, and runs its orchestrations on the shared clock.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Clock } from '../clock';
+import { parseNcrontab, nextOccurrence, previousOccurrence } from './cron';
+import { type CrashPoint, Engine, type EngineSettings, type HostEvent, type InstanceStats } from './engine';
+import { coreRegistry, installFunctionsCoreStandIn, type Registration, takeRegistrations } from './functionsCore';
+import type { HistoryEvent } from './history';
+import { matchRoute, parseRoute, type RouteTemplate } from './httpRoutes';
+import { bindingsOfType, fromTypedData, invokeRegistered, type InvocationLog, type RpcHttpData, type RpcTypedData, triggerBindingName, triggerType } from './invoke';
+import { durableClientBinding, type DurableClientBinding, handleManagement, historyForStatus, readBody, send, statusPayload } from './managementApi';
+import { type HistoryStore, MemoryHistoryStore, TERMINAL } from './store';
+
+export interface StartHostOptions {
+  /** The app's entry module (the product's functions/index.ts, or a fixture). */
+  entry: string;
+  clock: Clock;
+  store?: HistoryStore;
+  /** host.json to read extensions.durableTask (hubName, maxConcurrentActivityFunctions) and extensions.http.routePrefix from. */
+  hostJson?: string;
+  taskHubName?: string;
+  maxConcurrentActivityFunctions?: number;
+  /** Keys; random when absent. The system key (for the durable webhooks) is never a function key. */
+  keys?: Partial<HostKeys>;
+  /** Crash mode: return true at a point to drop all in-process state there and restart from the store. */
+  crashAt?(point: CrashPoint): boolean;
+  /** Virtual mode: advance the clock by itself whenever nothing runs and a durable timer is pending (the demo). */
+  autoAdvance?: boolean;
+  onLog?(log: InvocationLog): void;
+}
+
+export interface HostKeys {
+  /** The app's default function key (accepted by authLevel 'function'). */
+  function: string;
+  /** The master key (accepted by 'function' and 'admin'). */
+  master: string;
+  /** The durabletask_extension system key carried by the webhook URLs (accepted only there). */
+  system: string;
+}
+
+export interface RunLimits {
+  /** Virtual time the call may advance the clock by (default 30 days). */
+  maxVirtualMs?: number;
+  /** Wall-clock time the call may take (default 20 s). */
+  maxRealMs?: number;
+}
+
+export type FunctionKind = 'orchestration' | 'activity' | 'entity' | 'http' | 'timer' | 'other';
+
+export interface RegisteredFunction {
+  name: string;
+  kind: FunctionKind;
+  triggerType: string;
+  /** HTTP: route and methods; timer: schedule. */
+  route?: string;
+  methods?: string[];
+  authLevel?: string;
+  schedule?: string;
+  durableClient: boolean;
+}
+
+export type InstanceStatus = Record<string, unknown> & { instanceId: string; runtimeStatus: string; output: unknown; customStatus: unknown };
+
+export interface LocalHost {
+  /** http://127.0.0.1:<port>: /api/... and /runtime/webhooks/durabletask/... */
+  readonly origin: string;
+  readonly keys: HostKeys;
+  readonly functions: readonly RegisteredFunction[];
+  /** The value handed to durableClient input bindings. */
+  readonly durableClient: DurableClientBinding;
+  /** Every event since start, in order. */
+  readonly events: readonly HostEvent[];
+  readonly restarts: number;
+  on(listener: (event: HostEvent) => void): () => void;
+  /** Invokes a timer function now, with a Timer whose scheduleStatus is computed on the clock. */
+  fireTimer(name: string): Promise<unknown>;
+  /** Starts an orchestration directly (tests); the app itself starts them through DurableClient. */
+  startNew(name: string, options?: { instanceId?: string; input?: unknown }): string;
+  raiseEvent(instanceId: string, eventName: string, data?: unknown): void;
+  getStatus(instanceId: string, options?: { showHistory?: boolean; showHistoryOutput?: boolean }): InstanceStatus | undefined;
+  /** The current execution's history, in the extension's shape. */
+  getHistory(instanceId: string): HistoryEvent[];
+  stats(instanceId: string): InstanceStats;
+  /** Runs until nothing is running and no durable timer is pending, skipping virtual time. */
+  runUntilIdle(limits?: RunLimits): Promise<void>;
+  /** Runs until the instance is Completed, Failed or Terminated; returns its status. */
+  waitFor(instanceId: string, limits?: RunLimits): Promise<InstanceStatus>;
+  close(): Promise<void>;
+}
+
+const DAY = 86400_000;
+
+interface HostJsonSettings {
+  hubName?: string;
+  maxConcurrentActivityFunctions?: number;
+  routePrefix?: string;
+}
+
+function readHostJson(file: string | undefined): HostJsonSettings {
+  if (!file) return {};
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { extensions?: { durableTask?: { hubName?: unknown; maxConcurrentActivityFunctions?: unknown }; http?: { routePrefix?: unknown } } };
+  const dt = json.extensions?.durableTask;
+  const out: HostJsonSettings = {};
+  if (typeof dt?.hubName === 'string') out.hubName = dt.hubName;
+  if (typeof dt?.maxConcurrentActivityFunctions === 'number') out.maxConcurrentActivityFunctions = dt.maxConcurrentActivityFunctions;
+  if (typeof json.extensions?.http?.routePrefix === 'string') out.routePrefix = json.extensions.http.routePrefix;
+  return out;
+}
+
+/** Imports the entry once per process and returns what it registered. */
+async function loadRegistrations(entry: string): Promise<Registration[]> {
+  const { functionsAlreadyLoaded } = installFunctionsCoreStandIn();
+  const resolved = path.resolve(entry);
+  const registry = coreRegistry();
+  const cached = registry.byEntry.get(resolved);
+  if (cached) return cached;
+  takeRegistrations();
+  await import(/\.[cm]?[jt]s$/.test(resolved) && process.platform === 'win32' ? pathToFileURL(resolved).href : resolved);
+  const regs = takeRegistrations();
+  if (regs.length === 0) {
+    throw new Error(
+      `entry '${entry}' registered no functions${functionsAlreadyLoaded ? ': @azure/functions was loaded before the functions-core stand-in, call installFunctionsCoreStandIn() first (or use the vitest setup file)' : ''}`,
+    );
+  }
+  registry.byEntry.set(resolved, regs);
+  return regs;
+}
+
+function describe(reg: Registration): RegisteredFunction {
+  const type = triggerType(reg);
+  const trigger = reg.metadata.bindings[triggerBindingName(reg)]!;
+  const kind: FunctionKind =
+    type === 'orchestrationTrigger' ? 'orchestration' : type === 'activityTrigger' ? 'activity' : type === 'entityTrigger' ? 'entity' : type === 'httpTrigger' ? 'http' : type === 'timerTrigger' ? 'timer' : 'other';
+  const f: RegisteredFunction = { name: reg.metadata.name, kind, triggerType: type, durableClient: bindingsOfType(reg, 'durableClient').length > 0 };
+  if (kind === 'http') {
+    f.route = typeof trigger.route === 'string' ? trigger.route : reg.metadata.name;
+    f.methods = Array.isArray(trigger.methods) ? (trigger.methods as string[]).map((m) => m.toUpperCase()) : [];
+    f.authLevel = typeof trigger.authLevel === 'string' ? trigger.authLevel : 'anonymous';
+  }
+  if (kind === 'timer' && typeof trigger.schedule === 'string') f.schedule = trigger.schedule;
+  return f;
+}
+
+const listen = (server: http.Server): Promise<number> =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+
+const randomKey = (): string => randomBytes(24).toString('base64url');
+
+export async function startHost(options: StartHostOptions): Promise<LocalHost> {
+  const regs = await loadRegistrations(options.entry);
+  const hostJson = readHostJson(options.hostJson);
+  const clock = options.clock;
+  const store = options.store ?? new MemoryHistoryStore();
+  const keys: HostKeys = { function: options.keys?.function ?? randomKey(), master: options.keys?.master ?? randomKey(), system: options.keys?.system ?? randomKey() };
+  if (keys.system === keys.function || keys.system === keys.master) throw new Error('keys.system must differ from the function and master keys: it can terminate and purge any instance');
+  const settings: EngineSettings = {
+    taskHubName: options.taskHubName ?? hostJson.hubName ?? 'TestHubName',
+    maxConcurrentActivityFunctions: options.maxConcurrentActivityFunctions ?? hostJson.maxConcurrentActivityFunctions ?? 10,
+    maximumShortTimerMs: 6 * DAY,
+    longRunningTimerIntervalMs: 3 * DAY,
+  };
+  const routePrefix = (hostJson.routePrefix ?? 'api').replace(/^\/+|\/+$/g, '');
+  const byKind = (kind: FunctionKind): Map<string, Registration> => new Map(regs.filter((r) => describe(r).kind === kind).map((r) => [r.metadata.name, r]));
+  const orchestrators = byKind('orchestration');
+  const activities = byKind('activity');
+  const timers = byKind('timer');
+  const httpRoutes: { reg: Registration; info: RegisteredFunction; route: RouteTemplate }[] = regs
+    .map((reg) => ({ reg, info: describe(reg) }))
+    .filter((x) => x.info.kind === 'http')
+    .map((x) => ({ ...x, route: parseRoute(x.info.route!) }));
+
+  const functionsServer = http.createServer();
+  const rpcServer = http.createServer();
+  const [port, rpcPort] = await Promise.all([listen(functionsServer), listen(rpcServer)]);
+  const origin = `http://127.0.0.1:${port}`;
+  // DurableClient rewrites the binding's URLs to http://localhost:7071 unless WEBSITE_HOSTNAME is set
+  // (durable-functions getClient.correctClientData), as the Functions host sets it in Azure.
+  process.env.WEBSITE_HOSTNAME ??= `127.0.0.1:${port}`;
+  const binding = durableClientBinding({ origin, rpcOrigin: `http://127.0.0.1:${rpcPort}`, taskHubName: settings.taskHubName, systemKey: keys.system });
+  const extraInputs = (reg: Registration): Record<string, RpcTypedData> =>
+    Object.fromEntries(bindingsOfType(reg, 'durableClient').map((name) => [name, { string: JSON.stringify(binding) }]));
+
+  const events: HostEvent[] = [];
+  const listeners = new Set<(e: HostEvent) => void>();
+  const emit = (e: HostEvent): void => {
+    events.push(e);
+    for (const l of listeners) l(e);
+  };
+  const stats = new Map<string, InstanceStats>();
+  let restarts = 0;
+  let closed = false;
+
+  const makeEngine = (): Engine =>
+    new Engine({
+      clock,
+      store,
+      orchestrators,
+      activities,
+      settings,
+      emit,
+      stats,
+      extraInputs,
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+      ...(options.crashAt ? { crashAt: options.crashAt } : {}),
+      onCrash(point) {
+        emit({ type: 'hostCrashed', at: clock.now(), point });
+        restarts++;
+        engine = makeEngine();
+        emit({ type: 'hostRestarted', at: clock.now() });
+        engine.recover();
+      },
+    });
+  let engine = makeEngine();
+  engine.recover();
+
+  const management = { engine: () => engine, binding, now: () => clock.now() };
+
+  functionsServer.on('request', (req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', origin);
+      const body = await readBody(req);
+      const webhook = '/runtime/webhooks/durabletask';
+      if (url.pathname.toLowerCase().startsWith(webhook)) {
+        if (url.searchParams.get('code') !== keys.system) return send(res, { status: 401 });
+        return send(res, await handleManagement(management, req.method ?? 'GET', url.pathname.slice(webhook.length), url.searchParams, body.toString('utf8'), req.headers['content-type']));
+      }
+      const prefix = `/${routePrefix}`.toLowerCase();
+      const lower = url.pathname.toLowerCase();
+      if (routePrefix && !(lower === prefix || lower.startsWith(`${prefix}/`))) return send(res, { status: 404 });
+      const rest = routePrefix ? url.pathname.slice(prefix.length) : url.pathname;
+      const method = (req.method ?? 'GET').toUpperCase();
+      let match: { reg: Registration; info: RegisteredFunction; params: Record<string, string> } | undefined;
+      for (const r of httpRoutes) {
+        const params = matchRoute(r.route, rest);
+        if (params && (r.info.methods!.length === 0 || r.info.methods!.includes(method))) {
+          match = { reg: r.reg, info: r.info, params };
+          break;
+        }
+      }
+      if (!match) return send(res, { status: 404 });
+      const presented = url.searchParams.get('code') ?? (req.headers['x-functions-key'] as string | undefined);
+      const level = match.info.authLevel;
+      const allowed = level === 'anonymous' || (level === 'function' && (presented === keys.function || presented === keys.master)) || (level === 'admin' && presented === keys.master);
+      if (!allowed) return send(res, { status: 401 });
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const httpData: RpcHttpData = {
+        method,
+        url: url.href,
+        headers,
+        query: Object.fromEntries(url.searchParams),
+        params: match.params,
+        body: body.length ? { bytes: new Uint8Array(body) } : null,
+      };
+      const reg = match.reg;
+      try {
+        const outcome = await engine.track(() => invokeRegistered(reg, { ...extraInputs(reg), [triggerBindingName(reg)]: { http: httpData } }, options.onLog ? { onLog: options.onLog } : {}));
+        const response = outcome.returnValue?.http;
+        if (!response) return send(res, { status: 204 });
+        const bytes = response.body?.bytes ? Buffer.from(response.body.bytes) : Buffer.from(response.body?.string ?? '');
+        res.writeHead(Number(response.statusCode ?? 200), response.headers ?? {});
+        res.end(bytes);
+      } catch (err) {
+        options.onLog?.({ level: 'error', category: 'system', message: err instanceof Error ? (err.stack ?? err.message) : String(err), functionName: reg.metadata.name, invocationId: '' });
+        send(res, { status: 500 });
+      }
+    })().catch((err: unknown) => send(res, { status: 500, body: { Message: err instanceof Error ? err.message : String(err) } }));
+  });
+
+  rpcServer.on('request', (req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${rpcPort}`);
+      const body = await readBody(req);
+      if (!url.pathname.startsWith('/durabletask/')) return send(res, { status: 404 });
+      send(res, await handleManagement(management, req.method ?? 'GET', url.pathname.slice('/durabletask'.length), url.searchParams, body.toString('utf8'), req.headers['content-type']));
+    })().catch((err: unknown) => send(res, { status: 500, body: { Message: err instanceof Error ? err.message : String(err) } }));
+  });
+
+  const status = (instanceId: string, o: { showHistory?: boolean; showHistoryOutput?: boolean } = {}): InstanceStatus | undefined => {
+    const record = engine.getRecord(instanceId);
+    if (!record) return undefined;
+    const history = o.showHistory ? historyForStatus(engine.getHistory(instanceId), o.showHistoryOutput ?? false, true) : undefined;
+    return statusPayload(record, history) as InstanceStatus;
+  };
+
+  /** Advances virtual time step by step until `done`, or until nothing durable is pending. */
+  const drive = async (done: () => boolean, limits: RunLimits, what: string): Promise<boolean> => {
+    const realDeadline = Date.now() + (limits.maxRealMs ?? 20_000);
+    const virtualLimit = clock.now() + (limits.maxVirtualMs ?? 30 * DAY);
+    for (;;) {
+      const current = engine;
+      await current.whenQuiet();
+      if (current !== engine || !engine.isQuiet()) continue;
+      if (done()) return true;
+      if (Date.now() > realDeadline) throw new Error(`${what}: still not done after ${limits.maxRealMs ?? 20_000} ms of real time (virtual time ${new Date(clock.now()).toISOString()})`);
+      if (clock.mode === 'realtime') {
+        await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      const next = clock.nextDue();
+      if (!engine.hasPendingTimers() || next === undefined) return false;
+      if (next > virtualLimit) throw new Error(`${what}: the next durable event is at ${new Date(next).toISOString()}, past the virtual-time limit ${new Date(virtualLimit).toISOString()}`);
+      clock.advanceTo(Math.max(next, clock.now()));
+    }
+  };
+
+  if (options.autoAdvance && clock.mode === 'virtual') {
+    void (async () => {
+      while (!closed) {
+        await drive(() => closed, { maxRealMs: Number.POSITIVE_INFINITY, maxVirtualMs: Number.POSITIVE_INFINITY }, 'autoAdvance').catch(() => false);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+    })();
+  }
+
+  const host: LocalHost = {
+    origin,
+    keys,
+    functions: regs.map(describe),
+    durableClient: binding,
+    events,
+    get restarts() {
+      return restarts;
+    },
+    on(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async fireTimer(name) {
+      const reg = timers.get(name);
+      if (!reg) throw new Error(`no timer function '${name}'; timer functions: ${[...timers.keys()].join(', ') || 'none'}`);
+      const schedule = describe(reg).schedule;
+      const now = clock.now();
+      const parsed = schedule ? parseNcrontab(schedule) : undefined;
+      const last = parsed ? previousOccurrence(parsed, now) : undefined;
+      const next = parsed ? nextOccurrence(parsed, now) : undefined;
+      const timer = {
+        Schedule: { AdjustForDST: true },
+        ScheduleStatus: { Last: new Date(last ?? now).toISOString(), Next: new Date(next ?? now).toISOString(), LastUpdated: new Date(now).toISOString() },
+        IsPastDue: false,
+      };
+      const outcome = await engine.track(() => invokeRegistered(reg, { ...extraInputs(reg), [triggerBindingName(reg)]: { json: JSON.stringify(timer) } }, options.onLog ? { onLog: options.onLog } : {}));
+      return fromTypedData(outcome.returnValue);
+    },
+    startNew(name, o = {}) {
+      const instanceId = o.instanceId ?? randomBytes(16).toString('hex');
+      engine.startNew(name, instanceId, o.input === undefined ? null : JSON.stringify(o.input));
+      return instanceId;
+    },
+    raiseEvent(instanceId, eventName, data) {
+      const record = engine.getRecord(instanceId);
+      if (!record) throw new Error(`no instance '${instanceId}'`);
+      engine.deliver(instanceId, { EventType: 15, EventId: -1, IsPlayed: false, Timestamp: new Date(clock.now()).toISOString(), Name: eventName, Input: data === undefined ? null : JSON.stringify(data) }, record.executionId);
+    },
+    getStatus: status,
+    getHistory: (instanceId) => engine.getHistory(instanceId),
+    stats: (instanceId) => ({ ...(stats.get(instanceId) ?? { historyEvents: 0, episodes: 0, replayCpuMs: 0 }) }),
+    async runUntilIdle(limits = {}) {
+      await drive(() => false, limits, 'runUntilIdle');
+    },
+    async waitFor(instanceId, limits = {}) {
+      const finished = (): boolean => {
+        const r = engine.getRecord(instanceId);
+        return r !== undefined && TERMINAL.has(r.runtimeStatus);
+      };
+      const ok = await drive(finished, limits, `waitFor('${instanceId}')`);
+      const s = status(instanceId);
+      if (!ok || !s) throw new Error(`waitFor('${instanceId}'): nothing is left to run and the instance is ${s ? s.runtimeStatus : 'unknown'} (it waits for an event no one raises?)`);
+      return s;
+    },
+    async close() {
+      closed = true;
+      engine.die();
+      await Promise.all([functionsServer, rpcServer].map((s) => new Promise<void>((r) => { s.closeAllConnections(); s.close(() => r()); })));
+    },
+  };
+  return host;
+}
