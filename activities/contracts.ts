@@ -1,7 +1,9 @@
+import type { DrainOptions } from '../core/drainPlan';
+import type { GateResult } from '../core/gates';
 import type { WorkloadRef } from '../core/kubeFacts';
-import type { PlannedNode } from '../core/runTypes';
+import type { DetectorConfig, PlannedNode } from '../core/runTypes';
 
-export type { WorkloadRef };
+export type { DetectorConfig, DrainOptions, GateResult, WorkloadRef };
 
 // The input and result of every activity: the contract between the orchestrators (which
 // import these types only) and the activities (which implement them). Plain JSON: ISO
@@ -51,7 +53,8 @@ export interface RepairOrphansInput extends ActivityBase {
   namespace: string;
   /** Our own run instance id: its annotations are not orphans. */
   instanceId: string;
-  preferNoScheduleTaint: boolean;
+  /** Key of our PreferNoSchedule taint ('' for none): removed from repaired nodes. */
+  preferNoScheduleTaint: string;
 }
 
 export interface RepairedNode {
@@ -88,11 +91,6 @@ export interface ListPoolsResult {
   skipped: Array<{ pool: string; reason: string }>;
   runCommandDisabled: boolean;
 }
-
-export type DetectorConfig =
-  | { kind: 'sentinel'; path: string }
-  | { kind: 'node-label'; label: string }
-  | { kind: 'node-condition'; condition: string };
 
 export interface NodeSummary {
   name: string;
@@ -149,6 +147,8 @@ export interface CollectRebootChecksResult {
 
 export interface TaintCandidatesInput extends ActivityBase {
   nodes: string[];
+  /** The PreferNoSchedule taint's key. */
+  taintKey: string;
   add: boolean;
 }
 
@@ -186,8 +186,6 @@ export interface CheckGateInput extends NodeActivityBase {
   namespace: string;
 }
 
-export type GateResult = { ok: true } | { ok: false; reasons: string[] };
-
 // ---- The node ---------------------------------------------------------------------------
 
 export interface LockNodeInput extends NodeActivityBase {
@@ -200,8 +198,7 @@ export type LockNodeResult =
   | { locked: false; missing: true };
 
 export interface LabelNodeInput extends NodeActivityBase {
-  /** `key=value` labels to set. */
-  labels: string[];
+  labels: Record<string, string>;
 }
 
 export interface CordonNodeResult {
@@ -217,14 +214,6 @@ export interface UncordonNodeResult {
   uncordoned: boolean;
   /** Why not, when not: someone else had cordoned it before us. */
   reason?: string;
-}
-
-export interface DrainOptions {
-  deleteEmptyDirData: boolean;
-  force: boolean;
-  podSelector?: string;
-  gracePeriodSeconds?: number;
-  skipWaitForDeleteTimeoutSeconds: number;
 }
 
 export interface EvictPodsInput extends NodeActivityBase {
@@ -281,9 +270,10 @@ export type NodeStatus =
 export interface ReleaseNodeInput extends NodeActivityBase {
   instanceId: string;
   namespace: string;
-  /** Labels to set after the reboot (`key=value`). */
-  postLabels: string[];
-  removeTaint: boolean;
+  /** Labels to set after the reboot. */
+  postLabels: Record<string, string>;
+  /** Key of our PreferNoSchedule taint to remove ('' for none). */
+  taintKey: string;
   /** What to record in the last-reboot annotation; absent when the node was not rebooted. */
   lastReboot?: { at: string; bootIdBefore: string; bootIdAfter: string };
 }

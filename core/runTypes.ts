@@ -2,6 +2,12 @@
 // manual request, per-node results and the run's output. Plain JSON, because they travel
 // in orchestration inputs and outputs (and so appear in the portal's history: no secrets).
 
+/** How a pending reboot is detected (REBOOT_DETECTOR and its setting). */
+export type DetectorConfig =
+  | { kind: 'sentinel'; path: string }
+  | { kind: 'node-label'; key: string; value?: string }
+  | { kind: 'node-condition'; condition: string };
+
 /** The settings a run needs, snapshotted when it starts so a settings change never alters a replay. Secret settings (webhook URLs, Prometheus credentials) stay out: activities read those themselves. */
 export interface RunSettings {
   namespace: string;
@@ -29,7 +35,7 @@ export interface RunSettings {
   blockedTimeoutSeconds: number;
   pollIntervalSeconds: number;
   onFailure: 'halt' | 'skip';
-  detector: { kind: 'sentinel'; path: string } | { kind: 'node-label'; label: string } | { kind: 'node-condition'; condition: string };
+  detector: DetectorConfig;
   method: 'run-command' | 'pod';
   nodePools: string[];
   excludeNodePools: string[];
@@ -37,9 +43,10 @@ export interface RunSettings {
   blockingPodSelectors: string[];
   /** Prometheus alert blocker; its URL is a secret the activity reads itself. */
   alerts: { enabled: boolean; filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };
-  preRebootLabels: string[];
-  postRebootLabels: string[];
-  preferNoScheduleTaint: boolean;
+  preRebootLabels: Record<string, string>;
+  postRebootLabels: Record<string, string>;
+  /** Key of the PreferNoSchedule taint given to candidates; '' for none. */
+  preferNoScheduleTaint: string;
   /** Whether any notification URL is configured (the URLs themselves are secrets). */
   notify: boolean;
 }

@@ -105,7 +105,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       return output('planned', undefined, plan);
     }
     if (settings.preferNoScheduleTaint && carry.queue.length > 0) {
-      yield* flow.call(activities.taintCandidates, { ...base(), nodes: carry.queue.map((n) => n.node), add: true });
+      yield* flow.call(activities.taintCandidates, { ...base(), nodes: carry.queue.map((n) => n.node), taintKey: settings.preferNoScheduleTaint, add: true });
       carry.tainted = carry.queue.map((n) => n.node);
     }
     if (settings.notify) yield* flow.call(activities.notify, { ...base(), event: 'run-started', message: `${carry.queue.length} node(s) to reboot` });
@@ -187,7 +187,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   }
 
   if (carry.tainted.length > 0) {
-    yield* flow.call(activities.taintCandidates, { ...base(), nodes: carry.tainted, add: false });
+    yield* flow.call(activities.taintCandidates, { ...base(), nodes: carry.tainted, taintKey: settings.preferNoScheduleTaint, add: false });
     carry.tainted = [];
   }
   setPhase(outcome);

@@ -190,7 +190,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   function* undo(reason: string): Op<void> {
     if (!locked) return;
     yield* flow.call(activities.uncordonNode, act({ instanceId }));
-    yield* flow.call(activities.releaseNode, act({ instanceId, namespace: settings.namespace, postLabels: [], removeTaint: false }));
+    yield* flow.call(activities.releaseNode, act({ instanceId, namespace: settings.namespace, postLabels: {}, taintKey: '' }));
     yield* flow.call(activities.recordNodeEvent, act({ reason: 'RebootCancelled', type: 'Normal', message: `reboot not done: ${reason}` }));
   }
 
@@ -204,7 +204,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     locked = true;
     bootIdBefore = lock.bootId;
     yield* flow.call(activities.recordNodeEvent, act({ reason: 'RebootScheduled', type: 'Normal', message: `reboot scheduled by run ${runId}` }));
-    if (settings.preRebootLabels.length > 0) yield* flow.call(activities.labelNode, act({ labels: settings.preRebootLabels }));
+    if (Object.keys(settings.preRebootLabels).length > 0) yield* flow.call(activities.labelNode, act({ labels: settings.preRebootLabels }));
 
     enter('delay');
     yield* pause(settings.drainDelaySeconds);
@@ -241,7 +241,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       instanceId,
       namespace: settings.namespace,
       postLabels: settings.postRebootLabels,
-      removeTaint: settings.preferNoScheduleTaint,
+      taintKey: settings.preferNoScheduleTaint,
       lastReboot: { at: flow.nowIso(), bootIdBefore: lock.bootId, bootIdAfter: bootIdAfter ?? '' },
     }));
     locked = false;
