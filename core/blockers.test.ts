@@ -8,7 +8,6 @@ import {
   type DaemonSetAnnotationsFact,
   type Fact,
   kuredLockBlocker,
-  type LabelSelectorMatcher,
   type NodeHealthFact,
   type PodFact,
   podSelectorBlocker,
@@ -19,22 +18,8 @@ import {
 const ok = <T>(value: T): Fact<T> => ({ ok: true, value });
 const failed = <T>(error: string): Fact<T> => ({ ok: false, error });
 
-// Equality-based selectors only (`k=v`, `k!=v`, `k`, `!k`; comma = AND), enough to exercise the
-// blocker's OR across selectors; the real matcher is core/labelSelector's.
-const equalityMatcher: LabelSelectorMatcher = (selector, labels) =>
-  selector.split(',').every((term) => {
-    const t = term.trim();
-    if (/[()<>]| in | notin /.test(t)) throw new Error(`unsupported selector term "${t}"`);
-    if (t.startsWith('!')) return !(t.slice(1) in labels);
-    const ne = t.split('!=');
-    if (ne.length === 2) return labels[ne[0]!] !== ne[1];
-    const eq = t.split(/==?/);
-    if (eq.length === 2) return labels[eq[0]!] === eq[1];
-    return t in labels;
-  });
-
 const NODE = 'aks-user-12345678-vmss000000';
-const pod = (name: string, phase: string, labels: Record<string, string>, nodeName = NODE): PodFact => ({
+const pod = (name: string, phase: PodFact['phase'], labels: Record<string, string>, nodeName = NODE): PodFact => ({
   namespace: 'apps',
   name,
   phase,
@@ -50,7 +35,7 @@ describe('podSelectorBlocker', () => {
     pod('done-1', 'Succeeded', { name: 'finished' }),
     pod('failed-1', 'Failed', { name: 'finished' }),
     pod('lost-1', 'Unknown', { name: 'finished' }),
-    pod('new-1', '', { name: 'fresh' }),
+    pod('web-1', 'Running', { app: 'web', env: 'prod' }),
     pod('elsewhere-1', 'Running', { name: 'elsewhere' }, 'aks-user-12345678-vmss000001'),
   ];
   it.each([
@@ -60,31 +45,31 @@ describe('podSelectorBlocker', () => {
     { selectors: ['runtime=long'], blocked: true, pods: ['apps/batch-1', 'apps/batch-2'], why: 'one term, two pods' },
     { selectors: ['cost=free', 'name=temperamental'], blocked: true, pods: ['apps/temperamental-1'], why: 'several selectors are OR; Pending counts' },
     { selectors: ['name=finished'], blocked: false, pods: [], why: 'Succeeded, Failed and Unknown pods do not count' },
-    { selectors: ['name=fresh'], blocked: true, pods: ['apps/new-1'], why: 'a pod without a phase yet counts (as kured)' },
+    { selectors: ['env in (prod,stage),app'], blocked: true, pods: ['apps/web-1'], why: 'set-based selectors' },
+    { selectors: ['!runtime,app notin (web)'], blocked: true, pods: ['apps/temperamental-1'], why: 'does-not-exist and notin' },
     { selectors: ['name=elsewhere'], blocked: false, pods: [], why: 'pods on other nodes do not count' },
     { selectors: ['runtime=long', 'cost=expensive'], blocked: true, pods: ['apps/batch-1', 'apps/batch-2'], why: 'a pod matching two selectors is listed once' },
   ])('$why: $selectors', ({ selectors, blocked, pods: expectedPods }) => {
-    const verdict = podSelectorBlocker({ node: NODE, selectors, pods: ok(pods), matches: equalityMatcher });
+    const verdict = podSelectorBlocker({ node: NODE, selectors, pods: ok(pods) });
     expect(verdict.blocked).toBe(blocked);
-    for (const p of expectedPods) expect(verdict.reason).toContain(p);
-    if (blocked) expect(verdict.reason).toContain(NODE);
+    if (blocked) expect(verdict.reason!.split(` on node ${NODE}: `)[1]!.split(', ')).toEqual(expectedPods);
     else expect(verdict.reason).toBeUndefined();
   });
 
   it('fails closed when the pods could not be listed', () => {
-    const verdict = podSelectorBlocker({ node: NODE, selectors: ['a=b'], pods: failed('HTTP 503 from the apiserver'), matches: equalityMatcher });
+    const verdict = podSelectorBlocker({ node: NODE, selectors: ['a=b'], pods: failed('HTTP 503 from the apiserver') });
     expect(verdict).toEqual({ blocker: 'pod-selector', blocked: true, reason: `could not list pods on node ${NODE}: HTTP 503 from the apiserver` });
   });
 
   it('fails closed when a selector cannot be evaluated', () => {
-    const verdict = podSelectorBlocker({ node: NODE, selectors: ['env in (prod)'], pods: ok(pods), matches: equalityMatcher });
+    const verdict = podSelectorBlocker({ node: NODE, selectors: ['app=web', 'env in (prod'], pods: ok(pods) });
     expect(verdict.blocked).toBe(true);
-    expect(verdict.reason).toMatch(/"env in \(prod\)" could not be evaluated/);
+    expect(verdict.reason).toMatch(/^blocking pod selector could not be used: label selector "env in \(prod"/);
   });
 
   it('lists at most 10 pods', () => {
     const many = Array.from({ length: 13 }, (_, i) => pod(`p-${i}`, 'Running', { app: 'x' }));
-    const verdict = podSelectorBlocker({ node: NODE, selectors: ['app=x'], pods: ok(many), matches: equalityMatcher });
+    const verdict = podSelectorBlocker({ node: NODE, selectors: ['app=x'], pods: ok(many) });
     expect(verdict.reason).toContain('apps/p-9 (+3 more)');
     expect(verdict.reason).not.toContain('apps/p-10');
   });

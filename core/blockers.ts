@@ -3,6 +3,9 @@
 // beforehand (by an activity) and passed in, a failed fetch included, so that a blocker that
 // could not check reports "blocked" with the reason (fail closed, as kured does).
 
+import { type NodeFacts, type PodFacts, type PodPhase, qualifiedName } from './kubeFacts';
+import { compileLabelSelector } from './labelSelector';
+
 /** A fact fetched from the cluster or Prometheus, or the reason it could not be. */
 export type Fact<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -46,25 +49,12 @@ export function summarizeBlockers(verdicts: readonly BlockerVerdict[]): Blockers
 // ---------------------------------------------------------------------------------------------
 // Pod selector (kured --blocking-pod-selector, our REBOOT_BLOCKING_POD_SELECTOR)
 
-export interface PodFact {
-  namespace: string;
-  name: string;
-  /** `status.phase`; empty while the pod has none yet. */
-  phase: string;
-  /** `spec.nodeName`; empty while unscheduled. */
-  nodeName: string;
-  labels: Readonly<Record<string, string>>;
-}
+/** The fields of a pod this rule reads (adapters pass their PodFacts as they are). */
+export type PodFact = Pick<PodFacts, 'namespace' | 'name' | 'phase' | 'nodeName' | 'labels'>;
 
-/**
- * Whether `labels` satisfy one Kubernetes label selector (`a=b,c!=d,e in (f),!g`: comma = AND).
- * May throw for a selector it cannot parse; the blocker then fails closed.
- */
-export type LabelSelectorMatcher = (selector: string, labels: Readonly<Record<string, string>>) => boolean;
-
-// kured lists with `status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown`, so a
-// pod counts while Pending or Running (or not yet given a phase, which is Pending in practice).
-const FINISHED_PHASES = new Set(['Succeeded', 'Failed', 'Unknown']);
+// kured lists with `status.phase!=Succeeded,status.phase!=Failed,status.phase!=Unknown`: a pod
+// counts while Pending or Running.
+const COUNTING_PHASES = new Set<PodPhase>(['Pending', 'Running']);
 
 export interface PodSelectorInput {
   node: string;
@@ -72,34 +62,32 @@ export interface PodSelectorInput {
   selectors: readonly string[];
   /** Pods on `node` (any that are not are ignored). */
   pods: Fact<readonly PodFact[]>;
-  matches: LabelSelectorMatcher;
 }
 
 /** Blocked while a Pending or Running pod on the node matches any of the selectors. */
 export function podSelectorBlocker(input: PodSelectorInput): BlockerVerdict {
   if (input.selectors.length === 0) return clear('pod-selector');
+  const selectors: Array<{ text: string; matches: (labels: PodFact['labels']) => boolean }> = [];
+  for (const text of input.selectors) {
+    try {
+      selectors.push({ text, matches: compileLabelSelector(text) });
+    } catch (error) {
+      return blocked('pod-selector', `blocking pod selector could not be used: ${(error as Error).message}`);
+    }
+  }
   if (!input.pods.ok) return blocked('pod-selector', `could not list pods on node ${input.node}: ${input.pods.error}`);
-  const live = input.pods.value.filter((p) => p.nodeName === input.node && !FINISHED_PHASES.has(p.phase));
+  const live = input.pods.value.filter((p) => p.nodeName === input.node && COUNTING_PHASES.has(p.phase));
   const matching: string[] = [];
   const matchedSelectors = new Set<string>();
   for (const pod of live) {
-    for (const selector of input.selectors) {
-      let hit: boolean;
-      try {
-        hit = input.matches(selector, pod.labels);
-      } catch (error) {
-        return blocked('pod-selector', `blocking pod selector "${selector}" could not be evaluated: ${(error as Error).message}`);
-      }
-      if (hit) {
-        matching.push(`${pod.namespace}/${pod.name}`);
-        matchedSelectors.add(selector);
-        break;
-      }
-    }
+    const selector = selectors.find((s) => s.matches(pod.labels));
+    if (selector === undefined) continue;
+    matching.push(qualifiedName(pod));
+    matchedSelectors.add(selector.text);
   }
   if (matching.length === 0) return clear('pod-selector');
-  const selectors = [...matchedSelectors].map((s) => `"${s}"`).join(', ');
-  return blocked('pod-selector', `pods matching blocking selector ${selectors} on node ${input.node}: ${listed(matching)}`);
+  const matched = [...matchedSelectors].map((s) => `"${s}"`).join(', ');
+  return blocked('pod-selector', `pods matching blocking selector ${matched} on node ${input.node}: ${listed(matching)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -181,11 +169,8 @@ export function compileAlertFilterRegexp(source: string): { ok: true; regexp: Re
 // ---------------------------------------------------------------------------------------------
 // Cluster health: rebooting a node while another one is already down takes two away at once.
 
-export interface NodeHealthFact {
-  name: string;
-  /** The node's `Ready` condition is `True`. */
-  ready: boolean;
-}
+/** The fields of a node this rule reads: its name and whether its Ready condition is True. */
+export type NodeHealthFact = Pick<NodeFacts, 'name' | 'ready'>;
 
 export interface ClusterHealthInput {
   /** The node (or the wave's nodes) about to be rebooted: their own state does not block. */
