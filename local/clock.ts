@@ -166,6 +166,8 @@ export class VirtualClock extends BaseClock {
   }
 
   advanceTo(t: number): void {
+    // NaN would otherwise become the current time: every later comparison with it is false.
+    if (!Number.isFinite(t)) throw new Error(`clock.advanceTo: time must be a finite number of ms, got ${t}`);
     if (t < this.current) return;
     this.runDue(t, (at) => { this.current = at; });
     this.current = t;
