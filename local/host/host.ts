@@ -87,6 +87,8 @@ export interface LocalHost {
   /** The current execution's history, in the extension's shape. */
   getHistory(instanceId: string): HistoryEvent[];
   stats(instanceId: string): InstanceStats;
+  /** Waits until nothing runs (no episode, activity or client function), without moving time. */
+  settle(): Promise<void>;
   /** Runs until nothing is running and no durable timer is pending, skipping virtual time. */
   runUntilIdle(limits?: RunLimits): Promise<void>;
   /** Runs until the instance is Completed, Failed or Terminated; returns its status. */
@@ -120,7 +122,8 @@ async function loadRegistrations(entry: string): Promise<Registration[]> {
   const registry = coreRegistry();
   const cached = registry.byEntry.get(resolved);
   if (cached) return cached;
-  takeRegistrations();
+  // Registrations made before this call (a test that imported the entry itself) count too:
+  // importing an already-loaded module registers nothing again.
   await import(/\.[cm]?[jt]s$/.test(resolved) && process.platform === 'win32' ? pathToFileURL(resolved).href : resolved);
   const regs = takeRegistrations();
   if (regs.length === 0) {
@@ -364,6 +367,13 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     getStatus: status,
     getHistory: (instanceId) => engine.getHistory(instanceId),
     stats: (instanceId) => ({ ...(stats.get(instanceId) ?? { historyEvents: 0, episodes: 0, replayCpuMs: 0 }) }),
+    async settle() {
+      for (;;) {
+        const current = engine;
+        await current.whenQuiet();
+        if (current === engine && engine.isQuiet()) return;
+      }
+    },
     async runUntilIdle(limits = {}) {
       await drive(() => false, limits, 'runUntilIdle');
     },
