@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createWindow, windowFromStrings } from './window';
 
@@ -182,19 +183,6 @@ describe('nextOpening', () => {
     const w = windowFromStrings('su', '00:00', '02:00', 'America/Santiago');
     expect(w.nextOpening(at('2024-09-07T12:00:00-04:00'))).toBe(at('2024-09-08T01:00:00-03:00'));
   });
-
-  it('is consistent with contains: nothing in between is open, and the answer is', () => {
-    const windows = [business, night, windowFromStrings('su', '02:30', '03:10', 'America/New_York')];
-    const starts = ['2024-03-09T20:00:00Z', '2024-11-02T23:17:00Z', '2024-06-01T00:00:00Z'];
-    for (const w of windows) {
-      for (const s of starts) {
-        const from = at(s);
-        const next = w.nextOpening(from);
-        expect(w.contains(next)).toBe(true);
-        for (let t = from; t < next; t += 60_000) expect(w.contains(t)).toBe(false);
-      }
-    }
-  });
 });
 
 describe('createWindow validation', () => {
@@ -220,5 +208,29 @@ describe('createWindow validation', () => {
       'start "25:00" is not a time of day; use a time of day as kured takes it, such as 15:04, 23:59:59, 3pm or 03:04pm; ' +
       'timeZone "Nowhere/Town" is not a time zone known to the IANA database; use an IANA time zone name such as UTC, Europe/Paris or America/Los_Angeles',
     );
+  });
+});
+
+describe('nextOpening property: the first open instant, in zones with DST and odd offsets', () => {
+  const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'America/Santiago', 'Asia/Kolkata', 'Australia/Lord_Howe'];
+  const TEN_MINUTES = 600_000;
+  const hhmm = (tenMinutes: number) => `${String(Math.floor(tenMinutes / 6)).padStart(2, '0')}:${String((tenMinutes % 6) * 10).padStart(2, '0')}:00`;
+
+  it('is open, and no 10-minute mark before it is (every boundary falls on one)', () => {
+    fc.assert(fc.property(
+      fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+      fc.integer({ min: 0, max: 143 }),
+      fc.integer({ min: 0, max: 143 }),
+      fc.constantFrom(...ZONES),
+      fc.integer({ min: 0, max: 366 * 144 }),
+      (days, start, end, timeZone, offset) => {
+        const w = createWindow({ days, start: hhmm(start), end: hhmm(end), timeZone });
+        const from = Date.parse('2024-01-01T00:00:00Z') + offset * TEN_MINUTES;
+        const next = w.nextOpening(from);
+        expect(next).toBeGreaterThanOrEqual(from);
+        expect(w.contains(next)).toBe(true);
+        for (let t = from; t < next; t += TEN_MINUTES) expect(w.contains(t)).toBe(false);
+      },
+    ), { numRuns: 150, seed: 20261127 });
   });
 });

@@ -10,7 +10,7 @@
 //   lying wholly inside the skipped hour does not open that day.
 // - fall back: the repeated hour is in the window both times (01:00–02:00 is open two real
 //   hours); a window can open twice that night, and nextOpening reports each opening.
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { parseDays, parseTimeOfDay, parseTimeZone } from './formats';
 
 /** The window as settings hold it (JSON): days 0 = Sunday … 6 = Saturday, times "HH:MM:SS". */
@@ -33,8 +33,7 @@ export interface MaintenanceWindow {
 
 const HMS = /^([01]\d|2[0-3]):([0-5]\d):([0-5]\d)$/;
 const DAY_ABBREVIATIONS = ['su', 'mo', 'tu', 'we', 'th', 'fr', 'sa'];
-const HOUR_MS = 3_600_000;
-const SEARCH_DAYS = 15; // a weekly window opens within 8 days; 15 covers one lost to a DST gap
+const SEARCH_DAYS = 15; // a weekly window opens within 8 days; 15 also covers a week lost to a DST gap
 
 const secondsOfDay = (hms: string): number => {
   const [h, m, s] = hms.split(':').map(Number);
@@ -50,8 +49,8 @@ export function createWindow(spec: WindowSpec): MaintenanceWindow {
   for (const field of ['start', 'end'] as const) {
     if (!HMS.test(spec[field])) problems.push(`${field} ${JSON.stringify(spec[field])} must be HH:MM:SS, e.g. 21:00:00`);
   }
-  const zone = parseTimeZone(spec.timeZone);
-  if (!zone.ok) problems.push(`timeZone ${JSON.stringify(spec.timeZone)} ${zone.problem}`);
+  const checkedZone = parseTimeZone(spec.timeZone);
+  if (!checkedZone.ok) problems.push(`timeZone ${JSON.stringify(spec.timeZone)} ${checkedZone.problem}`);
   if (problems.length > 0) throw new Error(`invalid maintenance window: ${problems.join('; ')}`);
 
   const frozen: WindowSpec = Object.freeze({ ...spec, days: [...new Set(spec.days)].sort((a, b) => a - b) });
@@ -60,7 +59,8 @@ export function createWindow(spec: WindowSpec): MaintenanceWindow {
   const end = secondsOfDay(spec.end);
   const wraps = start > end;
   const timeZone = spec.timeZone;
-  const local = (ms: number): DateTime => DateTime.fromMillis(ms, { zone: timeZone });
+  const zone = IANAZone.create(timeZone); // a zone object, not its name: luxon parses a name on every call
+  const local = (ms: number): DateTime => DateTime.fromMillis(ms, { zone });
 
   const contains = (epochMs: number): boolean => {
     const t = local(epochMs);
@@ -73,45 +73,43 @@ export function createWindow(spec: WindowSpec): MaintenanceWindow {
   // repeated hour).
   const instantsAt = (date: DateTime, seconds: number): number[] => {
     const wall = { hour: Math.floor(seconds / 3600), minute: Math.floor(seconds / 60) % 60, second: seconds % 60 };
-    const dt = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, ...wall }, { zone: timeZone });
+    const dt = DateTime.fromObject({ year: date.year, month: date.month, day: date.day, ...wall }, { zone });
     return dt.getPossibleOffsets()
       .filter((c) => c.day === date.day && c.hour === wall.hour && c.minute === wall.minute && c.second === wall.second)
       .map((c) => c.toMillis());
   };
 
-  // The instants where the zone's offset changes: the wall clock jumps there, which can open
-  // the window (into a gap's far side, or back into a repeated hour).
-  const transitions = (from: number, to: number): number[] => {
-    const found: number[] = [];
-    for (let a = from; a < to; a += 6 * HOUR_MS) {
-      const b = a + 6 * HOUR_MS;
-      if (local(a).offset === local(b).offset) continue;
-      let [lo, hi] = [a, b];
-      while (hi - lo > 1) {
-        const mid = Math.floor((lo + hi) / 2);
-        if (local(mid).offset === local(a).offset) lo = mid;
-        else hi = mid;
-      }
-      found.push(hi);
+  // The instant in (from, to] where the zone's offset changes, if any: the wall clock jumps
+  // there, which can open the window (at a gap's far side, or back into a repeated hour).
+  // Zones change offset at most once a day, so comparing a day's two ends finds it.
+  const transition = (from: number, to: number): number[] => {
+    const before = local(from).offset;
+    if (local(to).offset === before) return [];
+    let [lo, hi] = [from, to];
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (local(mid).offset === before) lo = mid;
+      else hi = mid;
     }
-    return found;
+    return [hi];
   };
 
   const nextOpening = (epochMs: number): number => {
     if (!Number.isFinite(epochMs)) throw new TypeError(`nextOpening needs an epoch in milliseconds, got ${epochMs}`);
     if (contains(epochMs)) return epochMs;
     // The window can only open at its start, at midnight (a wrapping window's second part), or
-    // where the wall clock jumps; the earliest such instant that is inside is the answer.
+    // where the wall clock jumps. Local days follow each other in time, so the first day with
+    // such an instant inside the window holds the answer.
     const opensAt = wraps ? [start, 0] : [start];
-    const firstDay = local(epochMs).startOf('day');
-    const candidates = transitions(epochMs, epochMs + SEARCH_DAYS * 24 * HOUR_MS);
+    let day = local(epochMs).startOf('day');
     for (let i = 0; i <= SEARCH_DAYS; i += 1) {
-      const date = firstDay.plus({ days: i });
-      for (const seconds of opensAt) candidates.push(...instantsAt(date, seconds));
+      const nextDay = day.plus({ days: 1 }).startOf('day');
+      const candidates = [...transition(day.toMillis(), nextDay.toMillis()), ...opensAt.flatMap((seconds) => instantsAt(day, seconds))];
+      const inside = candidates.filter((c) => c > epochMs && contains(c));
+      if (inside.length > 0) return Math.min(...inside);
+      day = nextDay;
     }
-    const opening = candidates.filter((c) => c > epochMs && contains(c)).sort((a, b) => a - b)[0];
-    if (opening === undefined) throw new Error(`the window ${describe()} does not open within ${SEARCH_DAYS} days of ${DateTime.fromMillis(epochMs, { zone: 'utc' }).toISO()}`);
-    return opening;
+    throw new Error(`the window ${describe()} does not open within ${SEARCH_DAYS} days of ${DateTime.fromMillis(epochMs, { zone: 'utc' }).toISO()}`);
   };
 
   const describe = (): string =>
