@@ -154,8 +154,8 @@ describe('ARM surface through @azure/arm-containerservice', () => {
     expect(result.startedAt!.getTime() - submittedAt).toBeLessThanOrEqual(25_000);
     expect(result.finishedAt!.getTime()).toBeGreaterThan(result.startedAt!.getTime());
     expect(plain.executed.at(-1)).toEqual({ command: 'kubectl get nodes' });
-    expect(plain.operations).toContain('Microsoft.ContainerService/managedClusters/runCommand/action');
-    expect(plain.operations).toContain('Microsoft.ContainerService/managedClusters/commandResults/read');
+    expect(plain.operations).toContain('managedClusters.runCommand');
+    expect(plain.operations).toContain('managedClusters.getCommandResult');
   });
 
   it('answers getCommandResult with nothing (202) until the command finished', async () => {

@@ -13,8 +13,10 @@ export interface ArmHandlerOptions {
   runCommands: RunCommandService;
   /** The kubeconfig `listClusterUserCredential` returns for this format. */
   userKubeconfig(format: CredentialFormat | undefined): string;
-  /** Called once per request that reached an operation, with its RBAC action name. */
-  onOperation?(operation: string): void;
+  /** Called once per request with the operation it reached (`unknown` if none) and the answer. */
+  onOperation?(operation: string, req: SimRequest, response: SimResponse): void;
+  /** An injected answer (error, outage) for this operation, if a scenario fault hits it now. */
+  fault?(operation: string, req: SimRequest): Promise<SimResponse | undefined>;
   /** Agent pools per page of the list (the rest follows through `nextLink`). */
   poolPageSize?: number;
 }
@@ -23,51 +25,83 @@ const CLUSTER_PATH = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/provid
 const RG_PATH = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)(?:\/.*)?$/i;
 const SUB_PATH = /^\/subscriptions\/([^/]+)(?:\/.*)?$/i;
 const API_VERSION = /^\d{4}-\d{2}-\d{2}(-preview)?$/;
-const ACTION = 'Microsoft.ContainerService/managedClusters';
+
+/** Operation names, as the SDK calls them; the recorder counts and scenario faults match these. */
+export const ARM_OPERATIONS = {
+  getCluster: 'managedClusters.get',
+  listPools: 'agentPools.list',
+  getPool: 'agentPools.get',
+  runCommand: 'managedClusters.runCommand',
+  getCommandResult: 'managedClusters.getCommandResult',
+  listUserCredentials: 'managedClusters.listClusterUserCredentials',
+} as const;
+
+type Operation = (typeof ARM_OPERATIONS)[keyof typeof ARM_OPERATIONS];
+type Routed = { operation: Operation; method: string; answer: () => SimResponse } | { error: SimResponse };
 
 export function createArmHandler(options: ArmHandlerOptions): SimHandler {
-  return async (req) => route(options, req);
+  return async (req) => {
+    const routed = route(options, req);
+    if ('error' in routed) {
+      options.onOperation?.('unknown', req, routed.error);
+      return routed.error;
+    }
+    if (req.method !== routed.method) {
+      const refused = armErrors.methodNotAllowed(req.method, req.path);
+      options.onOperation?.(routed.operation, req, refused);
+      return refused;
+    }
+    const response = (await options.fault?.(routed.operation, req)) ?? routed.answer();
+    options.onOperation?.(routed.operation, req, response);
+    return response;
+  };
 }
 
-function route(options: ArmHandlerOptions, req: SimRequest): SimResponse {
+function route(options: ArmHandlerOptions, req: SimRequest): Routed {
+  const fail = (error: SimResponse): Routed => ({ error });
   const apiVersion = req.query.get('api-version');
-  if (!apiVersion || !API_VERSION.test(apiVersion)) return armErrors.missingApiVersion();
+  if (!apiVersion || !API_VERSION.test(apiVersion)) return fail(armErrors.missingApiVersion());
   const { cluster } = options.view;
   const sub = SUB_PATH.exec(req.path);
-  if (!sub) return armErrors.noRoute(req.method, req.path);
-  if (!sameName(sub[1], cluster.subscriptionId)) return armErrors.subscriptionNotFound(decodeURIComponent(sub[1] ?? ''));
+  if (!sub) return fail(armErrors.noRoute(req.method, req.path));
+  if (!sameName(sub[1], cluster.subscriptionId)) return fail(armErrors.subscriptionNotFound(decodeURIComponent(sub[1] ?? '')));
   const rg = RG_PATH.exec(req.path);
-  if (!rg) return armErrors.noRoute(req.method, req.path);
-  if (!sameName(rg[2], cluster.resourceGroup)) return armErrors.resourceGroupNotFound(decodeURIComponent(rg[2] ?? ''));
+  if (!rg) return fail(armErrors.noRoute(req.method, req.path));
+  if (!sameName(rg[2], cluster.resourceGroup)) return fail(armErrors.resourceGroupNotFound(decodeURIComponent(rg[2] ?? '')));
   const match = CLUSTER_PATH.exec(req.path);
-  if (!match) return armErrors.noRoute(req.method, req.path);
-  if (!sameName(match[3], cluster.name)) return armErrors.clusterNotFound(cluster.resourceGroup, decodeURIComponent(match[3] ?? ''));
+  if (!match) return fail(armErrors.noRoute(req.method, req.path));
+  if (!sameName(match[3], cluster.name)) return fail(armErrors.clusterNotFound(cluster.resourceGroup, decodeURIComponent(match[3] ?? '')));
   const rest = (match[4] ?? '').split('/').filter((s) => s !== '').map(decodeURIComponent);
-  return clusterOperation(options, req, rest, apiVersion);
+  return clusterOperation(options, req, rest, apiVersion) ?? fail(armErrors.noRoute(req.method, req.path));
 }
 
-function clusterOperation(options: ArmHandlerOptions, req: SimRequest, rest: string[], apiVersion: string): SimResponse {
+function clusterOperation(options: ArmHandlerOptions, req: SimRequest, rest: string[], apiVersion: string): Routed | undefined {
   const { view } = options;
   const [kind, id, ...more] = rest;
-  const op = (name: string, method: string, answer: () => SimResponse): SimResponse => {
-    if (req.method !== method) return armErrors.methodNotAllowed(req.method, req.path);
-    options.onOperation?.(`${ACTION}/${name}`);
-    return answer();
-  };
-  if (more.length > 0) return armErrors.noRoute(req.method, req.path);
-  const lower = kind?.toLowerCase();
-  if (lower === undefined) return op('read', 'GET', () => ({ status: 200, body: managedClusterResource(view.cluster, view.pools()) }));
-  if (lower === 'agentpools' && id === undefined) return op('agentPools/read', 'GET', () => listPools(options, req));
-  if (lower === 'agentpools' && id !== undefined) {
-    return op('agentPools/read', 'GET', () => {
-      const pool = view.pools().find((p) => p.name.toLowerCase() === id.toLowerCase());
-      return pool ? { status: 200, body: agentPoolResource(view.cluster, pool) } : armErrors.agentPoolNotFound(id);
-    });
+  if (more.length > 0) return undefined;
+  const op = ARM_OPERATIONS;
+  switch (kind?.toLowerCase()) {
+    case undefined:
+      return { operation: op.getCluster, method: 'GET', answer: () => ({ status: 200, body: managedClusterResource(view.cluster, view.pools()) }) };
+    case 'agentpools':
+      if (id === undefined) return { operation: op.listPools, method: 'GET', answer: () => listPools(options, req) };
+      return {
+        operation: op.getPool,
+        method: 'GET',
+        answer: () => {
+          const pool = view.pools().find((p) => p.name.toLowerCase() === id.toLowerCase());
+          return pool ? { status: 200, body: agentPoolResource(view.cluster, pool) } : armErrors.agentPoolNotFound(id);
+        },
+      };
+    case 'runcommand':
+      return id === undefined ? { operation: op.runCommand, method: 'POST', answer: () => submitCommand(options, req, apiVersion) } : undefined;
+    case 'commandresults':
+      return id === undefined ? undefined : { operation: op.getCommandResult, method: 'GET', answer: () => commandResult(options, req, id, apiVersion) };
+    case 'listclusterusercredential':
+      return id === undefined ? { operation: op.listUserCredentials, method: 'POST', answer: () => userCredential(options, req) } : undefined;
+    default:
+      return undefined;
   }
-  if (lower === 'runcommand' && id === undefined) return op('runCommand/action', 'POST', () => submitCommand(options, req, apiVersion));
-  if (lower === 'commandresults' && id !== undefined) return op('commandResults/read', 'GET', () => commandResult(options, req, id, apiVersion));
-  if (lower === 'listclusterusercredential' && id === undefined) return op('listClusterUserCredential/action', 'POST', () => userCredential(options, req));
-  return armErrors.noRoute(req.method, req.path);
 }
 
 function listPools(options: ArmHandlerOptions, req: SimRequest): SimResponse {

@@ -1,6 +1,6 @@
 // The files of a run-command request: its `context` is a base64 zip (as `az aks command invoke
 // --file` builds it, base64 wrapped at 76 columns), unpacked into the command's working directory.
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 
 export type CommandFiles = ReadonlyMap<string, Buffer>;
 
@@ -41,4 +41,14 @@ export function filesForPath(files: CommandFiles, path: string, recursive: boole
   const inside = [...files.keys()].filter((name) => name.startsWith(prefix)).sort();
   if (inside.length === 0) return undefined;
   return inside.filter((name) => (recursive || !name.slice(prefix.length).includes('/')) && /\.(ya?ml|json)$/.test(name));
+}
+
+/** Builds a run-command `context` the way `az aks command invoke --file` does: each file by its base name, zipped, base64 wrapped at 76 columns. */
+export function zipCommandContext(files: Record<string, string | Uint8Array>): string {
+  const entries: Record<string, Uint8Array> = {};
+  for (const [name, content] of Object.entries(files)) {
+    entries[name.split('/').at(-1)!] = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  }
+  const base64 = Buffer.from(zipSync(entries)).toString('base64');
+  return `${base64.replace(/.{76}/g, '$&\n')}\n`;
 }
