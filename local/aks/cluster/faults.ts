@@ -1,0 +1,120 @@
+// The faults a scenario injects, evaluated against the virtual clock. Rates draw from their own
+// seeded generator, so a run with the same scenario and the same requests fails the same way.
+import type { ApiFault, NodeRef, ScenarioFaults } from '../scenario';
+import { Prng } from './prng';
+
+export interface ApiCall {
+  surface: 'kube' | 'arm';
+  /** Kube resource plural, or the ARM operation name. */
+  resource: string;
+  subresource?: string;
+  verb: string;
+  namespace?: string;
+}
+
+export interface ApiFaultDecision {
+  /** Answer with this error status (after the latency, if any). */
+  status?: number;
+  latencyMs?: number;
+  retryAfterSeconds?: number;
+  /** The fault that fired, for messages. */
+  fault: ApiFault | 'outage';
+}
+
+export class Faults {
+  private readonly prng: Prng;
+  private readonly ignoredLeft = new Map<string, number>();
+  private readonly runCommandFailuresLeft: (number | undefined)[];
+
+  constructor(
+    readonly spec: ScenarioFaults,
+    seed: number,
+    private readonly startMs: number,
+    private readonly resolve: (ref: NodeRef) => string | undefined,
+  ) {
+    this.prng = new Prng(seed ^ 0x5eed);
+    for (const r of spec.rebootsIgnored ?? []) {
+      const name = resolve(r.node);
+      if (name) this.ignoredLeft.set(name, (this.ignoredLeft.get(name) ?? 0) + (r.times ?? 1));
+    }
+    this.runCommandFailuresLeft = (spec.runCommandFailures ?? []).map((f) => f.count);
+  }
+
+  private seconds(nowMs: number): number {
+    return (nowMs - this.startMs) / 1000;
+  }
+
+  private inWindow(w: { from?: number; to?: number }, nowMs: number): boolean {
+    const s = this.seconds(nowMs);
+    return (w.from === undefined || s >= w.from) && (w.to === undefined || s < w.to);
+  }
+
+  /** Whether the whole API surface is down now. */
+  outage(surface: 'kube' | 'arm', nowMs: number): boolean {
+    return (this.spec.apiOutages ?? []).some((o) => (o.surface ?? 'both') !== (surface === 'kube' ? 'arm' : 'kube') && this.inWindow(o, nowMs));
+  }
+
+  /** What to do with one API call: nothing, a delay, an error or both. */
+  apiCall(call: ApiCall, nowMs: number): ApiFaultDecision | undefined {
+    if (this.outage(call.surface, nowMs)) return { status: 503, fault: 'outage' };
+    let decision: ApiFaultDecision | undefined;
+    for (const f of this.spec.api ?? []) {
+      if ((f.surface ?? 'kube') !== call.surface) continue;
+      if (f.resource !== undefined && f.resource !== call.resource) continue;
+      if (f.subresource !== undefined && f.subresource !== (call.subresource ?? '')) continue;
+      if (f.verb !== undefined && f.verb !== call.verb) continue;
+      if (f.namespace !== undefined && f.namespace !== call.namespace) continue;
+      if (!this.inWindow(f, nowMs)) continue;
+      if (f.rate !== undefined && this.prng.next() >= f.rate) continue;
+      decision = {
+        ...decision,
+        fault: f,
+        ...(f.latencyMs !== undefined ? { latencyMs: (decision?.latencyMs ?? 0) + f.latencyMs } : {}),
+        ...(f.status !== undefined && decision?.status === undefined ? { status: f.status, retryAfterSeconds: f.retryAfterSeconds } : {}),
+      };
+    }
+    return decision;
+  }
+
+  nodeNeverReturns(node: string): boolean {
+    return (this.spec.nodesNeverReturn ?? []).some((r) => this.resolve(r) === node);
+  }
+
+  /** True (and counts it) when this reboot of `node` is to be silently dropped. */
+  takeIgnoredReboot(node: string): boolean {
+    const left = this.ignoredLeft.get(node) ?? 0;
+    if (left <= 0) return false;
+    this.ignoredLeft.set(node, left - 1);
+    return true;
+  }
+
+  podNeverReady(workload: string, namespace: string, node: string, nowMs: number): boolean {
+    return (this.spec.podsNeverReady ?? []).some((f) =>
+      f.workload === workload && (f.namespace ?? 'default') === namespace &&
+      (f.node === undefined || this.resolve(f.node) === node) && this.inWindow({ from: f.from }, nowMs));
+  }
+
+  pdbNeverAllows(namespace: string, name: string): boolean {
+    return (this.spec.pdbsNeverAllow ?? []).some((p) => p.name === name && (p.namespace ?? 'default') === namespace);
+  }
+
+  /** ARM: whether the run-command result finishing now is a failure, and how. */
+  runCommandFailure(nowMs: number): { exitCode: number; reason: string } | undefined {
+    const list = this.spec.runCommandFailures ?? [];
+    for (let i = 0; i < list.length; i++) {
+      const f = list[i]!;
+      const left = this.runCommandFailuresLeft[i];
+      if (left !== undefined && left <= 0) continue;
+      if (!this.inWindow(f, nowMs)) continue;
+      if (f.rate !== undefined && this.prng.next() >= f.rate) continue;
+      if (left !== undefined) this.runCommandFailuresLeft[i] = left - 1;
+      return { exitCode: f.exitCode ?? 1, reason: f.reason ?? 'CommandFailed' };
+    }
+    return undefined;
+  }
+
+  /** ARM: a pool's provisioningState now, given its declared one. */
+  poolProvisioningState(pool: string, declared: string, nowMs: number): string {
+    return (this.spec.poolsUpgrading ?? []).some((u) => u.pool === pool && this.inWindow(u, nowMs)) ? 'Upgrading' : declared;
+  }
+}

@@ -1,0 +1,231 @@
+// The kubelet of every simulated node: starts bound pods (container start, then Ready after
+// the readiness probe's initial delay), runs the helper pods' commands against the node's
+// files and boot id, terminates pods within their grace period, and reboots the node (Ready
+// False for the pool's reboot time, a new boot id, every pod restarted, a `Rebooted` event).
+import type { ScheduledHandle } from '../../clock';
+import type { Cluster } from './cluster';
+import { containerBehaviour } from './helperPods';
+import { condition, isFinished, isTerminating, setCondition } from './podState';
+import type { ContainerStatus, Node, Pod } from './types';
+
+/** Seconds from binding to a running container (image already cached). */
+export const CONTAINER_START_SECONDS = 1;
+
+interface PodRuntime {
+  timers: ScheduledHandle[];
+  /** The boot id the pod's containers were started on. */
+  startedOnBoot?: string;
+  /** Whether it already ran once more after a reboot (at most once). */
+  reran: boolean;
+}
+
+export class Kubelet {
+  private readonly runtimes = new Map<string, PodRuntime>();
+
+  constructor(private readonly c: Cluster) {}
+
+  private rt(pod: Pod): PodRuntime {
+    const uid = pod.metadata.uid!;
+    let r = this.runtimes.get(uid);
+    if (!r) {
+      r = { timers: [], reran: false };
+      this.runtimes.set(uid, r);
+    }
+    return r;
+  }
+
+  /** Whether this pod still has to be started on its node's current boot. */
+  needsStart(pod: Pod): boolean {
+    if (!pod.spec.nodeName || isFinished(pod) || isTerminating(pod)) return false;
+    const node = this.c.nodeRuntime(pod.spec.nodeName);
+    if (!node || node.down) return false;
+    return this.runtimes.get(pod.metadata.uid!)?.startedOnBoot !== node.bootId;
+  }
+
+  forget(pod: Pod): void {
+    const r = this.runtimes.get(pod.metadata.uid!);
+    for (const t of r?.timers ?? []) t.cancel();
+    this.runtimes.delete(pod.metadata.uid!);
+  }
+
+  private cancelTimers(pod: Pod): void {
+    const r = this.rt(pod);
+    for (const t of r.timers) t.cancel();
+    r.timers = [];
+  }
+
+  /** Binds the pod's containers to this boot: creating, then running after the start delay. */
+  start(pod: Pod): void {
+    const node = this.c.nodeRuntime(pod.spec.nodeName!)!;
+    const r = this.rt(pod);
+    this.cancelTimers(pod);
+    r.startedOnBoot = node.bootId;
+    const nodeObj = this.c.store.get<Node>('nodes', undefined, pod.spec.nodeName!);
+    pod.status.hostIP = nodeObj?.status.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    pod.status.podIP ??= this.c.nextPodIp();
+    pod.status.startTime ??= this.c.iso();
+    const conds = (pod.status.conditions ??= []);
+    setCondition(conds, { type: 'PodScheduled', status: 'True' }, this.c.iso());
+    const prev = new Map((pod.status.containerStatuses ?? []).map((s) => [s.name, s]));
+    pod.status.containerStatuses = pod.spec.containers.map((ct): ContainerStatus => ({
+      name: ct.name,
+      image: ct.image,
+      imageID: '',
+      ready: false,
+      started: false,
+      restartCount: prev.get(ct.name)?.restartCount ?? 0,
+      state: { waiting: { reason: 'ContainerCreating' } },
+      lastState: prev.get(ct.name)?.lastState ?? {},
+    }));
+    if (this.c.warmStart) {
+      this.run(pod);
+      return;
+    }
+    pod.status.phase = pod.status.phase === 'Running' ? 'Running' : 'Pending';
+    setCondition(conds, { type: 'Initialized', status: 'True' }, this.c.iso());
+    setCondition(conds, { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((x) => x.name).join(' ')}]` }, this.c.iso());
+    setCondition(conds, { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((x) => x.name).join(' ')}]` }, this.c.iso());
+    this.c.store.touch('pods', pod);
+    r.timers.push(this.c.after(CONTAINER_START_SECONDS * 1000, () => this.run(pod)));
+  }
+
+  private live(pod: Pod): boolean {
+    return this.c.store.get<Pod>('pods', pod.metadata.namespace, pod.metadata.name) === pod;
+  }
+
+  /** Containers are running: helper commands act now, others become Ready after their delay. */
+  private run(pod: Pod): void {
+    if (!this.live(pod) || isTerminating(pod)) return;
+    const now = this.c.iso();
+    const node = pod.spec.nodeName!;
+    pod.status.phase = 'Running';
+    for (const s of pod.status.containerStatuses ?? []) {
+      s.state = { running: { startedAt: now } };
+      s.started = true;
+      s.containerID = `containerd://${this.c.randomHex(64)}`;
+    }
+    const conds = (pod.status.conditions ??= []);
+    setCondition(conds, { type: 'Initialized', status: 'True' }, now);
+    this.c.store.touch('pods', pod);
+
+    const workload = this.c.workloadOf(pod);
+    const behaviour = workload ? this.c.behaviours.get(`${pod.metadata.namespace}/${workload}`) : undefined;
+    const neverReady = workload !== undefined && this.c.faults.podNeverReady(workload, pod.metadata.namespace ?? 'default', node, this.c.clock.now());
+    const r = this.rt(pod);
+    pod.spec.containers.forEach((ct) => {
+      const b = containerBehaviour(pod, ct);
+      if (b.kind === 'check-file') {
+        this.exit(pod, ct.name, this.c.hasFile(node, b.hostPath) ? 0 : 1);
+      } else if (b.kind === 'reboot') {
+        const matches = this.c.nodeRuntime(node)?.bootId === b.bootId;
+        this.exit(pod, ct.name, matches ? 0 : 1);
+        if (matches) this.c.rebootNode(node, { cause: `pod ${pod.metadata.namespace}/${pod.metadata.name}` });
+      } else if (behaviour?.completesAfterSeconds !== undefined) {
+        const code = behaviour.exitCode ?? 0;
+        r.timers.push(this.c.after(behaviour.completesAfterSeconds * 1000, () => this.exit(pod, ct.name, code)));
+      }
+    });
+    if (isFinished(pod) || neverReady) return;
+    const delay = this.c.warmStart ? 0 : Math.max(0, ...pod.spec.containers.map((ct) => ct.readinessProbe?.initialDelaySeconds ?? 0));
+    if (delay === 0) this.ready(pod);
+    else r.timers.push(this.c.after(delay * 1000, () => this.ready(pod)));
+  }
+
+  private ready(pod: Pod): void {
+    if (!this.live(pod) || isTerminating(pod) || isFinished(pod)) return;
+    const now = this.c.iso();
+    for (const s of pod.status.containerStatuses ?? []) if (s.state.running) s.ready = true;
+    const conds = (pod.status.conditions ??= []);
+    setCondition(conds, { type: 'ContainersReady', status: 'True' }, now);
+    setCondition(conds, { type: 'Ready', status: 'True' }, now);
+    this.c.store.touch('pods', pod);
+  }
+
+  /** A container exits; with restartPolicy Never/OnFailure the pod finishes once all have. */
+  private exit(pod: Pod, container: string, exitCode: number): void {
+    if (!this.live(pod)) return;
+    const now = this.c.iso();
+    const s = pod.status.containerStatuses?.find((x) => x.name === container);
+    if (!s || s.state.terminated) return;
+    s.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: s.state.running?.startedAt ?? now, finishedAt: now } };
+    s.ready = false;
+    s.started = false;
+    const all = pod.status.containerStatuses ?? [];
+    if (all.every((x) => x.state.terminated)) {
+      pod.status.phase = all.every((x) => x.state.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed';
+      const conds = (pod.status.conditions ??= []);
+      setCondition(conds, { type: 'ContainersReady', status: 'False', reason: 'PodCompleted' }, now);
+      setCondition(conds, { type: 'Ready', status: 'False', reason: 'PodCompleted' }, now);
+      this.cancelTimers(pod);
+    }
+    this.c.store.touch('pods', pod);
+    this.c.emit({ type: 'containerExited', at: this.c.clock.now(), namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, node: pod.spec.nodeName, container, exitCode });
+  }
+
+  /** Graceful termination after a delete: the pod is gone once its app has stopped. */
+  terminate(pod: Pod): void {
+    this.cancelTimers(pod);
+    const nodeName = pod.spec.nodeName;
+    const node = nodeName ? this.c.nodeRuntime(nodeName) : undefined;
+    if (!node) {
+      this.c.removePod(pod);
+      return;
+    }
+    if (node.down) return; // finished by the kubelet when the node is back
+    const running = (pod.status.containerStatuses ?? []).some((s) => s.state.running);
+    if (!running) {
+      this.c.removePod(pod);
+      return;
+    }
+    const grace = pod.metadata.deletionGracePeriodSeconds ?? 30;
+    const workload = this.c.workloadOf(pod);
+    const shutdown = workload ? this.c.behaviours.get(`${pod.metadata.namespace}/${workload}`)?.shutdownSeconds : undefined;
+    const seconds = Math.min(grace, shutdown ?? grace);
+    this.rt(pod).timers.push(this.c.after(seconds * 1000, () => this.c.removePod(pod)));
+  }
+
+  /** The node went down: every pod on it stops and is reported not ready. */
+  nodeDown(pods: Pod[]): void {
+    const now = this.c.iso();
+    for (const pod of pods) {
+      this.cancelTimers(pod);
+      if (isFinished(pod)) continue;
+      for (const s of pod.status.containerStatuses ?? []) s.ready = false;
+      const conds = (pod.status.conditions ??= []);
+      const changed = setCondition(conds, { type: 'Ready', status: 'False', reason: 'NodeNotReady' }, now);
+      if (changed || condition(conds, 'ContainersReady')?.status === 'True') {
+        setCondition(conds, { type: 'ContainersReady', status: 'False', reason: 'NodeNotReady' }, now);
+        this.c.store.touch('pods', pod);
+      }
+    }
+  }
+
+  /** The node is back on a new boot: terminating pods finish, the others start again. */
+  nodeUp(pods: Pod[], rerunFinished: boolean): void {
+    for (const pod of pods) {
+      if (isTerminating(pod)) {
+        this.c.removePod(pod);
+        continue;
+      }
+      if (isFinished(pod)) {
+        const r = this.rt(pod);
+        if (!rerunFinished || r.reran || pod.spec.restartPolicy !== 'Never') continue;
+        r.reran = true;
+        pod.status.phase = 'Running';
+        for (const s of pod.status.containerStatuses ?? []) {
+          s.lastState = { terminated: s.state.terminated! };
+          s.state = {};
+        }
+        this.start(pod);
+        continue;
+      }
+      for (const s of pod.status.containerStatuses ?? []) {
+        if (s.state.running || s.state.waiting) {
+          s.lastState = { terminated: { exitCode: 255, reason: 'Unknown', startedAt: s.state.running?.startedAt, finishedAt: this.c.iso() } };
+          s.restartCount += s.state.running ? 1 : 0;
+        }
+      }
+      this.start(pod);
+    }
+  }
+}

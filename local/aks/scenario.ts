@@ -1,0 +1,267 @@
+// The scenario format: a cluster, its pools and workloads, which nodes need a reboot, and the
+// faults to inject. `scenario.schema.json` is the same contract for JSON files; README.md
+// documents each field.
+import { readFileSync } from 'node:fs';
+import type { ScenarioCluster, ScenarioPool } from './contracts';
+import schemaJson from './scenario.schema.json';
+
+/** A node by its name, or by its pool and index within the pool (0-based). */
+export type NodeRef = string | { pool: string; index: number };
+
+export interface ScenarioPoolSpec extends ScenarioPool {
+  /** Pods per node (`maxPods`), default 110. */
+  maxPods?: number;
+}
+
+export type RebootRequired =
+  | 'all'
+  | 'none'
+  | { pools?: string[]; nodes?: NodeRef[]; count?: number };
+
+export interface ScenarioPdb {
+  minAvailable?: number | string;
+  maxUnavailable?: number | string;
+  unhealthyPodEvictionPolicy?: 'IfHealthyBudget' | 'AlwaysAllow';
+}
+
+export interface ScenarioWorkload {
+  name: string;
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Pod';
+  namespace?: string;
+  replicas?: number;
+  /** Schedules on this pool only (nodeSelector on kubernetes.azure.com/agentpool). */
+  pool?: string;
+  nodeSelector?: Record<string, string>;
+  /** Required pod anti-affinity against its own pods on this topology. */
+  antiAffinity?: 'hostname' | 'zone';
+  /** A topology spread constraint by zone, maxSkew 1, DoNotSchedule. */
+  zoneSpread?: boolean;
+  /** Seconds from container start to Ready (the readiness probe's initialDelaySeconds). */
+  startupSeconds?: number;
+  /** terminationGracePeriodSeconds. */
+  graceSeconds?: number;
+  /** Seconds the app takes to stop after SIGTERM (default: the whole grace period). */
+  shutdownSeconds?: number;
+  /** Mounts an emptyDir volume (kubectl drain needs --delete-emptydir-data). */
+  emptyDir?: boolean;
+  /** Tolerates every taint (as system agents do). */
+  tolerateAll?: boolean;
+  /** A bare pod pinned to this node (kind Pod). */
+  node?: NodeRef;
+  /** A bare pod's container exits after this many seconds (restartPolicy Never). */
+  completesAfterSeconds?: number;
+  exitCode?: number;
+  image?: string;
+  labels?: Record<string, string>;
+  pdb?: ScenarioPdb;
+}
+
+export interface ApiFault {
+  /** `kube` (default) or `arm`. */
+  surface?: 'kube' | 'arm';
+  /** Kube: the resource plural (`pods`, `nodes`…); ARM: the operation name. Omitted: any. */
+  resource?: string;
+  subresource?: string;
+  verb?: string;
+  namespace?: string;
+  /** The error to answer with (429, 500, 503…); omit for latency only. */
+  status?: number;
+  /** Fraction of matching requests hit, 0..1 (default 1). */
+  rate?: number;
+  /** Window in seconds since the scenario start (default: always). */
+  from?: number;
+  to?: number;
+  latencyMs?: number;
+  retryAfterSeconds?: number;
+}
+
+export interface ScenarioFaults {
+  api?: ApiFault[];
+  /** Every request fails (kube: 503; ARM: the other side decides) inside these windows. */
+  apiOutages?: { from: number; to: number; surface?: 'kube' | 'arm' | 'both' }[];
+  /** These nodes never come back after a reboot. */
+  nodesNeverReturn?: NodeRef[];
+  /** A reboot of this node does not happen (boot id unchanged), `times` times (default 1). */
+  rebootsIgnored?: { node: NodeRef; times?: number }[];
+  /** Pods of this workload started at or after `from` never get Ready (on `node` only, if given). */
+  podsNeverReady?: { workload: string; namespace?: string; node?: NodeRef; from?: number }[];
+  /** These PDBs never allow a disruption. */
+  pdbsNeverAllow?: { name: string; namespace?: string }[];
+  /** The node object is deleted at `at` seconds (its pods are garbage collected). */
+  nodeDeletions?: { node: NodeRef; at: number }[];
+  /** ARM: run-command results that end `Failed`. */
+  runCommandFailures?: { rate?: number; count?: number; from?: number; to?: number; exitCode?: number; reason?: string }[];
+  /** ARM: the pool's provisioningState is `Upgrading` in this window. */
+  poolsUpgrading?: { pool: string; from: number; to?: number }[];
+}
+
+export interface Scenario {
+  name: string;
+  description?: string;
+  /** PRNG seed for names, boot ids and fault rates (default 1). */
+  seed?: number;
+  /** ISO time the scenario starts at (the clock's time when the cluster is built, if omitted). */
+  startTime?: string;
+  cluster: ScenarioCluster;
+  pools: ScenarioPoolSpec[];
+  rebootRequired?: RebootRequired;
+  /** The sentinel file the OS writes (default /var/run/reboot-required). */
+  sentinelFile?: string;
+  /** After a reboot, a finished `restartPolicy: Never` pod runs once more. */
+  rerunFinishedPodsAfterReboot?: boolean;
+  /** Nodes cordoned before the run starts (by someone else). */
+  cordoned?: NodeRef[];
+  /** Extra namespaces to create. */
+  namespaces?: string[];
+  workloads?: ScenarioWorkload[];
+  faults?: ScenarioFaults;
+}
+
+// ---- loading and validation ----------------------------------------------------------------
+
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  additionalProperties?: boolean | Schema;
+  items?: Schema;
+  enum?: unknown[];
+  oneOf?: Schema[];
+  $ref?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  minItems?: number;
+  pattern?: string;
+};
+
+export const SCENARIO_SCHEMA = schemaJson as unknown as Schema & { $defs: Record<string, Schema> };
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'integer' : 'number';
+  return typeof v;
+}
+
+/** Checks a value against the subset of JSON Schema the scenario schema uses; returns every problem. */
+export function validateAgainstSchema(value: unknown, schema: Schema, path = 'scenario', root = SCENARIO_SCHEMA): string[] {
+  if (schema.$ref) {
+    const name = schema.$ref.replace('#/$defs/', '');
+    const target = root.$defs[name];
+    if (!target) throw new Error(`scenario schema: unknown $ref ${schema.$ref}`);
+    return validateAgainstSchema(value, target, path, root);
+  }
+  const errors: string[] = [];
+  if (schema.oneOf) {
+    const passing = schema.oneOf.filter((s) => validateAgainstSchema(value, s, path, root).length === 0).length;
+    if (passing !== 1) {
+      const each = schema.oneOf.map((s) => validateAgainstSchema(value, s, path, root).join('; ')).join(' | or | ');
+      errors.push(`${path}: must match exactly one accepted form (${each})`);
+    }
+    return errors;
+  }
+  if (schema.enum && !schema.enum.some((e) => e === value)) {
+    return [`${path}: must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${JSON.stringify(value)}`];
+  }
+  if (schema.type) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    const actual = typeOf(value);
+    if (!types.some((t) => t === actual || (t === 'number' && actual === 'integer'))) {
+      return [`${path}: must be ${types.join(' or ')}, got ${actual} ${JSON.stringify(value)}`];
+    }
+  }
+  if (typeof value === 'number') {
+    if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${path}: must be >= ${schema.minimum}, got ${value}`);
+    if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${path}: must be <= ${schema.maximum}, got ${value}`);
+  }
+  if (typeof value === 'string') {
+    if (schema.minLength !== undefined && value.length < schema.minLength) errors.push(`${path}: must not be empty`);
+    if (schema.pattern && !new RegExp(schema.pattern).test(value)) errors.push(`${path}: ${JSON.stringify(value)} does not match ${schema.pattern}`);
+  }
+  if (Array.isArray(value)) {
+    if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${path}: needs at least ${schema.minItems} item(s)`);
+    if (schema.items) value.forEach((v, i) => errors.push(...validateAgainstSchema(v, schema.items!, `${path}[${i}]`, root)));
+  }
+  if (typeOf(value) === 'object') {
+    const obj = value as Record<string, unknown>;
+    for (const r of schema.required ?? []) if (!(r in obj)) errors.push(`${path}.${r}: is required`);
+    for (const [k, v] of Object.entries(obj)) {
+      const prop = schema.properties?.[k];
+      if (prop) errors.push(...validateAgainstSchema(v, prop, `${path}.${k}`, root));
+      else if (schema.additionalProperties === false) errors.push(`${path}.${k}: is not a known field (accepted: ${Object.keys(schema.properties ?? {}).join(', ')})`);
+      else if (typeof schema.additionalProperties === 'object') errors.push(...validateAgainstSchema(v, schema.additionalProperties, `${path}.${k}`, root));
+    }
+  }
+  return errors;
+}
+
+/** Checks what the schema cannot: references between pools, workloads and faults. */
+function crossCheck(s: Scenario): string[] {
+  const errors: string[] = [];
+  const pools = new Map(s.pools.map((p) => [p.name, p]));
+  if (pools.size !== s.pools.length) errors.push('scenario.pools: pool names must be unique');
+  const checkRef = (ref: NodeRef, path: string) => {
+    if (typeof ref === 'string') return;
+    const p = pools.get(ref.pool);
+    if (!p) errors.push(`${path}.pool: no pool ${JSON.stringify(ref.pool)} (pools: ${[...pools.keys()].join(', ')})`);
+    else if (ref.index >= p.count) errors.push(`${path}.index: pool ${ref.pool} has ${p.count} node(s), index ${ref.index} is out of range`);
+  };
+  const seen = new Set<string>();
+  (s.workloads ?? []).forEach((w, i) => {
+    const path = `scenario.workloads[${i}]`;
+    const key = `${w.kind === 'Pod' ? 'pod' : 'workload'}/${w.namespace ?? 'default'}/${w.name}`;
+    if (seen.has(key)) errors.push(`${path}.name: ${w.name} appears twice in namespace ${w.namespace ?? 'default'}`);
+    seen.add(key);
+    if (w.pool !== undefined && !pools.has(w.pool)) errors.push(`${path}.pool: no pool ${JSON.stringify(w.pool)}`);
+    if (w.pdb && w.pdb.minAvailable !== undefined && w.pdb.maxUnavailable !== undefined) errors.push(`${path}.pdb: set minAvailable or maxUnavailable, not both`);
+    if (w.node !== undefined) {
+      if (w.kind !== 'Pod') errors.push(`${path}.node: only a bare Pod can be pinned to a node`);
+      checkRef(w.node, `${path}.node`);
+    }
+    if (w.completesAfterSeconds !== undefined && w.kind !== 'Pod') errors.push(`${path}.completesAfterSeconds: only a bare Pod can complete`);
+    if (w.kind === 'DaemonSet' && w.replicas !== undefined) errors.push(`${path}.replicas: a DaemonSet runs one pod per eligible node; remove replicas`);
+  });
+  const r = s.rebootRequired;
+  if (r && typeof r === 'object') {
+    (r.pools ?? []).forEach((p, i) => { if (!pools.has(p)) errors.push(`scenario.rebootRequired.pools[${i}]: no pool ${JSON.stringify(p)}`); });
+    (r.nodes ?? []).forEach((n, i) => checkRef(n, `scenario.rebootRequired.nodes[${i}]`));
+  }
+  (s.cordoned ?? []).forEach((n, i) => checkRef(n, `scenario.cordoned[${i}]`));
+  const f = s.faults ?? {};
+  (f.nodesNeverReturn ?? []).forEach((n, i) => checkRef(n, `scenario.faults.nodesNeverReturn[${i}]`));
+  (f.rebootsIgnored ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.rebootsIgnored[${i}].node`));
+  (f.nodeDeletions ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.nodeDeletions[${i}].node`));
+  (f.poolsUpgrading ?? []).forEach((u, i) => { if (!pools.has(u.pool)) errors.push(`scenario.faults.poolsUpgrading[${i}].pool: no pool ${JSON.stringify(u.pool)}`); });
+  return errors;
+}
+
+/** Reads (from a path) and validates a scenario; throws one error listing every problem. */
+export function loadScenario(fileOrObject: string | unknown): Scenario {
+  let value: unknown = fileOrObject;
+  let origin = 'scenario';
+  if (typeof fileOrObject === 'string') {
+    origin = fileOrObject;
+    try {
+      value = JSON.parse(readFileSync(fileOrObject, 'utf8'));
+    } catch (cause) {
+      throw new Error(`reading scenario ${fileOrObject}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  const errors = validateAgainstSchema(value, SCENARIO_SCHEMA);
+  if (errors.length === 0) errors.push(...crossCheck(value as Scenario));
+  if (errors.length) throw new Error(`invalid scenario (${origin}):\n  ${errors.join('\n  ')}`);
+  const s = structuredClone(value) as Scenario & { $schema?: string };
+  delete s.$schema;
+  return s;
+}
+
+/** The clock time a scenario starts at: its startTime, else `fallback`. */
+export function scenarioStartMs(s: Scenario, fallback = Date.UTC(2026, 0, 5, 2)): number {
+  return s.startTime ? Date.parse(s.startTime) : fallback;
+}
+
+/** The path of a scenario shipped in local/aks/scenarios (e.g. `seed`). */
+export function bundledScenarioPath(name: string): string {
+  return `${__dirname}/scenarios/${name}.json`;
+}
