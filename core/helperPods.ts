@@ -218,6 +218,9 @@ function pod(role: HelperRole, name: string, input: HelperPodSettings & { node: 
       labels: { [MANAGED_BY_LABEL]: MANAGED_BY, [ROLE_LABEL]: role },
       annotations: { [RUN_ID_ANNOTATION]: input.runId },
     },
+    // No priorityClassName: with nodeName set the scheduler (and its preemption) is bypassed, and
+    // a system-node-critical pod would let the kubelet evict workload pods, past their PDBs, to
+    // admit it; clusters may also limit critical classes to kube-system. Small requests instead.
     spec: {
       nodeName: input.node,
       restartPolicy: 'Never',
