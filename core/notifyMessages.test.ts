@@ -55,6 +55,9 @@ describe('buildNotification', () => {
     [{ ...base, event: 'node-failed', node: NODE, step: 'drain', reason: 'PDB apps/web allows no disruption' }, `Node ${NODE} failed at step drain: PDB apps/web allows no disruption`, 'attention'],
     [{ ...base, event: 'run-finished', counts: { total: 4, done: 3, failed: 1, remaining: 0 } }, 'Reboot run 20260301T020000Z-ab12 on cluster prod-weu finished: 3 of 4 nodes rebooted, 1 failed', 'good'],
     [{ ...base, event: 'run-halted', reason: `node ${NODE} did not come back` }, `Reboot run 20260301T020000Z-ab12 on cluster prod-weu halted: node ${NODE} did not come back`, 'attention'],
+    [{ ...base, event: 'run-started', detail: '4 node(s) to reboot' }, 'Reboot run 20260301T020000Z-ab12 on cluster prod-weu started: 4 node(s) to reboot', 'neutral'],
+    [{ ...base, event: 'run-finished', reason: 'completed', detail: '3 rebooted, 0 failed, 0 remaining' }, 'Reboot run 20260301T020000Z-ab12 on cluster prod-weu finished: 3 rebooted, 0 failed, 0 remaining', 'good'],
+    [{ ...base, event: 'run-halted', reason: 'node failed', detail: '1 rebooted, 1 failed, 2 remaining' }, 'Reboot run 20260301T020000Z-ab12 on cluster prod-weu halted: node failed (1 rebooted, 1 failed, 2 remaining)', 'attention'],
   ])('%j', (facts, message, tone) => {
     const n = buildNotification(facts);
     expect(n.message).toBe(message);
@@ -76,6 +79,9 @@ describe('buildNotification', () => {
     expect(n).toMatchObject({ cluster: 'prod-weu', runId: base.runId, node: NODE, step: 'reboot', reason: 'bootID unchanged' });
     const started = buildNotification({ ...base, event: 'run-started' });
     expect(started.fields.map((f) => f.name)).toEqual(['Cluster', 'Run', 'At']);
+    const halted = buildNotification({ ...base, event: 'run-halted', reason: 'r', detail: 'd', counts: { total: 2, done: 1, failed: 1, remaining: 0 } });
+    expect(halted.fields.map((f) => f.name)).toEqual(['Cluster', 'Run', 'Reason', 'Nodes', 'Detail', 'At']);
+    expect(halted.fields[3]!.value).toBe('1 done, 1 failed, 0 remaining of 2');
     expect('node' in started).toBe(false);
   });
 

@@ -33,6 +33,8 @@ export interface NotificationFacts {
   step?: string;
   reason?: string;
   counts?: RunCounts;
+  /** Free text the orchestrator adds (e.g. "3 rebooted, 1 failed, 0 remaining"). */
+  detail?: string;
 }
 
 /** REBOOT_MESSAGE_TEMPLATE_DRAIN, _REBOOT and _UNCORDON. */
@@ -78,6 +80,7 @@ export interface Notification {
   step?: string;
   reason?: string;
   counts?: RunCounts;
+  detail?: string;
   /** The one-line text (kured's template for node events). */
   message: string;
   at: string;
@@ -122,9 +125,10 @@ function messageOf(facts: NotificationFacts, templates: MessageTemplates): strin
   const node = facts.node ?? '(unknown node)';
   const run = `Reboot run ${facts.runId} on cluster ${facts.cluster}`;
   const because = facts.reason !== undefined ? `: ${facts.reason}` : '';
+  const detail = facts.detail !== undefined ? `: ${facts.detail}` : '';
   switch (facts.event) {
     case 'run-started':
-      return `${run} started${facts.counts ? `: ${plural(facts.counts.total, 'node')} to reboot` : ''}`;
+      return `${run} started${facts.counts ? `: ${plural(facts.counts.total, 'node')} to reboot` : detail}`;
     // kured sends its drain message as the drain starts, its reboot message once the node is
     // drained and the reboot is issued, and its uncordon message when the node is back.
     case 'node-draining':
@@ -137,17 +141,18 @@ function messageOf(facts: NotificationFacts, templates: MessageTemplates): strin
       return `Node ${node} failed${facts.step !== undefined ? ` at step ${facts.step}` : ''}${because}`;
     case 'run-finished': {
       const c = facts.counts;
-      return c ? `${run} finished: ${c.done} of ${plural(c.total, 'node')} rebooted, ${c.failed} failed` : `${run} finished`;
+      return c ? `${run} finished: ${c.done} of ${plural(c.total, 'node')} rebooted, ${c.failed} failed` : `${run} finished${detail}`;
     }
     case 'run-halted':
-      return `${run} halted${because}`;
+      return `${run} halted${because}${facts.detail !== undefined ? ` (${facts.detail})` : ''}`;
   }
 }
 
 /** Builds the notification for `facts`, with kured's templates unless others are given. */
 export function buildNotification(facts: NotificationFacts, templates: MessageTemplates = KURED_MESSAGE_TEMPLATES): Notification {
   const reason = facts.reason !== undefined ? clip(facts.reason) : undefined;
-  const clipped: NotificationFacts = { ...facts, ...(reason !== undefined ? { reason } : {}) };
+  const detail = facts.detail !== undefined ? clip(facts.detail) : undefined;
+  const clipped: NotificationFacts = { ...facts, ...(reason !== undefined ? { reason } : {}), ...(detail !== undefined ? { detail } : {}) };
   const fields = [
     { name: 'Cluster', value: facts.cluster },
     { name: 'Run', value: facts.runId },
@@ -157,6 +162,7 @@ export function buildNotification(facts: NotificationFacts, templates: MessageTe
     ...(facts.counts
       ? [{ name: 'Nodes', value: `${facts.counts.done} done, ${facts.counts.failed} failed, ${facts.counts.remaining} remaining of ${facts.counts.total}` }]
       : []),
+    ...(detail !== undefined ? [{ name: 'Detail', value: detail }] : []),
     { name: 'At', value: facts.at },
   ];
   return {
@@ -167,6 +173,7 @@ export function buildNotification(facts: NotificationFacts, templates: MessageTe
     ...(facts.step !== undefined ? { step: facts.step } : {}),
     ...(reason !== undefined ? { reason } : {}),
     ...(facts.counts ? { counts: { ...facts.counts } } : {}),
+    ...(detail !== undefined ? { detail } : {}),
     message: clip(messageOf(clipped, templates)),
     at: facts.at,
     title: `${TITLES[facts.event]} · ${facts.cluster}`,

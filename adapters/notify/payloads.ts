@@ -77,6 +77,7 @@ export interface GenericPayload {
   step?: string;
   reason?: string;
   counts?: Notification['counts'];
+  detail?: string;
   message: string;
   at: string;
 }
