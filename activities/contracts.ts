@@ -1,22 +1,14 @@
 import type { DrainOptions } from '../core/drainPlan';
 import type { GateResult } from '../core/gates';
 import type { WorkloadRef } from '../core/kubeFacts';
+import type { ClusterRef } from '../core/settings';
 import type { DetectorConfig, PlannedNode } from '../core/runTypes';
 
-export type { DetectorConfig, DrainOptions, GateResult, WorkloadRef };
+export type { ClusterRef, DetectorConfig, DrainOptions, GateResult, WorkloadRef };
 
 // The input and result of every activity: the contract between the orchestrators (which
 // import these types only) and the activities (which implement them). Plain JSON: ISO
 // strings for times, no SDK objects, lists no larger than the orchestrator needs.
-
-/** A configured cluster, as parsed from AKS_CLUSTERS. */
-export interface ClusterRef {
-  alias: string;
-  resourceId: string;
-  subscriptionId: string;
-  resourceGroup: string;
-  name: string;
-}
 
 /** What every activity gets: which cluster, and which run asked (for logs and annotations). */
 export interface ActivityBase {

@@ -1,0 +1,65 @@
+// The maintenance timer: on each tick, start a run for every configured cluster that has
+// none alive. The run itself checks the window at its own clock and decides. The retention
+// timer purges old instance histories.
+import { app, type InvocationContext, type Timer } from '@azure/functions';
+import * as df from 'durable-functions';
+import { loadSettings } from './settings';
+import { startClusterRun } from './instances';
+
+export const REBOOT_TIMER = 'rebootSchedule';
+export const RETENTION_TIMER = 'purgeHistory';
+
+export async function onRebootSchedule(_timer: Timer, context: InvocationContext): Promise<void> {
+  const loaded = loadSettings();
+  if (!loaded.ok) {
+    context.error(`no run started: ${loaded.message}`);
+    return;
+  }
+  const { settings } = loaded;
+  if (!settings.enabled) {
+    context.log('no run started: REBOOT_ENABLED is false (the kill switch)');
+    return;
+  }
+  if (settings.clusters.length === 0) {
+    context.warn('no run started: AKS_CLUSTERS lists no cluster');
+    return;
+  }
+  const client = df.getClient(context);
+  for (const cluster of settings.clusters) {
+    try {
+      const result = await startClusterRun(client, settings, cluster, 'schedule', 'timer');
+      if (result.started) context.log('run started', { cluster: cluster.alias, instanceId: result.instanceId });
+      else context.log('a run is already alive; none started', { cluster: cluster.alias, instanceId: result.instanceId });
+    } catch (error) {
+      context.error('could not start a run', { cluster: cluster.alias, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}
+
+export async function onPurgeHistory(_timer: Timer, context: InvocationContext): Promise<void> {
+  const loaded = loadSettings();
+  if (!loaded.ok) {
+    context.error(`no history purged: ${loaded.message}`);
+    return;
+  }
+  const client = df.getClient(context);
+  const before = new Date(Date.now() - loaded.settings.historyRetentionSeconds * 1000);
+  const result = await client.purgeInstanceHistoryBy({
+    createdTimeFrom: new Date(0),
+    createdTimeTo: before,
+    runtimeStatus: [df.OrchestrationRuntimeStatus.Completed, df.OrchestrationRuntimeStatus.Failed, df.OrchestrationRuntimeStatus.Terminated],
+  });
+  context.log('history purged', { before: before.toISOString(), instancesDeleted: result.instancesDeleted });
+}
+
+app.timer(REBOOT_TIMER, {
+  schedule: '%REBOOT_SCHEDULE%',
+  extraInputs: [df.input.durableClient()],
+  handler: onRebootSchedule,
+});
+
+app.timer(RETENTION_TIMER, {
+  schedule: '0 30 2 * * *',
+  extraInputs: [df.input.durableClient()],
+  handler: onPurgeHistory,
+});
