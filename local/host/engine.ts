@@ -328,6 +328,7 @@ export class Engine {
     const seen = new Set(inst.history.map(completionKey).filter((k): k is string => k !== undefined));
     const started = inst.history.some((e) => e.EventType === EventType.ExecutionStarted);
     let suspended = inst.record.runtimeStatus === 'Suspended';
+    let held: InboxMessage[] = [];
     for (const m of inbox) {
       const type = m.event.EventType;
       if (m.executionId && m.executionId !== inst.record.executionId) {
@@ -344,8 +345,16 @@ export class Engine {
         break;
       }
       if (type === EventType.ExecutionSuspended) suspended = true;
-      else if (type === EventType.ExecutionResumed) suspended = false;
-      else if (suspended) continue; // held until resumed
+      else if (type === EventType.ExecutionResumed) {
+        // Events that arrived while suspended are processed after the resume.
+        suspended = false;
+        accepted.push(m, ...held);
+        held = [];
+        continue;
+      } else if (suspended) {
+        held.push(m); // held until resumed
+        continue;
+      }
       if (key) seen.add(key);
       accepted.push(m);
     }

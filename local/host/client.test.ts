@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as df from 'durable-functions';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the SDK, not the product's functions/ folder (the lint pattern **/functions matches both)
+import { InvocationContext } from '@azure/functions';
+import type { LocalHost } from './host';
+import { fixtureHost, T0 } from './testSupport';
+
+let host: LocalHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+// The real durable-functions client, built from the binding value the host hands to client functions.
+const clientOf = (h: LocalHost): df.DurableClient => {
+  const input = df.input.durableClient();
+  const context = new InvocationContext({ functionName: 'testClient', options: { extraInputs: [input] } });
+  context.extraInputs.set(input, h.durableClient);
+  return df.getClient(context);
+};
+
+describe('local host: the extension HTTP API through the real DurableClient', () => {
+  it('starts through an HTTP function with a function key and answers createCheckStatusResponse; 401 without the key', async () => {
+    ({ host } = await fixtureHost());
+    const url = `${host.origin}/api/orchestrators/sequence?id=http-1`;
+    expect((await fetch(url, { method: 'POST' })).status).toBe(401);
+    expect((await fetch(`${url}&code=${host.keys.system}`, { method: 'POST' })).status).toBe(401);
+    const res = await fetch(url, { method: 'POST', headers: { 'x-functions-key': host.keys.function } });
+    expect(res.status).toBe(202);
+    const links = (await res.json()) as Record<string, string>;
+    expect(links.id).toBe('http-1');
+    expect(res.headers.get('location')).toBe(links.statusQueryGetUri);
+    expect(links.statusQueryGetUri).toContain(`code=${host.keys.system}`);
+    await host.waitFor('http-1');
+    const status = await fetch(links.statusQueryGetUri!);
+    expect(status.status).toBe(200);
+    expect(await status.json()).toMatchObject({ instanceId: 'http-1', runtimeStatus: 'Completed', output: ['a-done', 'b-done', 'c-done'], createdTime: new Date(T0).toISOString().replace('.000', '') });
+    const noKey = await fetch(links.statusQueryGetUri!.replace(/code=[^&]+/, 'code=wrong'));
+    expect(noKey.status).toBe(401);
+  });
+
+  it('serves anonymous HTTP functions with route parameters; unknown routes are 404', async () => {
+    ({ host } = await fixtureHost());
+    expect(await (await fetch(`${host.origin}/api/hello/ada`)).json()).toEqual({ hello: 'ada' });
+    expect(await (await fetch(`${host.origin}/api/hello`)).json()).toEqual({ hello: 'world' });
+    expect((await fetch(`${host.origin}/api/hello`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${host.origin}/api/nope`)).status).toBe(404);
+  });
+
+  it('getStatus with showHistory and showInput; 404 (a throw) for unknown ids', async () => {
+    ({ host } = await fixtureHost());
+    const client = clientOf(host);
+    const id = await client.startNew('sequence', { instanceId: 'st-1', input: { x: 1 } });
+    await host.waitFor(id);
+    const status = await client.getStatus(id, { showHistory: true, showHistoryOutput: true, showInput: true });
+    expect(status.input).toEqual({ x: 1 });
+    expect(status.output).toEqual(['a-done', 'b-done', 'c-done']);
+    // The extension names the field historyEvents; the SDK's DurableOrchestrationStatus reads
+    // `history`, so through the client it stays undefined, as against Azure.
+    expect(status.history).toBeUndefined();
+    const raw = (await (await fetch(`${host.durableClient.rpcBaseUrl}instances/${id}?showHistory=true&showHistoryOutput=true`)).json()) as { historyEvents: unknown[] };
+    const history = raw.historyEvents as { EventType: string; FunctionName?: string; Result?: unknown }[];
+    expect(history.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'TaskCompleted', 'TaskCompleted', 'TaskCompleted', 'ExecutionCompleted']);
+    expect(history[1]).toMatchObject({ FunctionName: 'step', Result: 'a-done' });
+    // The v3 client only sends showInput when true; the extension's default is to show it.
+    expect((await client.getStatus(id, { showInput: false })).input).toEqual({ x: 1 });
+    expect(((await (await fetch(`${host.durableClient.rpcBaseUrl}instances/${id}?showInput=false`)).json()) as { input: unknown }).input).toBeNull();
+    await expect(client.getStatus('nobody')).rejects.toThrow(/404/);
+  });
+
+  it('enforces the singleton rule: a start on a running id is rejected, after completion it is accepted', async () => {
+    ({ host } = await fixtureHost());
+    const client = clientOf(host);
+    await client.startNew('waitsForGo', { instanceId: 'single' });
+    await host.settle();
+    await expect(client.startNew('waitsForGo', { instanceId: 'single' })).rejects.toThrow(/500.*An Orchestration instance with the status Running already exists/);
+    await client.raiseEvent('single', 'go', 1);
+    expect((await host.waitFor('single')).output).toEqual({ go: 1 });
+    await client.startNew('waitsForGo', { instanceId: 'single' });
+    await host.settle();
+    expect((await client.getStatus('single')).runtimeStatus).toBe('Running');
+    await expect(client.startNew('noSuchOrchestrator')).rejects.toThrow(/400/);
+  });
+
+  it('fires the timer with a real Timer on the virtual clock; the timer function uses the singleton pattern', async () => {
+    ({ host } = await fixtureHost());
+    const first = (await host.fireTimer('nightly')) as { started: boolean; scheduleStatus: { last: string; next: string }; isPastDue: boolean };
+    expect(first.started).toBe(true);
+    expect(first.isPastDue).toBe(false);
+    expect(first.scheduleStatus.next).toBe(new Date(T0 + 3600_000).toISOString()); // T0 is 01:00, schedule 02:00 daily
+    expect(first.scheduleStatus.last).toBe(new Date(T0 - 23 * 3600_000).toISOString());
+    await host.settle();
+    expect(((await host.fireTimer('nightly')) as { started: boolean }).started).toBe(false);
+  });
+
+  it('raiseEvent: 202 while running, then 410 once finished; unknown instance rejects', async () => {
+    ({ host } = await fixtureHost());
+    const client = clientOf(host);
+    await client.startNew('waitsForGo', { instanceId: 'ev-1' });
+    await client.raiseEvent('ev-1', 'go', { ok: true });
+    expect((await host.waitFor('ev-1')).output).toEqual({ go: { ok: true } });
+    await expect(client.raiseEvent('ev-1', 'go', 2)).resolves.toBeUndefined(); // 410 is not an error for the client
+    const gone = await fetch(`${host.durableClient.rpcBaseUrl}instances/ev-1/raiseEvent/go`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '2' });
+    expect(gone.status).toBe(410);
+    await expect(client.raiseEvent('nobody', 'go', 1)).rejects.toThrow(/No instance with ID 'nobody'/);
+  });
+
+  it('terminates a running instance', async () => {
+    ({ host } = await fixtureHost());
+    const client = clientOf(host);
+    await client.startNew('waitsForGo', { instanceId: 'term-1' });
+    await host.settle();
+    await client.terminate('term-1', 'no longer needed');
+    const status = await host.waitFor('term-1');
+    expect(status).toMatchObject({ runtimeStatus: 'Terminated', output: 'no longer needed' });
+    expect(host.getHistory('term-1').map((e) => e.EventType)).toEqual([12, 0, 13, 12, 3, 1, 13]);
+  });
+
+  it('suspends (events are held) and resumes (they are processed)', async () => {
+    ({ host } = await fixtureHost());
+    const client = clientOf(host);
+    await client.startNew('waitsForGo', { instanceId: 'sus-1' });
+    await host.settle();
+    await client.suspend('sus-1', 'maintenance');
+    await host.settle();
+    expect((await client.getStatus('sus-1')).runtimeStatus).toBe('Suspended');
+    await client.raiseEvent('sus-1', 'go', 'while suspended');
+    await host.settle();
+    expect((await client.getStatus('sus-1')).runtimeStatus).toBe('Suspended');
+    await client.resume('sus-1', 'done');
+    const status = await host.waitFor('sus-1');
+    expect(status.output).toEqual({ go: 'while suspended' });
+    expect(host.getHistory('sus-1').map((e) => e.EventType)).toEqual([12, 0, 13, 12, 19, 13, 12, 20, 15, 1, 13]);
+  });
+
+  it('lists with status and time filters (and instanceIdPrefix over HTTP), and purges', async () => {
+    let clock;
+    ({ host, clock } = await fixtureHost());
+    const client = clientOf(host);
+    await client.startNew('sequence', { instanceId: 'list-a' });
+    await host.waitFor('list-a');
+    clock.advanceTo(T0 + 3600_000);
+    await client.startNew('waitsForGo', { instanceId: 'list-b' });
+    await host.settle();
+    const running = await client.getStatusBy({ runtimeStatus: [df.OrchestrationRuntimeStatus.Running] });
+    expect(running.map((s) => s.instanceId)).toEqual(['list-b']);
+    const late = await client.getStatusBy({ createdTimeFrom: new Date(T0 + 1000) });
+    expect(late.map((s) => s.instanceId)).toEqual(['list-b']);
+    const byPrefix = (await (await fetch(`${host.durableClient.rpcBaseUrl}instances/?instanceIdPrefix=list-a`)).json()) as { instanceId: string }[];
+    expect(byPrefix.map((s) => s.instanceId)).toEqual(['list-a']);
+    expect(await client.purgeInstanceHistory('list-a')).toMatchObject({ instancesDeleted: 1 });
+    await expect(client.getStatus('list-a')).rejects.toThrow(/404/);
+    expect(await client.purgeInstanceHistoryBy({ createdTimeFrom: new Date(T0 - 1000), runtimeStatus: [df.OrchestrationRuntimeStatus.Completed] })).toMatchObject({ instancesDeleted: 0 });
+  });
+});
