@@ -50,7 +50,7 @@ export function isSafeAbsolutePath(value: string): boolean {
 
 /** A kernel boot id as the kubelet reports it (`status.nodeInfo.bootID`): a lower-case UUID. */
 export function isBootId(value: string): boolean {
-  return UUID.test(value);
+  return value.length === 36 && UUID.test(value);
 }
 
 export const ACCEPTED_FORMS = {

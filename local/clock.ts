@@ -219,8 +219,11 @@ export class RealTimeClock extends BaseClock {
   private fire(): void {
     this.timer = undefined;
     this.armedFor = undefined;
-    this.runDue(this.now(), () => {});
-    this.arm();
+    try {
+      this.runDue(this.now(), () => {});
+    } finally {
+      this.arm();
+    }
   }
 }
 
