@@ -18,10 +18,10 @@ export interface SlackPayload {
   blocks: unknown[];
 }
 
-/** `text` is the plain message (notifications and fallbacks), `blocks` the card. */
+/** `text` is the message (notifications and fallbacks), `blocks` the card; both are mrkdwn. */
 export function slackPayload(n: Notification): SlackPayload {
   return {
-    text: n.message,
+    text: slackEscape(n.message),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `${SLACK_EMOJI[n.tone]} *${slackEscape(n.title)}*\n${slackEscape(n.message)}` } },
       {

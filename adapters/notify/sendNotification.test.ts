@@ -80,7 +80,7 @@ describe('sendNotification payloads', () => {
     expect(r.headers['content-type']).toBe('application/json');
     const body = r.body as { text: string; blocks: Array<{ type: string; text?: { type: string; text: string }; fields?: Array<{ type: string; text: string }> }> };
     expect(Object.keys(body).sort()).toEqual(['blocks', 'text']);
-    expect(body.text).toBe(failed.message);
+    expect(body.text).toBe(failed.message.replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;'));
     expect(body.blocks[0]!.type).toBe('section');
     expect(body.blocks[0]!.text!.type).toBe('mrkdwn');
     expect(body.blocks[0]!.text!.text).toContain('*Node failed · prod-weu*');
