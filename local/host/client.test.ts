@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as df from 'durable-functions';
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- the SDK, not the product's functions/ folder (the lint pattern **/functions matches both)
 import { InvocationContext } from '@azure/functions';
 import type { LocalHost } from './host';
 import { fixtureHost, T0 } from './testSupport';
