@@ -1,0 +1,213 @@
+// A client no one here wrote: kubectl 1.32 against the simulator in real-time mode (x25), and
+// the run-command interpreter checked against it. REQUIRE_KUBECTL=1 (set by .ci/run) turns a
+// missing kubectl into a failure instead of a skip.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ContainerServiceClient } from '@azure/arm-containerservice';
+import { createRealTimeClock, type RealTimeClock } from '../clock';
+import { AKS_SCOPE, startSimulator, zipCommandContext, type Simulator } from './index';
+import { bundledScenarioPath, loadScenario, scenarioStartMs } from './scenario';
+import { REBOOT_HELPER_COMMAND, REBOOT_HELPER_FILE, rebootHelperManifest, rebootHelperName } from './fixtures/rebootHelper';
+import type { Node, Pod } from './cluster/types';
+
+const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+const available = existsSync(KUBECTL);
+const required = process.env.REQUIRE_KUBECTL === '1';
+const SPEED = 25;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+interface Rig {
+  sim: Simulator;
+  clock: RealTimeClock;
+  dir: string;
+  kubectl(args: string[], timeoutMs?: number): Promise<Run>;
+}
+
+async function startRig(): Promise<Rig> {
+  const scenario = loadScenario(bundledScenarioPath('seed'));
+  scenario.namespaces = ['aks-reboot-orchestrator'];
+  const clock = createRealTimeClock({ start: scenarioStartMs(scenario), speed: SPEED });
+  const sim = await startSimulator(scenario, clock);
+  const dir = mkdtempSync(join(tmpdir(), 'kubectl-sim-'));
+  writeFileSync(join(dir, 'kubeconfig'), sim.kubeconfigYaml(), { mode: 0o600 });
+  const kubectl = (args: string[], timeoutMs = 30_000) => new Promise<Run>((resolve) => {
+    execFile(KUBECTL, args, {
+      cwd: dir, timeout: timeoutMs,
+      env: { PATH: process.env.PATH, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig'), KUBECACHEDIR: join(dir, 'cache') },
+    }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+  return { sim, clock, dir, kubectl };
+}
+
+async function stopRig(rig: Rig | undefined): Promise<void> {
+  if (!rig) return;
+  rig.clock.stop();
+  await rig.sim.stop();
+  rmSync(rig.dir, { recursive: true, force: true });
+}
+
+/** Polls the model (real time passes, the clock runs by itself) until `check` holds, bounded. */
+async function waitFor(check: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const nodeOf = (sim: Simulator, name: string) => sim.cluster.node(name) as Node;
+const isReady = (pod: Pod) => pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+const javaPods = (sim: Simulator) => sim.cluster.pods('shop').filter((p) => p.metadata.labels?.app === 'java-app');
+
+describe('kubectl is available', () => {
+  it.runIf(required)('REQUIRE_KUBECTL=1: kubectl must be installed', () => {
+    expect(available, `kubectl not found at ${KUBECTL}; install kubectl 1.32 or unset REQUIRE_KUBECTL`).toBe(true);
+  });
+  it.skipIf(available || required)(`skipped: kubectl not found at ${KUBECTL} (set REQUIRE_KUBECTL=1 to make this a failure)`, () => {});
+});
+
+describe.skipIf(!available)('kubectl 1.32 against the simulator (real-time clock x25)', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig();
+  });
+  afterAll(async () => {
+    await stopRig(rig);
+  });
+
+  it('kubectl get nodes lists the six seed nodes, Ready, with the server-side table', async () => {
+    const run = await rig.kubectl(['get', 'nodes']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual(
+      rig.sim.cluster.nodeNames().sort().map((n) => [n, 'Ready']),
+    );
+  });
+
+  it('kubectl cordon marks the node unschedulable', async () => {
+    const node = rig.sim.cluster.nodeNames('system')[0]!;
+    const run = await rig.kubectl(['cordon', node]);
+    expect(run).toMatchObject({ code: 0, stdout: `node/${node} cordoned\n` });
+    expect(nodeOf(rig.sim, node).spec.unschedulable).toBe(true);
+    expect((await rig.kubectl(['uncordon', node])).stdout).toBe(`node/${node} uncordoned\n`);
+  });
+
+  it('kubectl drain retries the PDB refusal (429) while another java-app pod is not Ready, then finishes', async () => {
+    const [drained, other] = rig.sim.cluster.nodeNames('user');
+    const otherPod = javaPods(rig.sim).find((p) => p.spec.nodeName === other)!;
+    expect((await rig.kubectl(['delete', 'pod', '-n', 'shop', otherPod.metadata.name, '--wait=false'])).code).toBe(0);
+    await waitFor(() => javaPods(rig.sim).filter(isReady).length === 3);
+
+    const run = await rig.kubectl(['drain', drained!, '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=90s'], 120_000);
+    expect(run.stderr).toMatch(/error when evicting pods\/"java-app-[a-z0-9-]+" -n "shop" \(will retry after 5s\): Cannot evict pod as it would violate the pod's disruption budget\./);
+    expect(run.stdout).toContain(`node/${drained} cordoned`);
+    expect(run.stderr).toMatch(/Warning: ignoring DaemonSet-managed Pods: kube-system\/node-agent-/);
+    expect(run.stdout).toContain(`node/${drained} drained`);
+    expect(run.code).toBe(0);
+    expect(rig.sim.cluster.podsOnNode(drained!).filter((p) => p.metadata.namespace === 'shop')).toEqual([]);
+    expect(javaPods(rig.sim).filter(isReady).length).toBeGreaterThanOrEqual(3);
+    const summary = JSON.stringify(rig.sim.recorder.summary());
+    expect(summary).toContain('eviction');
+  });
+});
+
+describe.skipIf(!available)('the run-command interpreter agrees with kubectl create --validate=false -f', () => {
+  let viaKubectl: Rig;
+  let viaRunCommand: Rig;
+  let arm: ContainerServiceClient;
+  beforeAll(async () => {
+    [viaKubectl, viaRunCommand] = await Promise.all([startRig(), startRig()]);
+    arm = new ContainerServiceClient(viaRunCommand.sim.credential, viaRunCommand.sim.subscriptionId, {
+      endpoint: viaRunCommand.sim.armEndpoint, tlsOptions: { ca: viaRunCommand.sim.caPem },
+    });
+  });
+  afterAll(async () => {
+    await Promise.all([stopRig(viaKubectl), stopRig(viaRunCommand)]);
+  });
+
+  const runCommand = async (files: Record<string, string>) => {
+    const clusterToken = (await viaRunCommand.sim.credential.getToken(AKS_SCOPE)).token;
+    const context = Object.keys(files).length ? zipCommandContext(files) : undefined;
+    return arm.managedClusters.beginRunCommandAndWait(
+      viaRunCommand.sim.resourceGroup, viaRunCommand.sim.clusterName, { command: REBOOT_HELPER_COMMAND, context, clusterToken }, { updateIntervalInMs: 20 },
+    );
+  };
+  const kubectlCreate = (content: string | undefined) => {
+    if (content !== undefined) writeFileSync(join(viaKubectl.dir, REBOOT_HELPER_FILE), content);
+    else rmSync(join(viaKubectl.dir, REBOOT_HELPER_FILE), { force: true });
+    return viaKubectl.kubectl(REBOOT_HELPER_COMMAND.split(' ').slice(1));
+  };
+
+  it('creates the same reboot helper pod, which reboots the node once; a second create is AlreadyExists both ways', async () => {
+    // Same scenario and seed: both simulators have the same node names and boot ids.
+    const node = viaKubectl.sim.cluster.nodeNames('user')[2]!;
+    const bootId = nodeOf(viaKubectl.sim, node).status.nodeInfo!.bootID!;
+    expect(nodeOf(viaRunCommand.sim, node).status.nodeInfo!.bootID).toBe(bootId);
+    const manifest = rebootHelperManifest(node, bootId);
+    const helper = rebootHelperName(node, bootId);
+
+    const byKubectl = await kubectlCreate(manifest);
+    const byRunCommand = await runCommand({ [REBOOT_HELPER_FILE]: manifest });
+    expect(byKubectl).toEqual({ code: 0, stdout: `pod/${helper} created\n`, stderr: '' });
+    expect(byRunCommand).toMatchObject({ provisioningState: 'Succeeded', exitCode: byKubectl.code, logs: byKubectl.stdout });
+
+    const shape = (sim: Simulator) => {
+      const pod = sim.cluster.pod('aks-reboot-orchestrator', helper)!;
+      const container = pod.spec.containers[0]!;
+      const hostMount = container.volumeMounts?.find((m) => m.mountPath === '/host');
+      return {
+        name: pod.metadata.name, labels: pod.metadata.labels, nodeName: pod.spec.nodeName, hostPID: pod.spec.hostPID,
+        privileged: container.securityContext?.privileged, command: container.command,
+        hostVolume: pod.spec.volumes?.find((v) => v.name === hostMount?.name)?.hostPath?.path,
+      };
+    };
+    expect(shape(viaRunCommand.sim)).toEqual(shape(viaKubectl.sim));
+    expect(shape(viaKubectl.sim)).toMatchObject({ nodeName: node, hostPID: true, privileged: true, hostVolume: '/', labels: { 'aks-reboot-orchestrator/role': 'reboot' } });
+
+    for (const sim of [viaKubectl.sim, viaRunCommand.sim]) {
+      await waitFor(() => {
+        const n = nodeOf(sim, node);
+        return n.status.nodeInfo!.bootID !== bootId && n.status.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      });
+    }
+    expect(viaKubectl.sim.cluster.nodeRuntime(node)!.rebootCount).toBe(1);
+    expect(viaRunCommand.sim.cluster.nodeRuntime(node)!.rebootCount).toBe(1);
+
+    const secondByKubectl = await kubectlCreate(manifest);
+    const secondByRunCommand = await runCommand({ [REBOOT_HELPER_FILE]: manifest });
+    expect(secondByKubectl).toEqual({
+      code: 1, stdout: '',
+      stderr: `Error from server (AlreadyExists): error when creating "${REBOOT_HELPER_FILE}": pods "${helper}" already exists\n`,
+    });
+    expect(secondByRunCommand).toMatchObject({ exitCode: 1, logs: secondByKubectl.stderr });
+    expect(viaKubectl.sim.cluster.nodeRuntime(node)!.rebootCount).toBe(1);
+    expect(viaRunCommand.sim.cluster.nodeRuntime(node)!.rebootCount).toBe(1);
+  });
+
+  it.each([
+    ['no file at all', undefined],
+    ['a manifest without a kind', 'apiVersion: v1\nmetadata:\n  name: x\n'],
+    ['an empty file', ''],
+    ['a YAML list instead of an object', '- a\n- b\n'],
+    ['a kind the server does not serve', 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\n'],
+    ['a namespace that does not exist', 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: nope\nspec:\n  containers:\n  - name: c\n    image: busybox\n'],
+  ])('answers %s with kubectl\'s own message and exit code', async (_what, content) => {
+    const byKubectl = await kubectlCreate(content);
+    const byRunCommand = await runCommand(content === undefined ? {} : { [REBOOT_HELPER_FILE]: content });
+    expect(byKubectl.code).not.toBe(0);
+    expect(byRunCommand).toMatchObject({ exitCode: byKubectl.code, logs: byKubectl.stdout + byKubectl.stderr });
+  });
+});
