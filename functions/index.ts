@@ -1,5 +1,5 @@
 // The app's entry (package.json "main"): importing this module registers every function of
-// the app with the Functions host. Each module below registers its own triggers.
-import { app } from '@azure/functions';
-
-app.setup({ enableHttpStream: false });
+// the app with the Functions host. Each module registers its own triggers.
+import './orchestrators';
+import './schedule';
+import './api';

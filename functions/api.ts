@@ -1,0 +1,240 @@
+// The HTTP API (auth level `function`): start a run, read the current or a given run, pause,
+// resume or cancel it, get a dry-run plan, list the clusters. A cluster is addressed by its
+// alias from AKS_CLUSTERS. Answers link to our own routes only.
+import { randomUUID } from 'node:crypto';
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import type { ClusterRef } from '../activities/contracts';
+import { parseManualRequest } from '../core/manualRequest';
+import type { RunStatus } from '../core/runStatus';
+import { toRunSettings } from '../core/runSettings';
+import type { ControlAction, ControlEvent, RunOutput } from '../core/runTypes';
+import type { Settings } from '../core/settings';
+import { CONTROL_EVENT, lockInstanceId, nodeInstanceId, orchestrators, planInstanceId, runInstanceId } from '../orchestrations/names';
+import type { ClusterRebootInput } from '../orchestrations/types';
+import { badRequest, internalError, json, notFound, problem, runLinks } from './httpResponses';
+import { isLive, startClusterRun, statusOf } from './instances';
+import { loadSettings } from './settings';
+
+const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+const PLAN_WAIT_MS = 60_000;
+const START_WAIT_MS = 10_000;
+const CONTROL_WAIT_MS = 15_000;
+const POLL_MS = 500;
+
+type Handler = (request: HttpRequest, context: InvocationContext, settings: Settings) => Promise<HttpResponseInit>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Settings checked first (a bad setting answers 500 with its message), unexpected errors logged and hidden. */
+function guarded(handler: Handler) {
+  return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
+    const loaded = loadSettings();
+    if (!loaded.ok) return problem(500, 'InvalidSettings', loaded.message);
+    try {
+      return await handler(request, context, loaded.settings);
+    } catch (error) {
+      context.error('request failed', { route: request.url.replace(/\?.*/, ''), error: error instanceof Error ? error.message : String(error) });
+      return internalError(context.invocationId);
+    }
+  };
+}
+
+function clusterOf(settings: Settings, request: HttpRequest): ClusterRef | undefined {
+  return settings.clusters.find((c) => c.alias === request.params.alias);
+}
+
+const unknownCluster = (request: HttpRequest, settings: Settings) =>
+  notFound(`no cluster with alias ${JSON.stringify(request.params.alias ?? '')}; configured: ${settings.clusters.map((c) => c.alias).join(', ') || 'none (set AKS_CLUSTERS)'}`);
+
+/** Who asked: the signed-in principal when App Service authentication is on, else the key holder. */
+function requestedBy(request: HttpRequest): string {
+  const principal = request.headers.get('x-ms-client-principal-name');
+  return principal && /^[\x20-\x7e]{1,256}$/.test(principal) ? principal : 'function-key';
+}
+
+/** The run the cluster's lock instance is running (or ran last). */
+async function currentRun(client: df.DurableClient, alias: string): Promise<{ lock?: df.DurableOrchestrationStatus; runId?: string }> {
+  const lock = await statusOf(client, lockInstanceId(alias));
+  const runId = (lock?.customStatus as { runId?: string } | undefined)?.runId;
+  return { ...(lock ? { lock } : {}), ...(runId ? { runId } : {}) };
+}
+
+async function runView(client: df.DurableClient, cluster: ClusterRef, runId: string) {
+  const status = await statusOf(client, runInstanceId(cluster.alias, runId), { showInput: true });
+  if (!status) return undefined;
+  const input = status.input as Partial<ClusterRebootInput> | undefined;
+  const custom = status.customStatus as RunStatus | undefined;
+  const output = status.output as RunOutput | undefined;
+  const current = await Promise.all((custom?.current ?? []).map(async (c) => {
+    const node = await statusOf(client, nodeInstanceId(cluster.alias, runId, c.node));
+    return { node: c.node, runtimeStatus: node?.runtimeStatus, status: node?.customStatus };
+  }));
+  return {
+    cluster: cluster.alias,
+    runId,
+    runtimeStatus: status.runtimeStatus,
+    createdTime: status.createdTime,
+    lastUpdatedTime: status.lastUpdatedTime,
+    trigger: input?.trigger,
+    requestedBy: input?.requestedBy,
+    request: input?.request,
+    status: custom,
+    current,
+    ...(output && typeof output === 'object' ? { output } : {}),
+    links: runLinks(cluster.alias, runId),
+  };
+}
+
+async function waitForRunId(client: df.DurableClient, alias: string): Promise<string | undefined> {
+  for (const deadline = Date.now() + START_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS)) {
+    const { runId } = await currentRun(client, alias);
+    if (runId) return runId;
+  }
+  return undefined;
+}
+
+const listClusters: Handler = async (request, context, settings) => {
+  const client = df.getClient(context);
+  const clusters = await Promise.all(settings.clusters.map(async (c) => {
+    const { lock, runId } = await currentRun(client, c.alias);
+    return {
+      alias: c.alias,
+      resourceId: c.resourceId,
+      running: isLive(lock),
+      ...(lock ? { lastRun: { runId, runtimeStatus: lock.runtimeStatus, phase: (lock.customStatus as { phase?: string } | undefined)?.phase, createdTime: lock.createdTime } } : {}),
+      links: runLinks(c.alias, runId),
+    };
+  }));
+  return json(200, { enabled: settings.enabled, clusters });
+};
+
+const startRun: Handler = async (request, context, settings) => {
+  const cluster = clusterOf(settings, request);
+  if (!cluster) return unknownCluster(request, settings);
+  if (!settings.enabled) return problem(403, 'Disabled', 'REBOOT_ENABLED is false (the kill switch): no run can start');
+  let body: unknown;
+  const text = await request.text();
+  if (text.trim() !== '') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return badRequest('the body is not valid JSON; send an object such as {"nodes":["aks-user-12345678-vmss000000"],"ignoreWindow":true}', [{ field: 'body', message: 'not valid JSON' }]);
+    }
+  }
+  const parsed = parseManualRequest(body);
+  if (!parsed.ok) return badRequest(parsed.errors.map((e) => e.message).join('; '), parsed.errors);
+  const client = df.getClient(context);
+  const started = await startClusterRun(client, settings, cluster, 'manual', requestedBy(request), parsed.request);
+  if (!started.started) {
+    const runId = (started.status.customStatus as { runId?: string } | undefined)?.runId;
+    return json(409, { error: { code: 'RunInProgress', message: `a run of ${cluster.alias} is already in progress${runId ? ` (${runId})` : ''}` }, runId, links: runLinks(cluster.alias, runId) });
+  }
+  context.log('manual run started', { cluster: cluster.alias, requestedBy: requestedBy(request) });
+  const runId = await waitForRunId(client, cluster.alias);
+  return json(202, { cluster: cluster.alias, ...(runId ? { runId } : {}), requestedBy: requestedBy(request), request: parsed.request, links: runLinks(cluster.alias, runId) });
+};
+
+const getCurrentRun: Handler = async (request, context, settings) => {
+  const cluster = clusterOf(settings, request);
+  if (!cluster) return unknownCluster(request, settings);
+  const client = df.getClient(context);
+  const { lock, runId } = await currentRun(client, cluster.alias);
+  if (!lock) return notFound(`no run of ${cluster.alias} yet`);
+  if (!runId) return json(200, { cluster: cluster.alias, runtimeStatus: lock.runtimeStatus, lock: lock.customStatus, links: runLinks(cluster.alias) });
+  const view = await runView(client, cluster, runId);
+  return json(200, view ?? { cluster: cluster.alias, runId, lock: lock.customStatus, links: runLinks(cluster.alias, runId) });
+};
+
+const getRun: Handler = async (request, context, settings) => {
+  const cluster = clusterOf(settings, request);
+  if (!cluster) return unknownCluster(request, settings);
+  const runId = request.params.runId ?? '';
+  if (!RUN_ID.test(runId)) return badRequest(`runId ${JSON.stringify(runId.slice(0, 64))} is not a run id; the form is yyyymmddThhmmssZ-xxxx, e.g. 20261127T203000Z-ab12`, [{ field: 'runId', message: 'not a run id' }]);
+  const view = await runView(df.getClient(context), cluster, runId);
+  return view ? json(200, view) : notFound(`no run ${runId} of ${cluster.alias}`);
+};
+
+const controlRun: Handler = async (request, context, settings) => {
+  const cluster = clusterOf(settings, request);
+  if (!cluster) return unknownCluster(request, settings);
+  const action = request.params.action as ControlAction;
+  if (!['pause', 'resume', 'cancel'].includes(action)) return notFound(`no such action ${JSON.stringify(String(action).slice(0, 32))}: use pause, resume or cancel`);
+  const client = df.getClient(context);
+  const { lock, runId } = await currentRun(client, cluster.alias);
+  if (!lock || !isLive(lock) || !runId) return problem(409, 'NoRunInProgress', `no run of ${cluster.alias} is in progress`);
+  const event: ControlEvent = { action, id: randomUUID(), by: requestedBy(request) };
+  const runInstance = runInstanceId(cluster.alias, runId);
+  // continueAsNew drops unprocessed events in Azure: send again until the run acknowledges.
+  for (const deadline = Date.now() + CONTROL_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS * 4)) {
+    const run = await statusOf(client, runInstance);
+    if (!run || !isLive(run)) return problem(409, 'NoRunInProgress', `run ${runId} of ${cluster.alias} has finished`);
+    const custom = run.customStatus as RunStatus | undefined;
+    if (custom?.control.acknowledged.includes(event.id)) {
+      return json(200, { cluster: cluster.alias, runId, action, acknowledged: true, control: custom.control, links: runLinks(cluster.alias, runId) });
+    }
+    await raise(client, runInstance, event);
+    for (const current of custom?.current ?? []) await raise(client, nodeInstanceId(cluster.alias, runId, current.node), event);
+  }
+  return json(202, { cluster: cluster.alias, runId, action, acknowledged: false, message: 'sent; the run has not acknowledged it yet (it does between steps): check the status', links: runLinks(cluster.alias, runId) });
+};
+
+async function raise(client: df.DurableClient, instanceId: string, event: ControlEvent): Promise<void> {
+  try {
+    await client.raiseEvent(instanceId, CONTROL_EVENT, event);
+  } catch (error) {
+    // A node instance that just finished answers 410, one not started yet 404: nothing to tell it.
+    if (!/404|410|not found|gone/i.test(error instanceof Error ? error.message : String(error))) throw error;
+  }
+}
+
+const startPlan: Handler = async (request, context, settings) => {
+  const cluster = clusterOf(settings, request);
+  if (!cluster) return unknownCluster(request, settings);
+  const client = df.getClient(context);
+  const now = new Date();
+  const runId = `${now.toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomUUID().slice(0, 4)}`;
+  const input: ClusterRebootInput = {
+    cluster, settings: toRunSettings(settings), trigger: 'manual', requestedBy: requestedBy(request), request: { dryRun: true }, runId, holdsLease: false,
+  };
+  const instanceId = planInstanceId(cluster.alias, runId);
+  await client.startNew(orchestrators.clusterReboot, { instanceId, input });
+  for (const deadline = Date.now() + PLAN_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS)) {
+    const status = await statusOf(client, instanceId);
+    if (status && !isLive(status)) return planAnswer(cluster, runId, status);
+  }
+  return json(202, { cluster: cluster.alias, planId: runId, message: 'the plan is still being computed', links: { plan: `/api/clusters/${cluster.alias}/plan/${runId}` } });
+};
+
+const getPlan: Handler = async (request, context, settings) => {
+  const cluster = clusterOf(settings, request);
+  if (!cluster) return unknownCluster(request, settings);
+  const planId = request.params.planId ?? '';
+  if (!RUN_ID.test(planId)) return badRequest(`planId ${JSON.stringify(planId.slice(0, 64))} is not a plan id; the form is yyyymmddThhmmssZ-xxxx`, [{ field: 'planId', message: 'not a plan id' }]);
+  const status = await statusOf(df.getClient(context), planInstanceId(cluster.alias, planId));
+  if (!status) return notFound(`no plan ${planId} of ${cluster.alias}`);
+  if (isLive(status)) return json(202, { cluster: cluster.alias, planId, message: 'the plan is still being computed' });
+  return planAnswer(cluster, planId, status);
+};
+
+function planAnswer(cluster: ClusterRef, planId: string, status: df.DurableOrchestrationStatus): HttpResponseInit {
+  const output = status.output as RunOutput | undefined;
+  if (String(status.runtimeStatus) !== 'Completed' || !output?.plan) {
+    return problem(502, 'PlanFailed', `the plan could not be computed (${status.runtimeStatus}); see instance ${planInstanceId(cluster.alias, planId)} in the portal`);
+  }
+  return json(200, { cluster: cluster.alias, planId, plan: output.plan, skipped: output.skipped });
+}
+
+const routes: Array<[name: string, method: 'GET' | 'POST', route: string, handler: Handler]> = [
+  ['apiListClusters', 'GET', 'clusters', listClusters],
+  ['apiStartRun', 'POST', 'clusters/{alias}/reboots', startRun],
+  ['apiGetCurrentRun', 'GET', 'clusters/{alias}/reboots', getCurrentRun],
+  ['apiControlRun', 'POST', 'clusters/{alias}/reboots/current/{action}', controlRun],
+  ['apiGetRun', 'GET', 'clusters/{alias}/reboots/{runId}', getRun],
+  ['apiPlan', 'GET', 'clusters/{alias}/plan', startPlan],
+  ['apiGetPlan', 'GET', 'clusters/{alias}/plan/{planId}', getPlan],
+];
+
+for (const [name, method, route, handler] of routes) {
+  app.http(name, { methods: [method], authLevel: 'function', route, extraInputs: [df.input.durableClient()], handler: guarded(handler) });
+}
