@@ -3,7 +3,7 @@
 // resourceVersion, retried a few times on a conflict.
 
 import { PatchStrategy, setHeaderOptions, type V1Node, type V1Taint } from '@kubernetes/client-node';
-import { isLabelValue } from '../../core/k8sNames';
+import { ACCEPTED_FORMS, isLabelValue, isQualifiedName } from '../../core/k8sNames';
 import { kubeCall, kubeCallExpecting, TransientError } from './errors';
 import { toNodeInfo } from './convert';
 import type { KubeApis } from './kubeApis';
@@ -58,11 +58,16 @@ async function setUnschedulable(apis: KubeApis, name: string, unschedulable: boo
  */
 export async function updateNode(apis: KubeApis, name: string, decide: (node: NodeInfo) => NodeChange | undefined, retries = DEFAULT_CONFLICT_RETRIES): Promise<NodeUpdateResult> {
   const what = `updating node ${name}`;
+  const checked = (node: NodeInfo): NodeChange | undefined => {
+    const change = decide(node);
+    if (change) checkChange(change);
+    return change;
+  };
   for (let attempt = 0; attempt <= retries; attempt++) {
     const raw = await readNode(apis, name);
     if (!raw) return MISSING;
     const before = toNodeInfo(raw);
-    const change = decide(before);
+    const change = checked(before);
     if (!change || !applyChange(raw, change)) return { outcome: 'unchanged', node: before };
     const written = await kubeCallExpecting(what, () => apis.core.replaceNode({ name, body: raw }), { 409: () => 'conflict' as const, 404: () => 'missing' as const });
     if (written === 'missing') return MISSING;
@@ -92,6 +97,24 @@ export function untaintNode(apis: KubeApis, name: string, taint: { key: string; 
 async function readNode(apis: KubeApis, name: string): Promise<V1Node | undefined> {
   return kubeCallExpecting(`reading node ${name}`, () => apis.core.readNode({ name }), { 404: () => undefined });
 }
+
+/** Refuses keys and values the apiserver would, before any write, naming the offender. */
+export function checkChange(change: NodeChange): void {
+  const problems: string[] = [];
+  for (const [kind, entries] of [['label', change.labels], ['annotation', change.annotations]] as const) {
+    for (const [key, value] of Object.entries(entries ?? {})) {
+      if (!isQualifiedName(key)) problems.push(`${kind} key ${JSON.stringify(key)} is not accepted (expected ${ACCEPTED_FORMS.qualifiedName})`);
+      if (kind === 'label' && value !== null && !isLabelValue(value)) problems.push(`label value ${JSON.stringify(value)} of ${key} is not accepted (expected ${ACCEPTED_FORMS.labelValue})`);
+    }
+  }
+  for (const taint of [...(change.addTaints ?? []), ...(change.removeTaints ?? [])]) {
+    if (!isQualifiedName(taint.key)) problems.push(`taint key ${JSON.stringify(taint.key)} is not accepted (expected ${ACCEPTED_FORMS.qualifiedName})`);
+    if (taint.effect !== undefined && !TAINT_EFFECTS.includes(taint.effect)) problems.push(`taint effect ${JSON.stringify(taint.effect)} is not accepted (expected ${TAINT_EFFECTS.join(', ')})`);
+  }
+  if (problems.length > 0) throw new Error(`invalid node change: ${problems.join('; ')}`);
+}
+
+const TAINT_EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** Applies `change` to the node object in place; false when it changes nothing. */
 export function applyChange(node: V1Node, change: NodeChange): boolean {
