@@ -164,6 +164,8 @@ export interface PlanWaveResult {
 export interface CheckBlockersInput extends ActivityBase {
   /** The node about to be rebooted: a NotReady node other than this one blocks. */
   node?: string;
+  /** The nodes of the wave about to start (with concurrency > 1): NotReady nodes among them do not block. */
+  nodes?: string[];
   blockingPodSelectors: string[];
   /** The Prometheus alert blocker's filters; the activity reads the URL (a secret) from its settings. */
   alerts?: { filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };
@@ -278,7 +280,7 @@ export interface RecordNodeEventInput extends NodeActivityBase {
 
 // ---- Notifications ----------------------------------------------------------------------
 
-export type NotifyEvent = 'run-started' | 'node-drained' | 'node-rebooted' | 'node-failed' | 'run-finished' | 'run-halted';
+export type NotifyEvent = 'run-started' | 'node-draining' | 'node-drained' | 'node-rebooted' | 'node-failed' | 'run-finished' | 'run-halted';
 
 export interface NotifyInput extends ActivityBase {
   event: NotifyEvent;

@@ -220,6 +220,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     const drainStart = since;
     yield* flow.call(activities.cordonNode, act({}));
     enter('drain');
+    if (settings.notify) yield* flow.call(activities.notify, act({ event: 'node-draining', step: 'drain' }));
     yield* drain();
     seconds.drain = flow.secondsSince(drainStart);
     if (settings.notify) yield* flow.call(activities.notify, act({ event: 'node-drained', step: 'drain' }));
