@@ -666,8 +666,9 @@ export class Cluster {
       createPod: (pod) => void this.createPodNow(pod),
       deletePod: (pod) => this.deletePodByController(pod),
       createReplicaSet: (rs) => this.store.create(RS, rs),
-      saveWorkload: (resource, w, status) => {
-        if (JSON.stringify(w.status ?? {}) === JSON.stringify(status)) return;
+      saveWorkload: (resource, w, status, specChanged) => {
+        if (!specChanged && JSON.stringify(w.status ?? {}) === JSON.stringify(status)) return;
+        if (specChanged) w.metadata.generation = (w.metadata.generation ?? 1) + 1;
         w.status = status;
         this.store.touch(resource, w);
       },

@@ -18,8 +18,8 @@ export interface ControllerHost {
   /** Deletes a pod gracefully on the controller's behalf (not a voluntary disruption). */
   deletePod(pod: Pod): void;
   createReplicaSet(rs: Workload): Workload;
-  /** Saves a status (and spec change) of a workload if anything differs. */
-  saveWorkload(resource: string, w: Workload, status: Record<string, unknown>): void;
+  /** Saves a workload's status if it differs, or always with `specChanged` (bumping its generation). */
+  saveWorkload(resource: string, w: Workload, status: Record<string, unknown>, specChanged?: boolean): void;
   randomSuffix(): string;
 }
 
@@ -86,7 +86,7 @@ export function reconcileDeployment(host: ControllerHost, d: Workload): void {
     const want = rs === current ? replicas : 0;
     if (rs.spec.replicas !== want) {
       rs.spec.replicas = want;
-      host.saveWorkload(RS, rs, rs.status ?? {});
+      host.saveWorkload(RS, rs, rs.status ?? {}, true);
     }
   }
   const all = host.ownedReplicaSets(d.metadata.uid!);

@@ -23,7 +23,7 @@ export interface ApiFaultDecision {
 
 export class Faults {
   private readonly prng: Prng;
-  private readonly ignoredLeft = new Map<string, number>();
+  private readonly ignoredLeft: number[];
   private readonly runCommandFailuresLeft: (number | undefined)[];
 
   constructor(
@@ -33,10 +33,7 @@ export class Faults {
     private readonly resolve: (ref: NodeRef) => string | undefined,
   ) {
     this.prng = new Prng(seed ^ 0x5eed);
-    for (const r of spec.rebootsIgnored ?? []) {
-      const name = resolve(r.node);
-      if (name) this.ignoredLeft.set(name, (this.ignoredLeft.get(name) ?? 0) + (r.times ?? 1));
-    }
+    this.ignoredLeft = (spec.rebootsIgnored ?? []).map((r) => r.times ?? 1);
     this.runCommandFailuresLeft = (spec.runCommandFailures ?? []).map((f) => f.count);
   }
 
@@ -82,10 +79,14 @@ export class Faults {
 
   /** True (and counts it) when this reboot of `node` is to be silently dropped. */
   takeIgnoredReboot(node: string): boolean {
-    const left = this.ignoredLeft.get(node) ?? 0;
-    if (left <= 0) return false;
-    this.ignoredLeft.set(node, left - 1);
-    return true;
+    const list = this.spec.rebootsIgnored ?? [];
+    for (let i = 0; i < list.length; i++) {
+      if (this.ignoredLeft[i]! > 0 && this.resolve(list[i]!.node) === node) {
+        this.ignoredLeft[i]!--;
+        return true;
+      }
+    }
+    return false;
   }
 
   podNeverReady(workload: string, namespace: string, node: string, nowMs: number): boolean {
