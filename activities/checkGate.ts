@@ -1,0 +1,57 @@
+// The gates around a node's reboot (core/gates) on fresh facts: pre-drain ("every workload
+// with a pod here can take one disruption now") and recovery ("the node's pods are Ready and
+// what the drain evicted is whole again"). For the recovery gate the evicted workloads' pods
+// are fetched wherever they now run, so the PDBs that cover them are found.
+import { z } from 'zod';
+import type { NodeInfo, PodFacts, WorkloadFacts, WorkloadKind } from '../adapters/kube';
+import { checkPreDrain, checkRecovered } from '../core/gates';
+import type { NodeFacts } from '../core/kubeFacts';
+import { pdbsIn, podsOfWorkloads, workloadsOwning } from './clusterFacts';
+import type { CheckGateInput, GateResult } from './contracts';
+import { kubeFor, mapBounded, parseInput, stepLogger, type ActivityContext } from './runtime';
+import { namespaceName, nodeActivityBase, workloadRef } from './schemas';
+
+const checkGateInput: z.ZodType<CheckGateInput> = z.object({
+  ...nodeActivityBase,
+  gate: z.enum(['pre-drain', 'recovery']),
+  evicted: z.array(workloadRef).optional(),
+  namespace: namespaceName,
+});
+
+const WORKLOAD_KINDS: ReadonlySet<string> = new Set<WorkloadKind>(['Deployment', 'StatefulSet', 'ReplicaSet']);
+
+function nodeFacts(node: NodeInfo): NodeFacts {
+  return { name: node.name, pool: node.pool, zone: node.zone, ...(node.mode && { mode: node.mode }), ready: node.ready, unschedulable: node.unschedulable };
+}
+
+export async function checkGate(raw: unknown, context: ActivityContext): Promise<GateResult> {
+  const input = parseInput('checkGate', checkGateInput, raw);
+  const kube = await kubeFor(context, input);
+  const log = stepLogger(context, input, input.gate === 'pre-drain' ? 'gate' : 'recovery');
+  const node = await kube.getNode(input.node);
+  if (!node) return { ok: false, reasons: [`node ${input.node} no longer exists`] };
+  const onNode = (await kube.listPodsOnNode(input.node)).filter((pod) => pod.namespace !== input.namespace);
+
+  let verdict: GateResult;
+  if (input.gate === 'pre-drain') {
+    const workloads = await workloadsOwning(kube, onNode);
+    const pdbs = await pdbsIn(kube, onNode.map((p) => p.namespace));
+    verdict = checkPreDrain({ node: nodeFacts(node), pods: onNode, workloads, pdbs });
+  } else {
+    const refs = (input.evicted ?? []).filter((r) => WORKLOAD_KINDS.has(r.kind));
+    const evictedWorkloads = (await mapBounded(refs, 8, (r) => kube.getWorkload({ kind: r.kind as WorkloadKind, namespace: r.namespace, name: r.name })))
+      .filter((w): w is WorkloadFacts => w !== undefined);
+    const theirPods = await podsOfWorkloads(kube, evictedWorkloads);
+    const pods = uniquePods([...onNode, ...theirPods]);
+    const owning = await workloadsOwning(kube, pods);
+    const workloads = [...evictedWorkloads, ...owning.filter((w) => !evictedWorkloads.some((e) => e.kind === w.kind && e.namespace === w.namespace && e.name === w.name))];
+    const pdbs = await pdbsIn(kube, pods.map((p) => p.namespace));
+    verdict = checkRecovered({ node: nodeFacts(node), pods, workloads, pdbs, evicted: input.evicted ?? [] });
+  }
+  log.info(verdict.ok ? 'gate open' : 'gate closed', verdict.ok ? {} : { reasons: verdict.reasons.slice(0, 5) });
+  return verdict;
+}
+
+function uniquePods(pods: readonly PodFacts[]): PodFacts[] {
+  return [...new Map(pods.map((p) => [p.uid || `${p.namespace}/${p.name}`, p])).values()];
+}

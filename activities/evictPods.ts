@@ -1,0 +1,75 @@
+// One drain pass over a node (DESIGN.md section 4, nodeReboot step 4): list its pods (in
+// pages), leave our helper pods alone, plan with kubectl's filter chain (core/drainPlan), then
+// ask the Eviction API once per pod to evict. Reports what was evicted, what a PDB refused
+// (429), what is still terminating, what the plan refuses (nothing is evicted then, as kubectl
+// aborts), and the workloads that lost pods (for the recovery gate). Waiting between passes is
+// the orchestrator's job.
+import { z } from 'zod';
+import type { PodFacts } from '../adapters/kube';
+import { planDrain } from '../core/drainPlan';
+import { workloadOf } from '../core/gates';
+import { qualifiedName, type WorkloadRef } from '../core/kubeFacts';
+import { daemonSetsOwning, workloadsOwning } from './clusterFacts';
+import type { EvictPodsInput, EvictPodsResult } from './contracts';
+import { errorMessage, kubeFor, mapBounded, parseInput, stepLogger, type ActivityContext } from './runtime';
+import { drainOptions, namespaceName, nodeActivityBase } from './schemas';
+
+const evictPodsInput: z.ZodType<EvictPodsInput> = z.object({ ...nodeActivityBase, drain: drainOptions, namespace: namespaceName });
+
+const PARALLEL_EVICTIONS = 10;
+
+export async function evictPods(raw: unknown, context: ActivityContext): Promise<EvictPodsResult> {
+  const input = parseInput('evictPods', evictPodsInput, raw);
+  const kube = await kubeFor(context, input);
+  const log = stepLogger(context, input, 'drain');
+
+  const pods = (await kube.listPodsOnNode(input.node)).filter((pod) => pod.namespace !== input.namespace);
+  const daemonSets = await daemonSetsOwning(kube, pods);
+  const plan = planDrain({ pods, daemonSets, options: input.drain, now: input.at });
+  const byName = new Map(pods.map((pod) => [qualifiedName(pod), pod]));
+  const terminating = plan.waitFor.map(qualifiedName);
+
+  const result: EvictPodsResult = {
+    drained: false, evicted: [], evictedWorkloads: [], blocked: [], terminating, refused: [], errors: [], warnings: plan.warnings,
+  };
+  if (plan.blocked) {
+    result.refused = plan.decisions.filter((d) => d.action === 'block').map((d) => ({ pod: qualifiedName(d.pod), reason: d.reason, message: d.message }));
+    log.warn('drain refused by the pod filter chain', { blockers: plan.blockers });
+    return result;
+  }
+
+  const outcomes = await mapBounded(plan.evict, PARALLEL_EVICTIONS, async (pod) => {
+    try {
+      return { pod, outcome: await kube.evictPod(pod, plan.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: plan.gracePeriodSeconds }) };
+    } catch (error) {
+      return { pod, error: errorMessage(error) };
+    }
+  });
+  const disrupted: PodFacts[] = plan.waitFor.map((ref) => byName.get(qualifiedName(ref))!);
+  for (const o of outcomes) {
+    const name = qualifiedName(o.pod);
+    if ('error' in o) result.errors.push({ pod: name, message: o.error ?? 'unknown error' });
+    else if (o.outcome.outcome === 'evicted') {
+      result.evicted.push(name);
+      disrupted.push(byName.get(name)!);
+    } else if (o.outcome.outcome === 'blocked') result.blocked.push({ pod: name, message: o.outcome.message });
+  }
+  // Pods already terminating count too: a pass retried after its evictions were accepted must not lose their workloads.
+  result.evictedWorkloads = await workloadRefs(kube, disrupted);
+  result.drained = plan.evict.length === 0 && plan.waitFor.length === 0;
+  log.info('drain pass', {
+    evicted: result.evicted.length, blocked: result.blocked.length, terminating: terminating.length, errors: result.errors.length, drained: result.drained,
+  });
+  return result;
+}
+
+async function workloadRefs(kube: Awaited<ReturnType<typeof kubeFor>>, pods: readonly PodFacts[]): Promise<WorkloadRef[]> {
+  if (pods.length === 0) return [];
+  const workloads = await workloadsOwning(kube, pods);
+  const refs = new Map<string, WorkloadRef>();
+  for (const pod of pods) {
+    const w = workloadOf(pod, workloads);
+    if (w) refs.set(`${w.kind}/${w.namespace}/${w.name}`, { kind: w.kind, namespace: w.namespace, name: w.name });
+  }
+  return [...refs.values()];
+}
