@@ -9,6 +9,7 @@ import {
   parseWholeNumber, splitList, type ClusterRef, type Parsed,
 } from './formats';
 import { ACCEPTED_FORMS, isDns1123Label, isImageReference, isQualifiedName, isLabelValue, isSafeAbsolutePath } from './k8sNames';
+import { compileAlertFilterRegexp } from './blockers';
 import { checkMessageTemplate, KURED_MESSAGE_TEMPLATES, parseNotifyTarget } from './notifyMessages';
 import type { WindowSpec } from './window';
 
@@ -134,13 +135,11 @@ function nodeLabel(text: string): Parsed<{ key: string; value?: string }> {
   return { ok: true, value: value === undefined ? { key: key!.trim() } : { key: key!.trim(), value: value.trim() } };
 }
 
+// Checked by the very compiler the blocker uses, so (?i) and other Go flags kured accepts pass.
 function regexp(text: string): Parsed<string> {
-  try {
-    new RegExp(text);
-    return { ok: true, value: text };
-  } catch {
-    return { ok: false, problem: 'is not a valid regular expression; use a pattern such as ^(RebootRequired|Watchdog)$' };
-  }
+  if (text === '') return { ok: true, value: text };
+  const compiled = compileAlertFilterRegexp(text);
+  return compiled.ok ? { ok: true, value: text } : { ok: false, problem: `is not a valid regular expression; use a pattern such as ^(RebootRequired|Watchdog)$` };
 }
 
 function messageTemplate(text: string): Parsed<string> {
