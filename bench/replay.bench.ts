@@ -2,14 +2,15 @@
 // N sequential activities as one instance, vs as N sub-orchestrations, vs with continueAsNew
 // every 25. Reports wall time, episodes, history events and replay CPU time — the evidence for
 // DESIGN.md section 4's continueAsNew and per-node sub-orchestrations.
+// None of these modules loads @azure/functions; the app entry does, after the stand-in is in place.
+import { createVirtualClock } from '../local/clock';
 import { installFunctionsCoreStandIn } from '../local/host/functionsCore';
+import { startHost } from '../local/host/host';
+import { MemoryHistoryStore } from '../local/host/store';
 
 installFunctionsCoreStandIn();
 
 async function main(): Promise<void> {
-  const { createVirtualClock } = await import('../local/clock');
-  const { startHost } = await import('../local/host/host');
-  const { MemoryHistoryStore } = await import('../local/host/store');
   /** Counts every history event written, across executions (continueAsNew resets a history). */
   class CountingStore extends MemoryHistoryStore {
     appended = 0;
