@@ -1,0 +1,130 @@
+// evictPods (one drain pass) and checkGate (pre-drain, recovery) against the simulator: a PDB's
+// 429 reported as blocked, DaemonSet pods left in place, emptyDir and unreplicated pods refused
+// unless allowed, terminating pods waited for, and the gates on the seed's java-app.
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkGate } from '../../activities/checkGate';
+import type { DrainOptions, EvictPodsResult } from '../../activities/contracts';
+import { cordonNode } from '../../activities/cordonNode';
+import { evictPods } from '../../activities/evictPods';
+import type { Scenario } from '../../local/aks/scenario';
+import { NAMESPACE, seedScenario, startActivityRig, type ActivityRig } from './rig';
+
+const KURED_DEFAULTS: DrainOptions = { deleteEmptyDirData: true, force: true, skipWaitForDeleteTimeoutSeconds: 0 };
+const JAVA_APP = { kind: 'Deployment', namespace: 'shop', name: 'java-app' };
+
+let rig: ActivityRig | undefined;
+afterEach(async () => {
+  await rig?.stop();
+  rig = undefined;
+});
+
+const drainPass = (r: ActivityRig, node: string, drain: DrainOptions = KURED_DEFAULTS): Promise<EvictPodsResult> =>
+  evictPods({ ...r.on(node), drain, namespace: NAMESPACE }, r.context);
+
+function podsOn(r: ActivityRig, node: string): string[] {
+  return r.sim.cluster.podsOnNode(node).map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+}
+
+describe('evictPods', () => {
+  it('evicts the java-app pod, leaves the DaemonSet pod, waits for the terminating pod, then reports the node drained', async () => {
+    rig = await startActivityRig();
+    const [node] = rig.nodes('user');
+    await cordonNode(rig.on(node!), rig.context);
+    const java = podsOn(rig, node!).find((p) => p.startsWith('shop/java-app-'))!;
+
+    const first = await drainPass(rig, node!);
+    expect(first).toMatchObject({ drained: false, evicted: [java], blocked: [], refused: [], errors: [], evictedWorkloads: [JAVA_APP] });
+    expect(first.evicted.some((p) => p.startsWith('kube-system/node-agent'))).toBe(false);
+
+    rig.advance(5);
+    const second = await drainPass(rig, node!);
+    expect(second).toMatchObject({ drained: false, evicted: [], terminating: [java] });
+    // A pass that only sees the terminating pod still names its workload (a retried pass loses nothing).
+    expect(second.evictedWorkloads).toEqual([JAVA_APP]);
+
+    rig.advance(30);
+    const third = await drainPass(rig, node!);
+    expect(third).toMatchObject({ drained: true, evicted: [], terminating: [], blocked: [] });
+    expect(podsOn(rig, node!).some((p) => p.startsWith('kube-system/node-agent'))).toBe(true);
+  });
+
+  it('reports a PodDisruptionBudget refusal (429) as blocked with its message, and evicts nothing else of it', async () => {
+    rig = await startActivityRig();
+    const [a, b] = rig.nodes('user');
+    expect((await drainPass(rig, a!)).evicted).toHaveLength(1);
+    const blocked = await drainPass(rig, b!);
+    expect(blocked.evicted).toEqual([]);
+    expect(blocked.drained).toBe(false);
+    expect(blocked.blocked).toHaveLength(1);
+    expect(blocked.blocked[0]!.pod).toMatch(/^shop\/java-app-/);
+    expect(blocked.blocked[0]!.message).toMatch(/disruption budget.*java-app-pdb/i);
+    expect(rig.sim.cluster.podsOnNode(b!).every((p) => !p.metadata.deletionTimestamp)).toBe(true);
+  });
+
+  it('refuses a node with an emptyDir pod unless REBOOT_DRAIN_DELETE_EMPTYDIR_DATA, evicting nothing meanwhile', async () => {
+    const scenario: Scenario = seedScenario();
+    scenario.workloads!.push({ name: 'cache', kind: 'Deployment', namespace: 'shop', replicas: 1, pool: 'user', emptyDir: true, graceSeconds: 5 });
+    rig = await startActivityRig(scenario);
+    const node = rig.nodes('user').find((n) => podsOn(rig!, n).some((p) => p.startsWith('shop/cache-')))!;
+    const cache = podsOn(rig, node).find((p) => p.startsWith('shop/cache-'))!;
+
+    const refused = await drainPass(rig, node, { ...KURED_DEFAULTS, deleteEmptyDirData: false });
+    expect(refused.evicted).toEqual([]);
+    expect(refused.refused).toEqual([{ pod: cache, reason: 'local-storage', message: expect.stringMatching(/emptyDir volumes \(scratch\).*REBOOT_DRAIN_DELETE_EMPTYDIR_DATA=true/) }]);
+    expect(rig.sim.cluster.podsOnNode(node).every((p) => !p.metadata.deletionTimestamp)).toBe(true);
+
+    const allowed = await drainPass(rig, node);
+    expect(allowed.refused).toEqual([]);
+    expect(allowed.evicted).toContain(cache);
+    expect(allowed.warnings.join('\n')).toMatch(/local storage.*shop\/cache-/);
+  });
+
+  it('refuses an unreplicated pod unless REBOOT_DRAIN_FORCE, and never touches our helper namespace', async () => {
+    const scenario: Scenario = seedScenario();
+    scenario.workloads!.push({ name: 'debug-shell', kind: 'Pod', namespace: 'shop', node: { pool: 'user', index: 2 } });
+    scenario.workloads!.push({ name: 'helper', kind: 'Pod', namespace: NAMESPACE, node: { pool: 'user', index: 2 } });
+    rig = await startActivityRig(scenario);
+    const node = rig.nodes('user')[2]!;
+    const refused = await drainPass(rig, node, { ...KURED_DEFAULTS, force: false });
+    expect(refused.refused.map((r) => [r.pod, r.reason])).toEqual([['shop/debug-shell', 'unreplicated']]);
+    const forced = await drainPass(rig, node);
+    expect(forced.evicted).toHaveLength(2);
+    expect(forced.evicted).toContain('shop/debug-shell');
+    expect(forced.evicted.some((p) => p.startsWith('shop/java-app-'))).toBe(true);
+    expect(forced.evicted.some((p) => p.startsWith(`${NAMESPACE}/`))).toBe(false);
+    expect(forced.evictedWorkloads).toEqual([JAVA_APP]);
+  });
+});
+
+describe('checkGate', () => {
+  it('pre-drain: open while every workload can lose a pod, closed once another node took java-app\'s budget', async () => {
+    rig = await startActivityRig();
+    const [a, b] = rig.nodes('user');
+    expect(await checkGate({ ...rig.on(a!), gate: 'pre-drain', namespace: NAMESPACE }, rig.context)).toEqual({ ok: true });
+    await cordonNode(rig.on(a!), rig.context);
+    await drainPass(rig, a!);
+    const closed = await checkGate({ ...rig.on(b!), gate: 'pre-drain', namespace: NAMESPACE }, rig.context);
+    expect(closed.ok).toBe(false);
+    expect(!closed.ok && closed.reasons.join('\n')).toMatch(/java-app-pdb allows 0 disruption/);
+    expect(!closed.ok && closed.reasons.join('\n')).toMatch(/Deployment shop\/java-app: 3\/4 available/);
+  });
+
+  it('recovery: closed until the evicted replica is Ready again wherever it runs, then open', async () => {
+    rig = await startActivityRig();
+    const [a] = rig.nodes('user');
+    await cordonNode(rig.on(a!), rig.context);
+    const pass = await drainPass(rig, a!);
+    rig.advance(35);
+    expect((await drainPass(rig, a!)).drained).toBe(true);
+    rig.sim.cluster.uncordon(a!);
+    const recovery = { ...rig.on(a!), gate: 'recovery' as const, namespace: NAMESPACE, evicted: pass.evictedWorkloads };
+
+    rig.advance(60);
+    const waiting = await checkGate({ ...recovery, at: rig.base().at }, rig.context);
+    expect(waiting.ok).toBe(false);
+    expect(!waiting.ok && waiting.reasons.join('\n')).toMatch(/java-app.*not Ready yet|Deployment shop\/java-app: 3\/4 available/);
+
+    rig.advance(240);
+    expect(await checkGate({ ...recovery, at: rig.base().at }, rig.context)).toEqual({ ok: true });
+  });
+});
