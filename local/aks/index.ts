@@ -93,7 +93,7 @@ export async function startSimulator(scenario: Scenario, clock: Clock, options: 
       clock,
       startSeconds: scenario.cluster.runCommandStartSeconds ?? 0,
       failureAt: (now) => cluster.faults.runCommandFailure(now),
-      execute: runCommandExecutor(scenario, tokens, guardedKube),
+      execute: runCommandExecutor(scenario, tokens, guardedKube, () => clock.now()),
     });
     const armHandler = createArmHandler({
       view: armView(scenario, cluster, clock),
@@ -174,8 +174,8 @@ function armView(scenario: Scenario, cluster: Cluster, clock: Clock): ArmCluster
  * clusterToken (checked when the command runs, so an expired one fails there); otherwise with
  * the pod's own cluster credentials.
  */
-function runCommandExecutor(scenario: Scenario, tokens: TokenAuthority, kube: SimHandler) {
-  const interpret = createRunCommandInterpreter(kube, 'run-command');
+function runCommandExecutor(scenario: Scenario, tokens: TokenAuthority, kube: SimHandler, now: () => number) {
+  const interpret = createRunCommandInterpreter(kube, now, 'run-command');
   return (input: { command: string; context?: string; clusterToken?: string }) => {
     const authorization = scenario.cluster.entraEnabled
       ? `Bearer ${input.clusterToken ?? ''}`

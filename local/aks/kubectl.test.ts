@@ -2,7 +2,7 @@
 // the run-command interpreter checked against it. REQUIRE_KUBECTL=1 (set by .ci/run) turns a
 // missing kubectl into a failure instead of a skip.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,11 +138,11 @@ describe.skipIf(!available)('the run-command interpreter agrees with kubectl cre
     await Promise.all([stopRig(viaKubectl), stopRig(viaRunCommand)]);
   });
 
-  const runCommand = async (files: Record<string, string>) => {
-    const clusterToken = (await viaRunCommand.sim.credential.getToken(AKS_SCOPE)).token;
+  const runCommand = async (files: Record<string, string>, command = REBOOT_HELPER_COMMAND, token?: string) => {
+    const clusterToken = token ?? (await viaRunCommand.sim.credential.getToken(AKS_SCOPE)).token;
     const context = Object.keys(files).length ? zipCommandContext(files) : undefined;
     return arm.managedClusters.beginRunCommandAndWait(
-      viaRunCommand.sim.resourceGroup, viaRunCommand.sim.clusterName, { command: REBOOT_HELPER_COMMAND, context, clusterToken }, { updateIntervalInMs: 20 },
+      viaRunCommand.sim.resourceGroup, viaRunCommand.sim.clusterName, { command, context, clusterToken }, { updateIntervalInMs: 20 },
     );
   };
   const kubectlCreate = (content: string | undefined) => {
@@ -209,5 +209,36 @@ describe.skipIf(!available)('the run-command interpreter agrees with kubectl cre
     const byRunCommand = await runCommand(content === undefined ? {} : { [REBOOT_HELPER_FILE]: content });
     expect(byKubectl.code).not.toBe(0);
     expect(byRunCommand).toMatchObject({ exitCode: byKubectl.code, logs: byKubectl.stdout + byKubectl.stderr });
+  });
+
+  const pod = (name: string, namespace?: string) =>
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n${namespace ? `  namespace: ${namespace}\n` : ''}spec:\n  containers:\n  - name: c\n    image: busybox\n`;
+  it.each([
+    ['validation on, and the server serves no OpenAPI', 'create -f p.yaml', pod('v1')],
+    ['-o name', 'create --validate=false -f p.yaml -o name', pod('o1')],
+    ['--filename= and --namespace= into a namespace that does not exist', 'create --validate=false --filename=p.yaml --namespace=other', pod('n1')],
+    ['-n that contradicts the object', 'create --validate=false -n other -f p.yaml', pod('n2', 'shop')],
+    ['two documents in one file', 'create --validate=false -f p.yaml', `${pod('m1')}---\n${pod('m2')}`],
+    ['a JSON manifest', "create '--validate=false' -f \"p.yaml\"", JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'j1' }, spec: { containers: [{ name: 'c', image: 'busybox' }] } })],
+    ['flags before the subcommand', '-n shop create --validate=false -f p.yaml', pod('s1')],
+  ])('%s: same output and exit code', async (_what, args, content) => {
+    writeFileSync(join(viaKubectl.dir, 'p.yaml'), content);
+    const byKubectl = await viaKubectl.kubectl(args.split(' ').map((a) => a.replace(/^'(.*)'$|^"(.*)"$/, '$1$2')));
+    const byRunCommand = await runCommand({ 'p.yaml': content }, `kubectl ${args}`);
+    expect(byRunCommand).toMatchObject({ exitCode: byKubectl.code, logs: byKubectl.stdout + byKubectl.stderr });
+  });
+
+  it('a bad token: kubectl cannot map the object (the klog line aside, same text)', async () => {
+    const badConfig = readFileSync(join(viaKubectl.dir, 'kubeconfig'), 'utf8').replace(/token: .*/, 'token: simtok.bad.bad');
+    writeFileSync(join(viaKubectl.dir, 'bad-kubeconfig'), badConfig);
+    writeFileSync(join(viaKubectl.dir, 'p.yaml'), pod('u1'));
+    // A fresh discovery cache, like the command pod's: kubectl then fails at discovery, not at the POST.
+    const byKubectl = await viaKubectl.kubectl(['--kubeconfig', join(viaKubectl.dir, 'bad-kubeconfig'), '--cache-dir', join(viaKubectl.dir, 'cold-cache'), 'create', '--validate=false', '-f', 'p.yaml']);
+    const byRunCommand = await runCommand({ 'p.yaml': pod('u1') }, 'kubectl create --validate=false -f p.yaml', 'simtok.bad.bad');
+    const withoutKlog = (text: string) => text.split('\n').filter((l) => !/^E\d{4} /.test(l)).join('\n');
+    expect(byKubectl.code).toBe(1);
+    expect(byRunCommand.exitCode).toBe(1);
+    expect(withoutKlog(byRunCommand.logs!)).toBe(withoutKlog(byKubectl.stdout + byKubectl.stderr));
+    expect(byRunCommand.logs).toMatch(/^E\d{4} \d\d:\d\d:\d\d\.\d{6} .*couldn't get current server API group list/m);
   });
 });

@@ -16,7 +16,7 @@ export interface RunCommandRequest {
 
 export type RunCommandInterpreter = (request: RunCommandRequest) => Promise<CommandOutcome>;
 
-export function createRunCommandInterpreter(kube: SimHandler, client = 'run-command'): RunCommandInterpreter {
+export function createRunCommandInterpreter(kube: SimHandler, now: () => number, client = 'run-command'): RunCommandInterpreter {
   return async (request) => {
     const split = splitShellWords(request.command);
     if (!split.ok) return { exitCode: split.exitCode, logs: split.message };
@@ -31,6 +31,6 @@ export function createRunCommandInterpreter(kube: SimHandler, client = 'run-comm
     } catch (error) {
       return { exitCode: 1, logs: `error: ${error instanceof Error ? error.message : String(error)}\n` };
     }
-    return kubectlCreate(parsed.create, { kube, files, authorization: request.authorization, client });
+    return kubectlCreate(parsed.create, { kube, files, authorization: request.authorization, client, now });
   };
 }

@@ -4,7 +4,7 @@
 import { type SimHandler, type SimResponse } from '../contracts';
 import { type CreateCommand } from './kubectlArgs';
 import { parseManifest, type ManifestObject } from './manifest';
-import { filesForPath, type CommandFiles } from './zipContext';
+import { filesForPath, normalizePath, type CommandFiles } from './zipContext';
 import { stringify } from 'yaml';
 
 export interface KubectlEnv {
@@ -14,6 +14,8 @@ export interface KubectlEnv {
   authorization: string;
   /** Recorded as the request's client. */
   client: string;
+  /** The time kubectl's own log lines carry (the simulator's clock). */
+  now: () => number;
 }
 
 export interface CommandOutcome {
@@ -22,7 +24,7 @@ export interface CommandOutcome {
 }
 
 const USER_AGENT = 'kubectl/v1.32.4 (linux/amd64) kubernetes/59526cd';
-const UNAUTHORIZED = 'error: You must be logged in to the server (the server has asked for the client to provide credentials)';
+const NO_CREDENTIALS = 'the server has asked for the client to provide credentials';
 
 interface ApiResource {
   name: string;
@@ -38,9 +40,11 @@ export async function kubectlCreate(command: CreateCommand, env: KubectlEnv): Pr
     const files = filesForPath(env.files, path, command.recursive);
     if (!files) return { exitCode: 1, logs: `error: the path "${path}" does not exist\n` };
     for (const file of files) {
-      const parsed = parseManifest(file === normalizeArg(path) ? path : file, env.files.get(file)!.toString('utf8'));
+      // kubectl names a file as it was given on the command line, and a directory's files by their path.
+      const label = files.length === 1 && file === normalizePath(path) ? path : file;
+      const parsed = parseManifest(label, env.files.get(file)!.toString('utf8'));
       if (!parsed.ok) errors.push(parsed.error);
-      else sources.push({ file: file === normalizeArg(path) ? path : file, objects: parsed.objects });
+      else sources.push({ file: label, objects: parsed.objects });
     }
   }
   if (sources.every((s) => s.objects.length === 0) && errors.length === 0) return { exitCode: 1, logs: 'error: no objects passed to create\n' };
@@ -48,7 +52,7 @@ export async function kubectlCreate(command: CreateCommand, env: KubectlEnv): Pr
   const fieldValidation = await fieldValidationFor(command, request);
   for (const { file, objects } of sources) {
     for (const object of objects) {
-      const line = await createOne(command, object, file, request, fieldValidation);
+      const line = await createOne(command, object, file, request, fieldValidation, env.now);
       if (line.ok) out.push(line.text);
       else if (line.fatal) return { exitCode: 1, logs: [...out, line.text].join('') };
       else errors.push(line.text);
@@ -93,12 +97,15 @@ async function fieldValidationFor(command: CreateCommand, request: Requester): P
 
 type Line = { ok: true; text: string } | { ok: false; fatal: boolean; text: string };
 
-async function createOne(command: CreateCommand, object: ManifestObject, file: string, request: Requester, validation: FieldValidation): Promise<Line> {
+async function createOne(command: CreateCommand, object: ManifestObject, file: string, request: Requester, validation: FieldValidation, now: () => number): Promise<Line> {
   const name = object.metadata?.name ?? '';
   const objectNamespace = object.metadata?.namespace;
   const apiVersion = object.apiVersion ?? '';
   const discovery = await request('GET', apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion || 'v1'}`);
-  if (discovery.status === 401) return { ok: false, fatal: true, text: `${UNAUTHORIZED}\n` };
+  if (discovery.status === 401) {
+    const klog = klogError(now(), `"Unhandled Error" err="couldn't get current server API group list: ${NO_CREDENTIALS}"`);
+    return { ok: false, fatal: true, text: `${klog}\nerror: unable to recognize "${file}": ${NO_CREDENTIALS}\n` };
+  }
   const resource = apiVersion === '' ? undefined : findResource(discovery, object.kind);
   if (!resource) {
     return {
@@ -120,7 +127,7 @@ async function createOne(command: CreateCommand, object: ManifestObject, file: s
   const path = resource.namespaced ? `${base}/namespaces/${namespace}/${resource.name}` : `${base}/${resource.name}`;
   const response = await request('POST', path, { fieldManager: command.fieldManager, fieldValidation: validation.value }, object);
   if (response.status === 200 || response.status === 201) return { ok: true, text: printCreated(command, object, response.body) };
-  if (response.status === 401) return { ok: false, fatal: true, text: `${UNAUTHORIZED}\n` };
+  if (response.status === 401) return { ok: false, fatal: true, text: `error: You must be logged in to the server (error when creating "${file}": Unauthorized)\n` };
   return { ok: false, fatal: false, text: serverError(response, file) };
 }
 
@@ -146,6 +153,10 @@ function serverError(response: SimResponse, file: string): string {
   return status.reason ? `Error from server (${status.reason}): ${message}` : `Error from server: ${message}`;
 }
 
-function normalizeArg(path: string): string {
-  return path.replace(/^(\.\/)+/, '');
+/** A klog error line as kubectl writes it to stderr (`Emmdd hh:mm:ss.uuuuuu pid file:line] msg`). */
+function klogError(at: number, message: string): string {
+  const d = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  const time = `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(d.getUTCMilliseconds() * 1000).padStart(6, '0')}`;
+  return `E${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())} ${time}       1 memcache.go:265] ${message}`;
 }
