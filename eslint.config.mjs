@@ -15,8 +15,10 @@ const PRODUCT = ['functions', 'orchestrations', 'activities', 'core', 'adapters'
 const SDKS = ['@azure/*', '@kubernetes/*', 'undici', 'durable-functions'];
 const NODE_IO = ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'tls', 'child_process', 'dgram', 'dns', 'os', 'worker_threads'];
 
-const folder = (name) => ({ group: [`**/${name}`, `**/${name}/**`], message: `this folder may not import ${name}/ (DESIGN.md section 2).` });
-const noLocal = { group: ['**/local', '**/local/**'], message: 'product code never imports local/ (the simulator and local host are test and demo tools).' };
+// Relative imports only: `@azure/functions` is not our functions/ folder.
+const relativeTo = (name) => `^(?:\\.{1,2}/)+(?:[^/]+/)*${name}(?:/|$)`;
+const folder = (name) => ({ regex: relativeTo(name), message: `this folder may not import ${name}/ (DESIGN.md section 2).` });
+const noLocal = { regex: relativeTo('local'), message: 'product code never imports local/ (the simulator and local host are test and demo tools).' };
 
 export default tseslint.config(
   {

@@ -115,6 +115,18 @@ function readHostJson(file: string | undefined): HostJsonSettings {
   return out;
 }
 
+/**
+ * Binding expressions such as `%REBOOT_SCHEDULE%` name an app setting, which the Functions
+ * host substitutes when it indexes the function (a missing setting fails the function).
+ */
+export function resolveAppSettings(text: string | undefined, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return text?.replace(/%([^%]+)%/g, (_match, name: string) => {
+    const value = env[name];
+    if (value === undefined) throw new Error(`binding expression %${name}%: no app setting named ${name}`);
+    return value;
+  });
+}
+
 /** Imports the entry once per process and returns what it registered. */
 async function loadRegistrations(entry: string): Promise<Registration[]> {
   const { functionsAlreadyLoaded } = installFunctionsCoreStandIn();
@@ -341,7 +353,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     async fireTimer(name) {
       const reg = timers.get(name);
       if (!reg) throw new Error(`no timer function '${name}'; timer functions: ${[...timers.keys()].join(', ') || 'none'}`);
-      const schedule = describe(reg).schedule;
+      const schedule = resolveAppSettings(describe(reg).schedule);
       const now = clock.now();
       const parsed = schedule ? parseNcrontab(schedule) : undefined;
       const last = parsed ? previousOccurrence(parsed, now) : undefined;
