@@ -78,7 +78,8 @@ export async function collectSentinelChecks(request: CollectRequest): Promise<{ 
   const done = read.filter((r) => r.pod && r.verdict.status !== 'pending');
   const undeleted = (await mapBounded(done, request.parallelism, async (r) => {
     try {
-      await kube.deleteHelperPod(namespace, r.name);
+      // No grace: a check has nothing to shut down, and a pod on a dead node would otherwise linger.
+      await kube.deletePod({ namespace, name: r.name }, { gracePeriodSeconds: 0 });
       return undefined;
     } catch (error) {
       return `${r.name}: ${errorMessage(error)}`;
