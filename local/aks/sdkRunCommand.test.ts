@@ -111,7 +111,7 @@ describe('reboot through ARM runCommand, observed through the kube client', () =
     const node = (await rig.core.listNode()).items[0]!;
     const files = { [REBOOT_HELPER_FILE]: rebootHelperManifest(node.metadata!.name!, bootIdOf(node)) };
     const missing = await runCommand(rig, REBOOT_HELPER_COMMAND, files, null);
-    expect(missing).toMatchObject({ provisioningState: 'Succeeded', exitCode: 1, logs: expect.stringContaining('You must be logged in to the server') });
+    expect(missing).toMatchObject({ provisioningState: 'Succeeded', exitCode: 1, logs: expect.stringContaining('error: unable to recognize "reboot-helper.yaml": the server has asked for the client to provide credentials') });
     const armToken = await runCommand(rig, REBOOT_HELPER_COMMAND, files, rig.sim.tokens.mint('arm', 'product').token);
     expect(armToken.exitCode).toBe(1);
     expect((await rig.core.listNamespacedPod({ namespace: 'aks-reboot-orchestrator' })).items).toEqual([]);
@@ -149,6 +149,29 @@ describe('ARM-side faults through the SDK', () => {
       expect(await state()).toBe('Succeeded');
       const summary = rig.sim.recorder.summary() as unknown as { apiRequests?: unknown };
       expect(JSON.stringify(summary)).toContain('agentPools.get');
+    } finally {
+      await rig.sim.stop();
+    }
+  });
+
+  it('an ARM API fault answers with an ARM error body (and Retry-After), and the recorder counts ARM operations', async () => {
+    const rig = await startRig((s) => {
+      s.faults = {
+        api: [{ surface: 'arm', resource: 'agentPools.list', status: 429, retryAfterSeconds: 7, from: 0, to: 60 }],
+        apiOutages: [{ surface: 'arm', from: 120, to: 180 }],
+      };
+    });
+    try {
+      const arm = new ContainerServiceClient(rig.sim.credential, rig.sim.subscriptionId, { endpoint: rig.sim.armEndpoint, tlsOptions: { ca: rig.sim.caPem }, retryOptions: { maxRetries: 0 } });
+      const list = async () => { for await (const p of arm.agentPools.list(rig.sim.resourceGroup, rig.sim.clusterName)) void p; };
+      await expect(list()).rejects.toMatchObject({ statusCode: 429, code: 'TooManyRequests', response: { headers: expect.anything() } });
+      expect((await arm.managedClusters.get(rig.sim.resourceGroup, rig.sim.clusterName)).name).toBe(rig.sim.clusterName);
+      rig.clock.advanceTo(rig.clock.now() + 60_000);
+      await expect(list()).resolves.toBeUndefined();
+      rig.clock.advanceTo(rig.clock.now() + 60_000);
+      await expect(arm.managedClusters.get(rig.sim.resourceGroup, rig.sim.clusterName)).rejects.toMatchObject({ statusCode: 503, code: 'ServiceUnavailable' });
+      const arms = (rig.sim.recorder.summary() as unknown as { apiRequests: { arm: unknown } }).apiRequests.arm;
+      expect(JSON.stringify(arms)).toContain('agentPools.list');
     } finally {
       await rig.sim.stop();
     }
