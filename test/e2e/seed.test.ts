@@ -1,0 +1,58 @@
+// The seed scenario, started as a maintenance window would start it: every node that needed
+// a reboot is rebooted exactly once, java-app never drops below 3 ready replicas, nothing is
+// left cordoned, and the rollout takes about as long as the reboots and recoveries themselves.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunOutput } from '../../core/runTypes';
+import { scenarioLowerBound } from '../../local/aks/lowerBound';
+import type { RecorderSummary } from '../../local/aks/recorder';
+import { runScheduledRollout, startStack, type Stack } from './stack';
+
+describe('seed scenario through the timer', () => {
+  let stack: Stack;
+  let output: RunOutput;
+  let summary: RecorderSummary;
+  let startedAt: number;
+  let finishedAt: number;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    startedAt = stack.clock.now();
+    const lock = await runScheduledRollout(stack);
+    finishedAt = stack.clock.now();
+    output = lock.output as RunOutput;
+    summary = stack.sim.recorder.summary();
+  }, 180_000);
+  afterAll(async () => stack?.close());
+
+  it('completes, rebooting all six nodes, and lists each with its timings', () => {
+    expect(output.outcome, JSON.stringify(output).slice(0, 2000)).toBe('completed');
+    expect(output.results).toHaveLength(6);
+    for (const result of output.results) {
+      expect(result.outcome).toBe('rebooted');
+      expect(result.bootIdAfter).not.toBe(result.bootIdBefore);
+      expect(result.seconds.reboot).toBeGreaterThan(0);
+    }
+    const javaNodes = output.results.filter((r) => r.pool === 'user');
+    expect(javaNodes.every((r) => r.seconds.recovery >= 200), JSON.stringify(javaNodes.map((r) => r.seconds))).toBe(true);
+  });
+
+  it('reboots every node exactly once', () => {
+    expect(summary.nodes.reboots.map((r) => r.rebootCount)).toEqual(Array(6).fill(1));
+    expect(summary.nodes.reboots.every((r) => !r.rebootRequired)).toBe(true);
+  });
+
+  it('never lets java-app lose more than one replica, never violates a PDB, leaves nothing cordoned', () => {
+    const javaApp = summary.workloads.find((w) => w.name === 'java-app');
+    expect(javaApp?.minReady).toBe(3);
+    expect(summary.invariants.maxNodesDisrupted).toBe(1);
+    expect(summary.invariants.pdbViolations).toEqual([]);
+    expect(summary.invariants.nodesLeftCordoned).toEqual([]);
+  });
+
+  it('takes no more than 10% over the lower bound of the reboots and recoveries', () => {
+    const bound = scenarioLowerBound(stack.sim.cluster.scenario);
+    const seconds = (finishedAt - startedAt) / 1000;
+    console.log(`rollout ${seconds}s, lower bound ${bound.seconds}s (${((seconds / bound.seconds - 1) * 100).toFixed(1)}% over)`);
+    expect(seconds).toBeLessThanOrEqual(bound.seconds * 1.1);
+  });
+});
