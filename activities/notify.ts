@@ -10,7 +10,7 @@ import { activityBase, nodeName } from './schemas';
 
 const notifyInput: z.ZodType<NotifyInput> = z.object({
   ...activityBase,
-  event: z.enum(['run-started', 'node-drained', 'node-rebooted', 'node-failed', 'run-finished', 'run-halted']),
+  event: z.enum(['run-started', 'node-draining', 'node-drained', 'node-rebooted', 'node-failed', 'run-finished', 'run-halted']),
   node: nodeName.optional(),
   step: z.string().optional(),
   reason: z.string().optional(),
