@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildRebootRunCommand } from '../../core/helperPods';
 import { AzureRequestError, TransientError } from '../../adapters/azure';
+import { createKubeClientProvider } from '../../adapters/kube';
 import { HELPER_NAMESPACE, seedScenario, startRig, type Rig } from './simulatorRig';
 
 const RUN_ID = '20260105T020000Z-ab12';
@@ -64,6 +65,21 @@ describe('AksArm against the simulator', () => {
     expect(credentials).toEqual({ server: rig.sim.kubeEndpoint, caPem: rig.sim.caPem, userKind: 'exec' });
   });
 
+  it('signs the kube client in with the user kubeconfig and our token; the admin kubeconfig only when asked', async () => {
+    rig = await startRig();
+    await rig.kube.listNodes('user');
+    const arm = rig.sim.recorder.summary().apiRequests.arm.byResource;
+    expect(arm['managedClusters.listClusterUserCredentials']).toBe(1);
+    expect(Object.keys(arm).filter((op) => /admin/i.test(op))).toEqual([]);
+
+    // The simulator models no local accounts (its clusters are Entra ones): asking for admin credentials reaches ARM and fails there.
+    const admin = createKubeClientProvider({ arm: rig.armProvider, useAdminCredentials: true, now: () => rig!.clock.now() });
+    const error = await admin.forCluster(rig.cluster).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AzureRequestError);
+    expect((error as Error).message).toMatch(/^listing the admin credentials of cluster rg-shop-prod\/aks-shop-prod: HTTP 4\d\d/);
+    await admin.close();
+  });
+
   it('starts the reboot helper through run-command without waiting, and the node comes back with a new boot id', async () => {
     rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
@@ -103,7 +119,7 @@ describe('AksArm against the simulator', () => {
     const { commandId } = await rig.aks.startCommand(buildRebootRunCommand({ namespace: HELPER_NAMESPACE, image: IMAGE, node: node!.name, runId: RUN_ID, bootId: node!.bootId }));
     const result = await pollVirtual(rig, () => rig!.aks.getCommandResult(commandId), (r) => r.state !== 'running', 5, 20);
     expect(result.value).toMatchObject({ state: 'failed' });
-    expect(result.value.state === 'failed' && result.value.logs).toContain('You must be logged in to the server');
+    expect(result.value.state === 'failed' && result.value.logs).toContain('the server has asked for the client to provide credentials');
   });
 
   it('throws ARM 5xx and throttling as TransientError, a missing cluster as AzureRequestError', async () => {
