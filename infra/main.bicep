@@ -1,0 +1,207 @@
+// aks-reboot-orchestrator in Azure: a Function App on the Flex Consumption plan (Node.js 22,
+// Linux) with one user-assigned managed identity for its task hub storage, Application
+// Insights, ARM and Kubernetes; no keys anywhere. Each cluster of AKS_CLUSTERS gets a custom
+// role for that identity holding only the ARM operations the app calls (modules/clusterAccess).
+// Deploy with `azd up` or `az deployment group create` (infra/README.md).
+targetScope = 'resourceGroup'
+
+@minLength(1)
+@maxLength(64)
+@description('Environment name (azd): makes resource names unique and tags every resource.')
+param environmentName string
+
+@description('Region of every resource; it must offer Flex Consumption (az functionapp list-flexconsumption-locations).')
+param location string = resourceGroup().location
+
+@description('AKS_CLUSTERS: alias=<managed cluster resource id>, comma-separated. Each cluster also gets the custom role for the identity.')
+param aksClusters string = ''
+
+@description('REBOOT_USE_ADMIN_CREDENTIALS: sign in with the admin kubeconfig (local accounts); also adds listClusterAdminCredential to the custom role.')
+param useAdminCredentials bool = false
+
+@description('REBOOT_HELPER_IMAGE: pin a digest in production (repository@sha256:...), mirrored in your ACR for air-gapped clusters.')
+param helperImage string = 'mcr.microsoft.com/azurelinux/busybox:1.36'
+
+@description('REBOOT_DAYS: days the maintenance window is open.')
+param maintenanceDays string = 'su,mo,tu,we,th,fr,sa'
+
+@description('REBOOT_START_TIME: time of day the window opens.')
+param maintenanceStartTime string = '0:00'
+
+@description('REBOOT_END_TIME: time of day the window closes.')
+param maintenanceEndTime string = '23:59:59'
+
+@description('REBOOT_TIME_ZONE: IANA time zone of the window.')
+param maintenanceTimeZone string = 'UTC'
+
+@secure()
+@description('REBOOT_NOTIFY_URL: webhook URLs (secret); empty: no notifications.')
+param notifyUrls string = ''
+
+@secure()
+@description('REBOOT_PROMETHEUS_URL: Prometheus whose alerts block reboots (secret, may carry credentials); empty: off.')
+param prometheusUrl string = ''
+
+@description('Resource id of a subnet delegated to Microsoft.App/environments for VNet integration (private clusters, authorized IP ranges through a NAT gateway); empty: none.')
+param subnetId string = ''
+
+@minValue(1)
+@maxValue(1000)
+@description('Most instances the app scales out to.')
+param maximumInstanceCount int = 40
+
+@allowed([512, 2048, 4096])
+@description('Memory of each instance.')
+param instanceMemoryMB int = 2048
+
+@minValue(0)
+@description('Always-ready instances of the durable group (1 is what the Durable Functions docs recommend on Flex Consumption; 0 saves its cost).')
+param alwaysReadyDurableInstances int = 1
+
+@description('Client id of an Entra app registration: turns on App Service authentication (Entra sign-in) in front of the API; empty: function keys only.')
+param apiAuthClientId string = ''
+
+@description('Tags added to every resource.')
+param tags object = {}
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+var allTags = union(tags, { 'azd-env-name': environmentName })
+var deploymentContainerName = 'app-package'
+
+// AKS_CLUSTERS split the way core/settings.ts reads it (commas; alias=resource id), so the role
+// assignments follow exactly the clusters the app will manage.
+var clusterEntries = filter(map(split(aksClusters, ','), entry => trim(entry)), entry => !empty(entry))
+var clusterResourceIds = map(clusterEntries, entry => trim(substring(entry, indexOf(entry, '=') + 1)))
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-aksreboot-${resourceToken}'
+  location: location
+  tags: allTags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: allTags
+    workspaceName: 'log-aksreboot-${resourceToken}'
+    applicationInsightsName: 'appi-aksreboot-${resourceToken}'
+    identityPrincipalId: identity.properties.principalId
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: allTags
+    name: 'staksreboot${take(resourceToken, 11)}'
+    deploymentContainerName: deploymentContainerName
+    identityPrincipalId: identity.properties.principalId
+  }
+}
+
+// BEGIN app-settings
+// Every app setting of the Function App, one `NAME: value` per line. The platform's own settings
+// first; then every setting of core/settings.ts with the schema's default, as a '...' literal or
+// a parameter of this file (test/infra/appSettings.test.ts reads this block and checks both).
+var appSettings = {
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.properties.clientId
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identity.properties.clientId};Authorization=AAD'
+  AZURE_CLIENT_ID: identity.properties.clientId
+  AKS_CLUSTERS: aksClusters
+  REBOOT_ENABLED: 'true'
+  REBOOT_SCHEDULE: '0 */15 * * * *'
+  REBOOT_DAYS: maintenanceDays
+  REBOOT_START_TIME: maintenanceStartTime
+  REBOOT_END_TIME: maintenanceEndTime
+  REBOOT_TIME_ZONE: maintenanceTimeZone
+  REBOOT_CONCURRENCY: '1'
+  REBOOT_LOCK_TTL: '30m'
+  REBOOT_DRAIN_DELAY: '0'
+  REBOOT_PRE_DRAIN_GATE: 'true'
+  REBOOT_PRE_DRAIN_TIMEOUT: '30m'
+  REBOOT_DRAIN_TIMEOUT: '30m'
+  REBOOT_DRAIN_GRACE_PERIOD: ''
+  REBOOT_DRAIN_POD_SELECTOR: ''
+  REBOOT_DRAIN_DELETE_EMPTYDIR_DATA: 'true'
+  REBOOT_DRAIN_FORCE: 'true'
+  REBOOT_SKIP_WAIT_FOR_DELETE_TIMEOUT: '0'
+  REBOOT_FORCE_REBOOT: 'false'
+  REBOOT_REBOOT_DELAY: '0'
+  REBOOT_TIMEOUT: '15m'
+  REBOOT_RECOVERY_GATE: 'true'
+  REBOOT_RECOVERY_TIMEOUT: '30m'
+  REBOOT_POST_REBOOT_DELAY: '0'
+  REBOOT_BLOCKED_TIMEOUT: '1h'
+  REBOOT_POLL_INTERVAL: '10s'
+  REBOOT_ON_FAILURE: 'halt'
+  REBOOT_DETECTOR: 'sentinel'
+  REBOOT_SENTINEL: '/var/run/reboot-required'
+  REBOOT_NODE_LABEL: 'aks-reboot-orchestrator/reboot-required=true'
+  REBOOT_NODE_CONDITION: 'RebootRequired'
+  REBOOT_METHOD: 'run-command'
+  REBOOT_HELPER_IMAGE: helperImage
+  REBOOT_NAMESPACE: 'aks-reboot-orchestrator'
+  REBOOT_NODE_POOLS: ''
+  REBOOT_EXCLUDE_NODE_POOLS: ''
+  REBOOT_INCLUDE_SPOT: 'false'
+  REBOOT_BLOCKING_POD_SELECTOR: ''
+  REBOOT_PROMETHEUS_URL: prometheusUrl
+  REBOOT_ALERT_FILTER_REGEXP: ''
+  REBOOT_ALERT_FILTER_MATCH_ONLY: 'false'
+  REBOOT_ALERT_FIRING_ONLY: 'false'
+  REBOOT_PRE_REBOOT_NODE_LABELS: ''
+  REBOOT_POST_REBOOT_NODE_LABELS: ''
+  REBOOT_PREFER_NO_SCHEDULE_TAINT: ''
+  REBOOT_NOTIFY_URL: notifyUrls
+  REBOOT_MESSAGE_TEMPLATE_DRAIN: 'Draining node %s'
+  REBOOT_MESSAGE_TEMPLATE_REBOOT: 'Rebooting node %s'
+  REBOOT_MESSAGE_TEMPLATE_UNCORDON: 'Node %s rebooted & uncordoned successfully!'
+  REBOOT_USE_ADMIN_CREDENTIALS: useAdminCredentials ? 'true' : 'false'
+  REBOOT_HISTORY_RETENTION: '90d'
+}
+// END app-settings
+
+module functionApp 'modules/functionApp.bicep' = {
+  name: 'functionApp'
+  params: {
+    location: location
+    tags: allTags
+    planName: 'plan-aksreboot-${resourceToken}'
+    appName: 'func-aksreboot-${resourceToken}'
+    identityId: identity.id
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
+    appSettings: appSettings
+    subnetId: subnetId
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    alwaysReadyDurableInstances: alwaysReadyDurableInstances
+    apiAuthClientId: apiAuthClientId
+  }
+}
+
+// One module per cluster, in the cluster's own resource group (and subscription). One at a time:
+// clusters that share a resource group share its custom role definition.
+@batchSize(1)
+module clusterAccess 'modules/clusterAccess.bicep' = [for resourceId in clusterResourceIds: {
+  name: 'cluster-access-${uniqueString(resourceId)}'
+  scope: resourceGroup(split(resourceId, '/')[2], split(resourceId, '/')[4])
+  params: {
+    clusterName: last(split(resourceId, '/'))
+    principalId: identity.properties.principalId
+    useAdminCredentials: useAdminCredentials
+  }
+}]
+
+output AZURE_LOCATION string = location
+output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
+output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_IDENTITY_CLIENT_ID string = identity.properties.clientId
+@description('Object id of the managed identity: the Kubernetes RBAC subject in infra/k8s/rbac.yaml.')
+output AZURE_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
+output AZURE_CLUSTER_ROLE_DEFINITION_IDS array = [for (resourceId, i) in clusterResourceIds: clusterAccess[i].outputs.roleDefinitionId]
