@@ -1,0 +1,63 @@
+// Small helpers for the end-to-end tests: the seed scenario with changes, a webhook receiver
+// on loopback, and the node facts a test asserts on.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { loadScenario, type Scenario } from '../../local/aks/scenario';
+import type { Stack } from './stack';
+
+const SEED = path.resolve(__dirname, '../../local/aks/scenarios/seed.json');
+
+/** The seed scenario, changed by `change` (a deep copy: the file is never touched). */
+export function seedWith(change: (scenario: Scenario) => void): Scenario {
+  const scenario = structuredClone(loadScenario(SEED));
+  change(scenario);
+  return loadScenario(scenario);
+}
+
+export interface Receiver {
+  url: string;
+  received: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+/** A generic JSON webhook receiver on 127.0.0.1. */
+export async function startReceiver(): Promise<Receiver> {
+  const received: Array<Record<string, unknown>> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
+    req.on('end', () => {
+      try {
+        received.push(JSON.parse(body) as Record<string, unknown>);
+      } catch {
+        received.push({ unparsed: body });
+      }
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `generic+http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export function nodeNames(stack: Stack, pool: string): string[] {
+  return stack.sim.cluster.nodeNames(pool);
+}
+
+/** A node as the API server has it: cordoned?, our annotations. */
+export function nodeState(stack: Stack, name: string) {
+  const node = stack.sim.cluster.node(name);
+  if (!node) return undefined;
+  const annotations = node.metadata.annotations ?? {};
+  return {
+    unschedulable: node.spec?.unschedulable === true,
+    inProgress: annotations['aks-reboot-orchestrator/in-progress'],
+    lastReboot: annotations['aks-reboot-orchestrator/last-reboot'],
+    bootId: node.status?.nodeInfo?.bootID,
+  };
+}
