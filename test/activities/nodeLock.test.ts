@@ -10,6 +10,7 @@ import { IN_PROGRESS_ANNOTATION, LAST_REBOOT_ANNOTATION, SCALE_DOWN_DISABLED_ANN
 import { recordNodeEvent } from '../../activities/recordNodeEvent';
 import { releaseNode } from '../../activities/releaseNode';
 import { uncordonNode } from '../../activities/uncordonNode';
+import type { KubeObject } from '../../local/aks/cluster/types';
 import { NAMESPACE, seedScenario, startActivityRig, type ActivityRig } from './rig';
 
 const INSTANCE = 'reboot-sim-20260105T020000Z-ab12-node';
@@ -111,7 +112,7 @@ describe('lockNode and releaseNode', () => {
     const event = { ...rig.on(node!), reason: 'RebootScheduled' as const, type: 'Normal' as const, message: 'reboot scheduled by run x' };
     expect(await recordNodeEvent(event, rig.context)).toEqual({ posted: true });
     expect(await recordNodeEvent(event, rig.context)).toEqual({ posted: false });
-    const events = rig.sim.cluster.store.list<{ involvedObject: { name: string }; reason: string }>('events', 'default').filter((e) => e.involvedObject.name === node && e.reason === 'RebootScheduled');
+    const events = rig.sim.cluster.store.list<KubeObject & { involvedObject: { name: string }; reason: string }>('events', 'default').filter((e) => e.involvedObject.name === node && e.reason === 'RebootScheduled');
     expect(events).toHaveLength(1);
   });
 

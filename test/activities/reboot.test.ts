@@ -129,7 +129,7 @@ describe('startReboot with run-command', () => {
   it('refuses a node this instance does not hold', async () => {
     rig = await startActivityRig();
     const [node] = rig.nodes('user');
-    const bootId = rig.sim.cluster.node(node!)!.status.nodeInfo!.bootID;
+    const bootId = rig.sim.cluster.node(node!)!.status.nodeInfo!.bootID!;
     const result = await send(rig, node!, bootId);
     expect(result).toEqual({ sent: false, reason: expect.stringMatching(/not locked by this instance/) });
   });

@@ -1,0 +1,191 @@
+// The cluster-wide activities against the simulator: the Lease (acquire, renew, expiry, steal
+// after the TTL, release), orphan repair, checkBlockers failing closed, the PreferNoSchedule
+// taint, the next wave.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { checkBlockers } from '../../activities/checkBlockers';
+import { cordonNode } from '../../activities/cordonNode';
+import { labelNode } from '../../activities/labelNode';
+import { acquireLease, releaseLease, renewLease } from '../../activities/lease';
+import { lockNode } from '../../activities/lockNode';
+import { IN_PROGRESS_ANNOTATION, SCALE_DOWN_DISABLED_ANNOTATION } from '../../activities/nodeState';
+import { planWave } from '../../activities/planWave';
+import { repairOrphans } from '../../activities/repairOrphans';
+import { startReboot } from '../../activities/startReboot';
+import { taintCandidates } from '../../activities/taintCandidates';
+import { rebootHelperName } from '../../core/helperPods';
+import { DS } from '../../local/aks/cluster/resourceNames';
+import type { KubeObject } from '../../local/aks/cluster/types';
+import { IMAGE, NAMESPACE, RUN_ID, seedScenario, startActivityRig, type ActivityRig } from './rig';
+
+let rig: ActivityRig | undefined;
+let server: Server | undefined;
+afterEach(async () => {
+  await rig?.stop();
+  rig = undefined;
+  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  server = undefined;
+});
+
+type MutableNode = KubeObject & { metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> } };
+const nodeObject = (r: ActivityRig, node: string) => r.sim.cluster.store.get<MutableNode>('nodes', undefined, node)!;
+
+describe('the cluster Lease', () => {
+  it('is taken when free, refused while another run holds it, taken over after its TTL, renewed and released by its holder only', async () => {
+    rig = await startActivityRig();
+    const lease = (holder: string) => ({ ...rig!.base(), namespace: NAMESPACE, holder, ttlSeconds: 600 });
+    const a = 'reboot-sim-20260105T020000Z-ab12';
+    const b = 'reboot-sim-20260105T021000Z-cd34';
+
+    expect(await acquireLease(lease(a), rig.context)).toEqual({ held: true, renewedAt: rig.base().at });
+    rig.advance(300);
+    expect(await acquireLease(lease(b), rig.context)).toEqual({ held: false, holder: a, expiresAt: new Date(rig.clock.now() + 300_000).toISOString() });
+    expect(await renewLease(lease(a), rig.context)).toEqual({ held: true, renewedAt: rig.base().at });
+
+    rig.advance(601);
+    expect(await acquireLease(lease(b), rig.context)).toMatchObject({ held: true });
+    expect(await renewLease(lease(a), rig.context)).toMatchObject({ held: false, holder: b });
+    expect(await releaseLease(lease(a), rig.context)).toEqual({ released: false });
+    expect(await releaseLease(lease(b), rig.context)).toEqual({ released: true });
+    // Released and free: the old holder's renewal takes it again rather than failing a live run.
+    expect(await renewLease(lease(a), rig.context)).toEqual({ held: true, renewedAt: rig.base().at });
+  });
+});
+
+describe('repairOrphans', () => {
+  it('restores the nodes a dead run left behind as their annotation recorded, and leaves the current run\'s alone', async () => {
+    const scenario = seedScenario();
+    scenario.cordoned = [{ pool: 'user', index: 1 }];
+    rig = await startActivityRig(scenario);
+    const [a, b, c] = rig.nodes('user');
+    const oldRun = { ...rig.base(), runId: '20260104T020000Z-0000' };
+    const oldInstance = (node: string) => `reboot-sim-20260104T020000Z-0000-${node}`;
+
+    for (const node of [a!, b!]) await lockNode({ ...oldRun, node, instanceId: oldInstance(node) }, rig.context);
+    await labelNode({ ...oldRun, node: a!, labels: { 'example.com/rebooting': 'yes' } }, rig.context);
+    await cordonNode({ ...oldRun, node: a! }, rig.context);
+    await taintCandidates({ ...oldRun, nodes: [a!, b!], taintKey: 'example.com/reboot', add: true }, rig.context);
+    const bootA = rig.sim.cluster.node(a!)!.status.nodeInfo!.bootID!;
+    // The old run sent a's reboot through the pod method before it died; the node rebooted.
+    await startReboot({ ...oldRun, node: a!, method: 'pod', namespace: NAMESPACE, image: IMAGE, bootId: bootA, instanceId: oldInstance(a!) }, rig.context);
+    rig.advance(200);
+    await lockNode({ ...rig.on(c!), instanceId: `reboot-sim-${RUN_ID}-${c}` }, rig.context);
+
+    const result = await repairOrphans({ ...rig.base(), namespace: NAMESPACE, instanceId: `reboot-sim-${RUN_ID}`, preferNoScheduleTaint: 'example.com/reboot' }, rig.context);
+    expect(result.repaired.map((r) => [r.node, r.previousInstanceId, r.uncordoned]).sort()).toEqual([[a, oldInstance(a!), true], [b, oldInstance(b!), false]].sort());
+    expect(result.repaired.find((r) => r.node === a)!.message).toMatch(/run 20260104T020000Z-0000 stopped .*its reboot \(sent .*\) happened; uncordoned/);
+    expect(result.repaired.find((r) => r.node === b)!.message).toMatch(/left cordoned \(it was cordoned before that run\)/);
+
+    const nodeA = rig.sim.cluster.node(a!)!;
+    expect(nodeA.spec.unschedulable).toBeFalsy();
+    expect(nodeA.metadata.annotations?.[IN_PROGRESS_ANNOTATION]).toBeUndefined();
+    expect(nodeA.metadata.annotations?.[SCALE_DOWN_DISABLED_ANNOTATION]).toBeUndefined();
+    expect(nodeA.metadata.labels?.['example.com/rebooting']).toBeUndefined();
+    expect((nodeA.spec.taints ?? []).some((t) => t.key === 'example.com/reboot')).toBe(false);
+    expect(rig.sim.cluster.pod(NAMESPACE, rebootHelperName(a!, bootA))).toBeUndefined();
+    expect(rig.sim.cluster.node(b!)!.spec.unschedulable).toBe(true);
+    expect(rig.sim.cluster.node(c!)!.metadata.annotations?.[IN_PROGRESS_ANNOTATION]).toContain(RUN_ID);
+
+    // Nothing left to repair.
+    expect(await repairOrphans({ ...rig.base(), namespace: NAMESPACE, instanceId: `reboot-sim-${RUN_ID}`, preferNoScheduleTaint: '' }, rig.context)).toEqual({ repaired: [] });
+  });
+});
+
+describe('checkBlockers', () => {
+  const blockers = (r: ActivityRig, extra: Record<string, unknown> = {}) => checkBlockers({ ...r.base(), blockingPodSelectors: [], ...extra }, r.context);
+
+  it('is clear on a healthy cluster, and blocks on a matching pod, a NotReady node elsewhere and kured\'s lock', async () => {
+    const scenario = seedScenario();
+    scenario.workloads!.push({ name: 'kured', kind: 'DaemonSet', namespace: 'kube-system' });
+    scenario.faults = { nodesNeverReturn: [{ pool: 'user', index: 3 }] };
+    rig = await startActivityRig(scenario);
+    const [a, , , d] = rig.nodes('user');
+    expect(await blockers(rig, { node: a })).toEqual({ blocked: false });
+
+    const selector = await blockers(rig, { node: a, blockingPodSelectors: ['app=nothing', 'app=java-app'] });
+    expect(selector).toEqual({ blocked: true, reasons: [expect.stringMatching(/^pods matching blocking selector "app=java-app" on node .*: shop\/java-app-/)] });
+
+    rig.sim.cluster.rebootNode(d!);
+    expect(await blockers(rig, { node: a })).toEqual({ blocked: true, reasons: [`node not Ready: ${d}`] });
+    expect(await blockers(rig, { node: d })).toEqual({ blocked: false });
+
+    rig.sim.cluster.act(() => {
+      const ds = rig!.sim.cluster.store.get<KubeObject>(DS, 'kube-system', 'kured')!;
+      ds.metadata.annotations = { 'weave.works/kured-node-lock': JSON.stringify({ nodeID: d, created: rig!.base().at, TTL: 0 }) };
+      rig!.sim.cluster.store.touch(DS, ds);
+    });
+    const kured = await blockers(rig, { node: d });
+    expect(kured).toEqual({ blocked: true, reasons: [`kured holds its reboot lock weave.works/kured-node-lock: DaemonSet kube-system/kured (held by ${d})`] });
+  });
+
+  it('fails closed: an API outage, a missing Prometheus URL and an unreachable Prometheus all block with the reason', async () => {
+    const scenario = seedScenario();
+    scenario.faults = { apiOutages: [{ from: 100, to: 200, surface: 'kube' }] };
+    rig = await startActivityRig(scenario);
+    const [a] = rig.nodes('user');
+    const alerts = { matchOnly: false, firingOnly: false };
+    const noUrl = await blockers(rig, { node: a, alerts });
+    expect(noUrl).toEqual({ blocked: true, reasons: ['the alert blocker is on but REBOOT_PROMETHEUS_URL is not set in this app'] });
+
+    rig.advance(150);
+    const outage = await blockers(rig, { node: a, blockingPodSelectors: ['app=x'] });
+    expect(outage.blocked).toBe(true);
+    const reasons = outage.blocked ? outage.reasons.join('\n') : '';
+    expect(reasons).toMatch(/could not list nodes: .*503/);
+    expect(reasons).toMatch(/could not read kured's DaemonSets/);
+    expect(reasons).toMatch(/could not list pods on node/);
+
+    await rig.stop();
+    rig = await startActivityRig(seedScenario(), { REBOOT_PROMETHEUS_URL: 'http://127.0.0.1:9/' });
+    const unreachable = await blockers(rig, { alerts });
+    expect(unreachable).toEqual({ blocked: true, reasons: [expect.stringMatching(/^could not query Prometheus alerts: http:\/\/127\.0\.0\.1:9/)] });
+  });
+
+  it('blocks on firing Prometheus alerts with kured\'s filters', async () => {
+    const samples = [
+      { metric: { __name__: 'ALERTS', alertname: 'KubeNodeNotReady', alertstate: 'firing' }, value: [0, '1'] },
+      { metric: { __name__: 'ALERTS', alertname: 'Watchdog', alertstate: 'firing' }, value: [0, '1'] },
+      { metric: { __name__: 'ALERTS', alertname: 'DiskFilling', alertstate: 'pending' }, value: [0, '1'] },
+    ];
+    server = createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: samples } }));
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    rig = await startActivityRig(seedScenario(), { REBOOT_PROMETHEUS_URL: `http://127.0.0.1:${port}` });
+    expect(await blockers(rig, { alerts: { filterRegexp: '^Watchdog$', matchOnly: false, firingOnly: true } }))
+      .toEqual({ blocked: true, reasons: ['1 active Prometheus alert: KubeNodeNotReady'] });
+    expect(await blockers(rig, { alerts: { filterRegexp: '^Watchdog$', matchOnly: false, firingOnly: false } }))
+      .toEqual({ blocked: true, reasons: ['2 active Prometheus alerts: DiskFilling, KubeNodeNotReady'] });
+    expect(await blockers(rig, { alerts: { filterRegexp: 'Nothing', matchOnly: true, firingOnly: false } })).toEqual({ blocked: false });
+  });
+});
+
+describe('taintCandidates and planWave', () => {
+  it('puts the PreferNoSchedule taint on and off, idempotently', async () => {
+    rig = await startActivityRig();
+    const nodes = rig.nodes('user');
+    const taint = { ...rig.base(), nodes, taintKey: 'weave.works/kured-node-reboot' };
+    expect((await taintCandidates({ ...taint, add: true }, rig.context)).changed.sort()).toEqual([...nodes].sort());
+    expect(await taintCandidates({ ...taint, add: true }, rig.context)).toEqual({ changed: [] });
+    expect(rig.sim.cluster.node(nodes[0]!)!.spec.taints).toContainEqual(expect.objectContaining({ key: 'weave.works/kured-node-reboot', effect: 'PreferNoSchedule' }));
+    expect((await taintCandidates({ ...taint, add: false }, rig.context)).changed).toHaveLength(nodes.length);
+    expect(rig.sim.cluster.node(nodes[0]!)!.spec.taints ?? []).toEqual([]);
+  });
+
+  it('plans a wave within the PDB budget and one node per zone', async () => {
+    rig = await startActivityRig();
+    const planned = (nodes: string[]) => nodes.map((n) => {
+      const node = rig!.sim.cluster.node(n)!;
+      return { node: n, pool: node.metadata.labels!['kubernetes.azure.com/agentpool']!, zone: node.metadata.labels!['topology.kubernetes.io/zone']! };
+    });
+    const user = planned(rig.nodes('user'));
+    // java-app's PDB (minAvailable 3 of 4) takes one user node at a time.
+    expect(await planWave({ ...rig.base(), candidates: user, concurrency: 3 }, rig.context)).toEqual({ wave: [user[0]!.node] });
+    const system = planned(rig.nodes('system')).find((s) => s.zone !== user[0]!.zone)!;
+    expect(await planWave({ ...rig.base(), candidates: [user[0]!, system], concurrency: 3 }, rig.context)).toEqual({ wave: [user[0]!.node, system.node] });
+    expect(await planWave({ ...rig.base(), candidates: [user[0]!, system], concurrency: 1 }, rig.context)).toEqual({ wave: [user[0]!.node] });
+  });
+});
