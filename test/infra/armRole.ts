@@ -1,7 +1,7 @@
 // The ARM operations aks-reboot-orchestrator can issue, and the check that the custom role of
 // infra/modules/clusterAccess.bicep holds exactly those. adapters/azure exports no list of its
 // operations, so the list lives here and armRole.test.ts greps the adapter's SDK calls against it.
-import { delimitedBlock, objectEntries, readInfraFile, stringLiterals } from './bicepText';
+import { delimitedBlock, readInfraFile, stringLiterals } from './bicepText';
 
 const MC = 'Microsoft.ContainerService/managedClusters';
 
@@ -19,18 +19,18 @@ export const ARM_SDK_CALLS: Readonly<Record<string, string>> = {
 export const ADMIN_CREDENTIAL_CALLS: readonly string[] = ['managedClusters.listClusterAdminCredentials'];
 
 /**
- * The operation names the simulator's ARM surface records (local/aks/arm/handler.ts,
- * ARM_OPERATIONS), for the request-log drift test → the action each needs.
+ * Names the simulator's ARM surface records (local/aks/arm/handler.ts, ARM_OPERATIONS) where
+ * they differ from the SDK call, for the request-log drift test.
  */
-export const SIMULATOR_ARM_OPERATIONS: Readonly<Record<string, string>> = {
-  'managedClusters.get': `${MC}/read`,
-  'agentPools.list': `${MC}/agentPools/read`,
+export const SIMULATOR_ARM_ALIASES: Readonly<Record<string, string>> = {
   'agentPools.get': `${MC}/agentPools/read`,
   'managedClusters.runCommand': `${MC}/runCommand/action`,
-  'managedClusters.getCommandResult': `${MC}/commandResults/read`,
-  'managedClusters.listClusterUserCredentials': `${MC}/listClusterUserCredential/action`,
-  'managedClusters.listClusterAdminCredentials': `${MC}/listClusterAdminCredential/action`,
 };
+
+/** The action an SDK call or a simulator operation needs; undefined when unknown. */
+export function actionOf(operation: string): string | undefined {
+  return ARM_SDK_CALLS[operation] ?? SIMULATOR_ARM_ALIASES[operation];
+}
 
 export interface CustomRoleActions {
   /** Always granted. */
@@ -62,15 +62,15 @@ export interface RoleCoverage {
 
 /**
  * Whether the custom role (with or without admin credentials) grants every action `operations`
- * need, and which of its actions went unused. `operations` are simulator operation names or SDK
- * call names, as in the tables above.
+ * need, and which of its actions went unused. `operations` are SDK call names or simulator
+ * operation names (actionOf).
  */
 export function checkCustomRoleCovers(operations: readonly string[], options: { adminCredentials: boolean }, actions = customRoleActions()): RoleCoverage {
   const granted = new Set([...actions.operator, ...(options.adminCredentials ? actions.adminCredentials : [])]);
   const needed = new Set<string>();
   const unknown: string[] = [];
   for (const operation of new Set(operations)) {
-    const action = SIMULATOR_ARM_OPERATIONS[operation] ?? ARM_SDK_CALLS[operation];
+    const action = actionOf(operation);
     if (action) needed.add(action);
     else unknown.push(operation);
   }

@@ -22,6 +22,7 @@ const core = (call: string, verb: string, resource: string, extra: Partial<KubeR
 const apps = (call: string, verb: string, resource: string, namespace?: string): ProductRequest =>
   ({ call, verb, group: 'apps', resource, ...(namespace !== undefined && { namespace }) });
 const helper = { namespace: HELPER_NAMESPACE };
+const WORKLOAD_KINDS = [['Deployment', 'deployments'], ['StatefulSet', 'statefulsets'], ['ReplicaSet', 'replicasets'], ['DaemonSet', 'daemonsets']] as const;
 const workloads = { namespace: WORKLOAD_NAMESPACE };
 
 export const PRODUCT_KUBE_REQUESTS: readonly ProductRequest[] = [
@@ -43,18 +44,11 @@ export const PRODUCT_KUBE_REQUESTS: readonly ProductRequest[] = [
   // workloads.ts: PDBs and workloads, listed in a namespace or everywhere, or read one by one.
   { call: 'listNamespacedPodDisruptionBudget', verb: 'list', group: 'policy', resource: 'poddisruptionbudgets', ...workloads },
   { call: 'listPodDisruptionBudgetForAllNamespaces', verb: 'list', group: 'policy', resource: 'poddisruptionbudgets' },
-  apps('listNamespacedDeployment', 'list', 'deployments', WORKLOAD_NAMESPACE),
-  apps('listNamespacedStatefulSet', 'list', 'statefulsets', WORKLOAD_NAMESPACE),
-  apps('listNamespacedReplicaSet', 'list', 'replicasets', WORKLOAD_NAMESPACE),
-  apps('listNamespacedDaemonSet', 'list', 'daemonsets', WORKLOAD_NAMESPACE),
-  apps('listDeploymentForAllNamespaces', 'list', 'deployments'),
-  apps('listStatefulSetForAllNamespaces', 'list', 'statefulsets'),
-  apps('listReplicaSetForAllNamespaces', 'list', 'replicasets'),
-  apps('listDaemonSetForAllNamespaces', 'list', 'daemonsets'),
-  apps('readNamespacedDeployment', 'get', 'deployments', WORKLOAD_NAMESPACE),
-  apps('readNamespacedStatefulSet', 'get', 'statefulsets', WORKLOAD_NAMESPACE),
-  apps('readNamespacedReplicaSet', 'get', 'replicasets', WORKLOAD_NAMESPACE),
-  apps('readNamespacedDaemonSet', 'get', 'daemonsets', WORKLOAD_NAMESPACE),
+  ...WORKLOAD_KINDS.flatMap(([kind, resource]) => [
+    apps(`listNamespaced${kind}`, 'list', resource, WORKLOAD_NAMESPACE),
+    apps(`list${kind}ForAllNamespaces`, 'list', resource),
+    apps(`readNamespaced${kind}`, 'get', resource, WORKLOAD_NAMESPACE),
+  ]),
   // events.ts: node events.
   core('createNamespacedEvent', 'create', 'events', { namespace: NODE_EVENTS_NAMESPACE }),
   // lease.ts: the cluster's Lease, by name.
