@@ -2,20 +2,16 @@
 // (TLS, bearer policy on): cluster facts, pools, credentials, and a reboot through run-command
 // started without waiting, then polled on virtual time until the node shows a new boot id.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildRebootRunCommand } from '../../core/helperPods';
 import { AzureRequestError, TransientError } from '../../adapters/azure';
 import { createKubeClientProvider } from '../../adapters/kube';
-import { HELPER_NAMESPACE, seedScenario, startRig, type Rig } from './simulatorRig';
+import { HELPER_NAMESPACE, seedScenario, rigPerTest, type Rig } from './simulatorRig';
 
 const RUN_ID = '20260105T020000Z-ab12';
 const IMAGE = 'mcr.microsoft.com/azurelinux/busybox:1.36';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-});
+const startRig = rigPerTest();
 
 /** Polls `read` every `stepSeconds` of virtual time until `done`, at most `maxSteps` times. */
 async function pollVirtual<T>(r: Rig, read: () => Promise<T>, done: (value: T) => boolean, stepSeconds: number, maxSteps: number): Promise<{ value: T; polls: number }> {
@@ -29,7 +25,7 @@ async function pollVirtual<T>(r: Rig, read: () => Promise<T>, done: (value: T) =
 
 describe('AksArm against the simulator', () => {
   it('reads the cluster facts we use and the agent pools', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const cluster = await rig.aks.getCluster();
     expect(cluster).toMatchObject({
       name: 'aks-shop-prod', resourceGroup: 'rg-shop-prod', kubernetesVersion: '1.32.4',
@@ -51,7 +47,7 @@ describe('AksArm against the simulator', () => {
       { name: 'win', mode: 'User', count: 1, osType: 'Windows' },
       { name: 'idle', mode: 'User', count: 0, powerState: 'Stopped' },
     );
-    rig = await startRig(scenario, { poolPageSize: 2 });
+    const rig = await startRig(scenario, { poolPageSize: 2 });
     const pools = await rig.aks.listAgentPools();
     expect(pools.map((p) => `${p.name}:${p.osType}:${p.scaleSetPriority}:${p.powerState}`)).toEqual([
       'system:Linux:Regular:Running', 'user:Linux:Regular:Running', 'spot:Linux:Spot:Running', 'win:Windows:Regular:Running', 'idle:Linux:Regular:Stopped',
@@ -60,20 +56,20 @@ describe('AksArm against the simulator', () => {
   });
 
   it('returns the user kubeconfig as server and CA, leaving the kubelogin user alone', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const credentials = await rig.aks.listClusterUserCredentials();
     expect(credentials).toEqual({ server: rig.sim.kubeEndpoint, caPem: rig.sim.caPem, userKind: 'exec' });
   });
 
   it('signs the kube client in with the user kubeconfig and our token; the admin kubeconfig only when asked', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     await rig.kube.listNodes('user');
     const arm = rig.sim.recorder.summary().apiRequests.arm.byResource;
     expect(arm['managedClusters.listClusterUserCredentials']).toBe(1);
     expect(Object.keys(arm).filter((op) => /admin/i.test(op))).toEqual([]);
 
     // The simulator models no local accounts (its clusters are Entra ones): asking for admin credentials reaches ARM and fails there.
-    const admin = createKubeClientProvider({ arm: rig.armProvider, useAdminCredentials: true, now: () => rig!.clock.now() });
+    const admin = createKubeClientProvider({ arm: rig.armProvider, useAdminCredentials: true, now: () => rig.clock.now() });
     const error = await admin.forCluster(rig.cluster).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AzureRequestError);
     expect((error as Error).message).toMatch(/^listing the admin credentials of cluster rg-shop-prod\/aks-shop-prod: HTTP 4\d\d/);
@@ -81,7 +77,7 @@ describe('AksArm against the simulator', () => {
   });
 
   it('starts the reboot helper through run-command without waiting, and the node comes back with a new boot id', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const request = buildRebootRunCommand({ namespace: HELPER_NAMESPACE, image: IMAGE, node: node!.name, runId: RUN_ID, bootId: node!.bootId });
     const startedAt = rig.clock.now();
@@ -91,12 +87,12 @@ describe('AksArm against the simulator', () => {
     expect(rig.clock.now()).toBe(startedAt);
     expect(await rig.aks.getCommandResult(commandId)).toEqual({ state: 'running' });
 
-    const result = await pollVirtual(rig, () => rig!.aks.getCommandResult(commandId), (r) => r.state !== 'running', 5, 20);
+    const result = await pollVirtual(rig, () => rig.aks.getCommandResult(commandId), (r) => r.state !== 'running', 5, 20);
     expect(result.polls).toBeGreaterThan(2);
     expect(result.value).toMatchObject({ state: 'succeeded', exitCode: 0 });
     expect(result.value.state === 'succeeded' && result.value.logs).toContain(`pod/arc-reboot-${node!.name}-${node!.bootId.slice(0, 8)} created`);
 
-    const back = await pollVirtual(rig, () => rig!.kube.getNode(node!.name), (n) => !!n && n.bootId !== node!.bootId && n.ready, 10, 60);
+    const back = await pollVirtual(rig, () => rig.kube.getNode(node!.name), (n) => !!n && n.bootId !== node!.bootId && n.ready, 10, 60);
     expect(back.value!.bootId).not.toBe(node!.bootId);
     const reboots = rig.sim.recorder.summary().nodes.reboots.find((r) => r.node === node!.name)!;
     expect(reboots.rebootCount).toBe(1);
@@ -105,19 +101,19 @@ describe('AksArm against the simulator', () => {
   it('surfaces a Failed run-command with its reason and exit code', async () => {
     const scenario = seedScenario();
     scenario.faults = { runCommandFailures: [{ count: 1, exitCode: 2, reason: 'CommandPodNotScheduled: the command pod could not be scheduled' }] };
-    rig = await startRig(scenario);
+    const rig = await startRig(scenario);
     const [node] = await rig.kube.listNodes('user');
     const { commandId } = await rig.aks.startCommand(buildRebootRunCommand({ namespace: HELPER_NAMESPACE, image: IMAGE, node: node!.name, runId: RUN_ID, bootId: node!.bootId }));
-    const result = await pollVirtual(rig, () => rig!.aks.getCommandResult(commandId), (r) => r.state !== 'running', 5, 20);
+    const result = await pollVirtual(rig, () => rig.aks.getCommandResult(commandId), (r) => r.state !== 'running', 5, 20);
     expect(result.value).toMatchObject({ state: 'failed', provisioningState: 'Failed', exitCode: 2, reason: 'CommandPodNotScheduled: the command pod could not be scheduled' });
   });
 
   it('runs the command with our Entra clusterToken: a token that lapses before the command pod starts fails it', async () => {
     // Tokens valid 10 s; the command pod starts 20 s after the request, when kubectl signs in with the clusterToken.
-    rig = await startRig(seedScenario(), { tokenLifetimeMs: 10_000 });
+    const rig = await startRig(seedScenario(), { tokenLifetimeMs: 10_000 });
     const [node] = await rig.kube.listNodes('user');
     const { commandId } = await rig.aks.startCommand(buildRebootRunCommand({ namespace: HELPER_NAMESPACE, image: IMAGE, node: node!.name, runId: RUN_ID, bootId: node!.bootId }));
-    const result = await pollVirtual(rig, () => rig!.aks.getCommandResult(commandId), (r) => r.state !== 'running', 5, 20);
+    const result = await pollVirtual(rig, () => rig.aks.getCommandResult(commandId), (r) => r.state !== 'running', 5, 20);
     expect(result.value).toMatchObject({ state: 'failed' });
     expect(result.value.state === 'failed' && result.value.logs).toContain('the server has asked for the client to provide credentials');
   });
@@ -125,7 +121,7 @@ describe('AksArm against the simulator', () => {
   it('throws ARM 5xx and throttling as TransientError, a missing cluster as AzureRequestError', async () => {
     const scenario = seedScenario();
     scenario.faults = { api: [{ surface: 'arm', resource: 'agentPools.list', status: 503, from: 0, to: 1 }, { surface: 'arm', resource: 'managedClusters.get', status: 429, retryAfterSeconds: 30, from: 0, to: 1 }] };
-    rig = await startRig(scenario);
+    const rig = await startRig(scenario);
     await expect(rig.aks.listAgentPools()).rejects.toBeInstanceOf(TransientError);
     await expect(rig.aks.getCluster()).rejects.toMatchObject({ name: 'TransientError', status: 429, message: expect.stringContaining('reading cluster rg-shop-prod/aks-shop-prod') });
     rig.advance(2);

@@ -3,23 +3,19 @@
 // and one TLS connection for many calls thanks to the client's shared undici Agent.
 
 import diagnostics from 'node:diagnostics_channel';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { AKS_SERVER_SCOPE } from '../../adapters/azure';
 import { createEntraTokenSource, createKubeClient, KubeApiError } from '../../adapters/kube';
-import { startRig, type Rig } from './simulatorRig';
+import { rigPerTest } from './simulatorRig';
 
 const MIN = 60;
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-});
+const startRig = rigPerTest();
 
 describe('kube client connection', () => {
   it('refreshes the Entra token before it expires, mid-run on virtual time', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const tokens = rig.kubeProvider.tokensFor(rig.cluster)!;
     await rig.kube.listNodes('user');
     expect(tokens.fetches).toBe(1);
@@ -37,7 +33,7 @@ describe('kube client connection', () => {
   });
 
   it('is refused by the simulator once a token lapses, when nothing refreshes it', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const frozenAt = rig.clock.now();
     const credentials = await rig.aks.listClusterUserCredentials();
     // The same token source, but its clock never moves: it never sees the token age.
@@ -54,7 +50,7 @@ describe('kube client connection', () => {
   });
 
   it('reuses its TLS connection across many calls, where a default client-node client opens one per call', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const port = Number(new URL(rig.sim.kubeEndpoint).port);
     const connections = countConnections(port);
     try {

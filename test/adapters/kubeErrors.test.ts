@@ -2,15 +2,11 @@
 // policy, with what we were doing) and which are outcomes: the simulator injects 5xx and 429
 // answers and, last, goes away altogether.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TransientError } from '../../adapters/kube';
-import { seedScenario, startRig, type Rig } from './simulatorRig';
+import { seedScenario, rigPerTest } from './simulatorRig';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-});
+const startRig = rigPerTest();
 
 describe('kube errors', () => {
   it('throws 5xx and a throttled list as TransientError naming the operation; evictions throttled are blocked', async () => {
@@ -23,7 +19,7 @@ describe('kube errors', () => {
         { surface: 'kube', resource: 'leases', status: 500, from: 0, to: 1 },
       ],
     };
-    rig = await startRig(scenario);
+    const rig = await startRig(scenario);
     const nodes = await rig.kube.listNodes('user').catch((e: unknown) => e);
     expect(nodes).toBeInstanceOf(TransientError);
     expect(nodes).toMatchObject({ status: 503, message: expect.stringMatching(/^listing the nodes of pool user: HTTP 503/) });
@@ -42,7 +38,7 @@ describe('kube errors', () => {
   });
 
   it('throws a connection that cannot be made as TransientError', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     await rig.kube.listNodes('user');
     await rig.sim.stop();
     const error = await rig.kube.listNodes('user').catch((e: unknown) => e);

@@ -2,23 +2,18 @@
 // another run, renew, expire after its TTL and be taken over, release, and a simultaneous
 // acquire where the resourceVersion lets exactly one run win.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_NAME } from '../../adapters/kube';
-import { HELPER_NAMESPACE, startRig, type Rig } from './simulatorRig';
+import { HELPER_NAMESPACE, rigPerTest } from './simulatorRig';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-});
+const startRig = rigPerTest();
 
 const TTL = 60;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 describe('the cluster Lease against the simulator', () => {
   it('is acquired, held, renewed, expires after its TTL, is taken over and released', async () => {
-    rig = await startRig();
-    const r = rig;
+    const r = await startRig();
     const t0 = r.clock.now();
     const lease = (holder: string) => ({ namespace: HELPER_NAMESPACE, holder, durationSeconds: TTL, now: r.clock.now() });
 
@@ -53,8 +48,7 @@ describe('the cluster Lease against the simulator', () => {
   });
 
   it('lets exactly one of two simultaneous takers win, and tells the other who holds it', async () => {
-    rig = await startRig();
-    const r = rig;
+    const r = await startRig();
     const lease = (holder: string) => ({ namespace: HELPER_NAMESPACE, holder, durationSeconds: TTL, now: r.clock.now() });
     // First on a missing Lease (create races), then on a released one (update races).
     for (const round of ['create', 'update']) {

@@ -2,19 +2,15 @@
 // pool, cordon and uncordon by merge patch, an operator's cordon reported as it is, and
 // resourceVersion-guarded metadata changes that re-read on a conflict.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { NodeInfo } from '../../adapters/kube';
-import { startRig, type Rig } from './simulatorRig';
+import { rigPerTest, type Rig } from './simulatorRig';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-});
+const startRig = rigPerTest();
 
 describe('kube nodes against the simulator', () => {
   it('lists nodes by agent pool with their zone, readiness and boot id', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const user = await rig.kube.listNodes('user');
     const system = await rig.kube.listNodes('system');
     expect(user).toHaveLength(4);
@@ -29,7 +25,7 @@ describe('kube nodes against the simulator', () => {
   });
 
   it('reads one node; a missing node is undefined', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [first] = await rig.kube.listNodes('system');
     const node = await rig.kube.getNode(first!.name);
     expect(node).toMatchObject({ name: first!.name, pool: 'system', ready: true, bootId: first!.bootId, taints: [] });
@@ -38,7 +34,7 @@ describe('kube nodes against the simulator', () => {
   });
 
   it('cordons and uncordons by merge patch; repeating either changes nothing', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const cordoned = await rig.kube.cordonNode(node!.name);
     expect(cordoned).toMatchObject({ outcome: 'changed', node: { unschedulable: true } });
@@ -51,7 +47,7 @@ describe('kube nodes against the simulator', () => {
   });
 
   it("reports a node cordoned by an operator (kubectl) as unschedulable, and our cordon as no change", async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     // The operator's own request, with kubectl's token, outside our adapter.
     const operator = await fetchAsOperator(rig, `/api/v1/nodes/${node!.name}`, 'PATCH', { spec: { unschedulable: true } });
@@ -62,7 +58,7 @@ describe('kube nodes against the simulator', () => {
   });
 
   it('sets and removes labels, annotations and taints, keeping what others set', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const name = node!.name;
     expect(await rig.kube.annotateNode(name, { 'aks-reboot-orchestrator/in-progress': '{"runId":"r1"}' })).toMatchObject({ outcome: 'updated' });
@@ -86,7 +82,7 @@ describe('kube nodes against the simulator', () => {
   });
 
   it('re-reads and decides again when another writer changed the node in between (409)', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const name = node!.name;
     const seen: string[] = [];
@@ -115,7 +111,7 @@ describe('kube nodes against the simulator', () => {
   });
 
   it('refuses a malformed label or annotation before sending it, naming it', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     await expect(rig.kube.labelNode(node!.name, { 'bad key with spaces': 'x' })).rejects.toThrow(/label key "bad key with spaces" is not accepted/);
     await expect(rig.kube.labelNode(node!.name, { 'reboot.example/state': 'not a value' })).rejects.toThrow(/label value "not a value" .* is not accepted/);

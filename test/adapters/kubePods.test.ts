@@ -2,26 +2,22 @@
 // simulator's apiserver: lists in pages, a PDB's 429 as `blocked`, 404 and uid mismatches as
 // `gone`, AlreadyExists as a value, and the apiserver's other refusals as KubeApiError.
 
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCheckPod, checkPodName } from '../../core/helperPods';
 import { KubeApiError, type PodFacts } from '../../adapters/kube';
-import { HELPER_NAMESPACE, startRig, type Rig } from './simulatorRig';
+import { HELPER_NAMESPACE, rigPerTest, type Rig } from './simulatorRig';
 
 const RUN_ID = '20260105T020000Z-ab12';
 const IMAGE = 'mcr.microsoft.com/azurelinux/busybox:1.36';
 
-let rig: Rig | undefined;
-afterEach(async () => {
-  await rig?.stop();
-  rig = undefined;
-});
+const startRig = rigPerTest();
 
 const listRequests = (r: Rig) => r.sim.recorder.summary().apiRequests.kube.byVerbAndResource['list pods'] ?? 0;
 const javaPods = async (r: Rig): Promise<PodFacts[]> => (await r.kube.listPods({ namespace: 'shop', labelSelector: 'app=java-app' })).sort((a, b) => a.nodeName.localeCompare(b.nodeName));
 
 describe('kube pods against the simulator', () => {
   it('lists the pods of a node in pages of the given size, all of them once', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const whole = await rig.kube.listPodsOnNode(node!.name);
     expect(whole.map((p) => `${p.namespace}/${p.ownerReferences[0]!.kind}/${p.labels['app']}`).sort()).toEqual(['kube-system/DaemonSet/node-agent', 'shop/ReplicaSet/java-app']);
@@ -38,7 +34,7 @@ describe('kube pods against the simulator', () => {
   });
 
   it('evicts a pod; the next one of the same PDB is blocked with the budget message', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [first, second] = await javaPods(rig);
     expect(await rig.kube.evictPod({ namespace: 'shop', name: first!.name, uid: first!.uid })).toEqual({ outcome: 'evicted' });
     const blocked = await rig.kube.evictPod({ namespace: 'shop', name: second!.name, uid: second!.uid });
@@ -50,7 +46,7 @@ describe('kube pods against the simulator', () => {
   });
 
   it('reports an eviction of a missing pod, or of a same-named successor, as gone', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     expect(await rig.kube.evictPod({ namespace: 'shop', name: 'java-app-none-xxxxx' })).toEqual({ outcome: 'gone' });
     const [pod] = await javaPods(rig);
     expect(await rig.kube.evictPod({ namespace: 'shop', name: pod!.name, uid: '00000000-0000-4000-8000-00000000dead' })).toEqual({ outcome: 'gone' });
@@ -58,14 +54,14 @@ describe('kube pods against the simulator', () => {
   });
 
   it('deletes a pod once; a second delete is gone', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [pod] = await javaPods(rig);
     expect(await rig.kube.deletePod({ namespace: 'shop', name: pod!.name }, { gracePeriodSeconds: 0 })).toEqual({ outcome: 'deleted' });
     expect(await rig.kube.deletePod({ namespace: 'shop', name: pod!.name, uid: pod!.uid })).toEqual({ outcome: 'gone' });
   });
 
   it('creates a helper pod once: the second create is AlreadyExists as a value; it runs, is read, listed and deleted', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const manifest = buildCheckPod({ namespace: HELPER_NAMESPACE, image: IMAGE, node: node!.name, runId: RUN_ID, sentinel: '/var/run/reboot-required' });
     const name = checkPodName(node!.name, RUN_ID);
@@ -87,7 +83,7 @@ describe('kube pods against the simulator', () => {
   });
 
   it('throws a refusal that is not an expected outcome (no such namespace) as KubeApiError with its status', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const manifest = buildCheckPod({ namespace: 'no-such-namespace', image: IMAGE, node: node!.name, runId: RUN_ID, sentinel: '/var/run/reboot-required' });
     const error = await rig.kube.createHelperPod(manifest).catch((e: unknown) => e);
@@ -96,7 +92,7 @@ describe('kube pods against the simulator', () => {
   });
 
   it('lists PDBs with their computed status and workloads with theirs', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const pdbs = await rig.kube.listPdbs('shop');
     expect(pdbs).toEqual([{
       namespace: 'shop', name: 'java-app-pdb', selector: { matchLabels: { app: 'java-app' } }, minAvailable: 3, generation: 1,
@@ -119,7 +115,7 @@ describe('kube pods against the simulator', () => {
   });
 
   it('posts a node Event once per key, where kubectl describe node finds it', async () => {
-    rig = await startRig();
+    const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');
     const input = { node: node!.name, reason: 'RebootScheduled', message: 'run 20260105T020000Z-ab12 reboots this node', type: 'Normal' as const, key: 'reboot-r1', now: rig.clock.now() };
     expect(await rig.kube.postNodeEvent(input)).toEqual({ outcome: 'posted', name: `${node!.name}.reboot-r1` });

@@ -3,6 +3,7 @@
 // with the simulator's endpoint, CA and credential injected.
 
 import { readFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import { createAksArmProvider, parseClusterResourceId, type AksArm, type AksArmProvider, type ClusterRef } from '../../adapters/azure';
 import { createKubeClientProvider, type KubeClient, type KubeClientProvider } from '../../adapters/kube';
 import { createVirtualClock, type VirtualClock } from '../../local/clock';
@@ -48,4 +49,14 @@ export async function startRig(scenarioValue: Scenario = seedScenario(), options
       clock.stop();
     },
   };
+}
+
+/** `startRig` for a test file: each test's rig is stopped after it. Call at the top of the file. */
+export function rigPerTest(): typeof startRig {
+  let current: Rig | undefined;
+  afterEach(async () => {
+    await current?.stop();
+    current = undefined;
+  });
+  return async (...args) => (current = await startRig(...args));
 }
