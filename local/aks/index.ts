@@ -20,7 +20,7 @@ import { type Recorder } from './recorder';
 import { type Scenario } from './scenario';
 
 export { ARM_SCOPE, AKS_SCOPE, TokenAuthority, type AccessToken, type SimTokenCredential } from './auth';
-export { ARM_OPERATIONS } from './arm/handler';
+export { ARM_ACTIONS, ARM_OPERATIONS } from './arm/handler';
 export { zipCommandContext } from './runCommand/zipContext';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
@@ -38,6 +38,11 @@ export interface SimulatorOptions {
   trustCaProcessWide?: boolean;
   /** Agent pools per page of the ARM list (default 10). */
   poolPageSize?: number;
+  /**
+   * ARM operations refused with 403 AuthorizationFailed (a missing role assignment), by
+   * operation name (`ARM_OPERATIONS`), optionally only for one token subject.
+   */
+  armDenied?: Array<{ operation: string; client?: string }>;
 }
 
 export interface KubeconfigOptions {
@@ -100,6 +105,7 @@ export async function startSimulator(scenario: Scenario, clock: Clock, options: 
       runCommands,
       poolPageSize: options.poolPageSize,
       userKubeconfig: (format) => userKubeconfig(credentialUser(scenario, tokens, format)),
+      authorize: (operation, req) => !(options.armDenied ?? []).some((d) => d.operation === operation && (d.client === undefined || d.client === req.client)),
       fault: (operation, req) => armFault(cluster, clock, operation, req),
       onOperation: (operation, req, response) =>
         cluster.recorder.recordApiRequest({ surface: 'arm', verb: req.method, resource: operation, client: req.client, status: response.status }),
@@ -143,8 +149,10 @@ export async function startSimulator(scenario: Scenario, clock: Clock, options: 
 export async function whileAdvancing<T>(clock: Clock, work: Promise<T>, options: { stepMs?: number; realIntervalMs?: number; timeoutMs?: number } = {}): Promise<T> {
   let settled = false;
   void work.then(() => { settled = true; }, () => { settled = true; });
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  while (!settled && Date.now() < deadline) {
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
+  while (!settled) {
+    if (Date.now() > deadline) throw new Error(`whileAdvancing: the work did not settle within ${timeoutMs} ms of real time (clock at ${new Date(clock.now()).toISOString()})`);
     if (clock.mode === 'virtual') clock.advanceTo(clock.now() + (options.stepMs ?? 1000));
     await new Promise((resolve) => setTimeout(resolve, options.realIntervalMs ?? 2));
   }

@@ -176,4 +176,22 @@ describe('ARM-side faults through the SDK', () => {
       await rig.sim.stop();
     }
   });
+
+  it('an operation the caller has no role for is 403 AuthorizationFailed naming the action', async () => {
+    const scenario = loadScenario(bundledScenarioPath('seed'));
+    const clock = createVirtualClock(scenarioStartMs(scenario));
+    const sim = await startSimulator(scenario, clock, { armDenied: [{ operation: 'managedClusters.runCommand', client: 'product' }] });
+    try {
+      const arm = new ContainerServiceClient(sim.credential, sim.subscriptionId, { endpoint: sim.armEndpoint, tlsOptions: { ca: sim.caPem } });
+      await expect(arm.managedClusters.beginRunCommandAndWait(sim.resourceGroup, sim.clusterName, { command: 'kubectl version' })).rejects.toMatchObject({
+        statusCode: 403, code: 'AuthorizationFailed', message: expect.stringContaining("'Microsoft.ContainerService/managedClusters/runCommand/action'"),
+      });
+      expect((await arm.managedClusters.get(sim.resourceGroup, sim.clusterName)).name).toBe(sim.clusterName);
+      const operator = new ContainerServiceClient(sim.tokens.credential('operator'), sim.subscriptionId, { endpoint: sim.armEndpoint, tlsOptions: { ca: sim.caPem } });
+      const result = await whileAdvancing(clock, operator.managedClusters.beginRunCommandAndWait(sim.resourceGroup, sim.clusterName, { command: 'true' }, { updateIntervalInMs: 5 }));
+      expect(result).toMatchObject({ provisioningState: 'Succeeded', exitCode: 127 });
+    } finally {
+      await sim.stop();
+    }
+  });
 });

@@ -24,6 +24,9 @@ export const armErrors = {
   methodNotAllowed: (method: string, path: string) =>
     armError(405, 'MethodNotAllowed', `The HTTP method '${method}' is not supported for '${path}'.`),
   badRequest: (message: string) => armError(400, 'BadRequest', message),
+  authorizationFailed: (client: string, action: string, scope: string) =>
+    armError(403, 'AuthorizationFailed',
+      `The client '${client}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`),
   runCommandDisabled: () =>
     armError(400, 'RunCommandDisabled', 'Run command is disabled for this cluster (apiServerAccessProfile.disableRunCommand is true).'),
 };

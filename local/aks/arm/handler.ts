@@ -15,6 +15,8 @@ export interface ArmHandlerOptions {
   userKubeconfig(format: CredentialFormat | undefined): string;
   /** Called once per request with the operation it reached (`unknown` if none) and the answer. */
   onOperation?(operation: string, req: SimRequest, response: SimResponse): void;
+  /** Whether the caller holds the RBAC action of this operation (default: everyone does). */
+  authorize?(operation: string, req: SimRequest): boolean;
   /** An injected answer (error, outage) for this operation, if a scenario fault hits it now. */
   fault?(operation: string, req: SimRequest): Promise<SimResponse | undefined>;
   /** Agent pools per page of the list (the rest follows through `nextLink`). */
@@ -37,6 +39,16 @@ export const ARM_OPERATIONS = {
 } as const;
 
 type Operation = (typeof ARM_OPERATIONS)[keyof typeof ARM_OPERATIONS];
+
+/** The Azure RBAC action each operation needs (what a role assignment must grant). */
+export const ARM_ACTIONS: Record<Operation, string> = {
+  'managedClusters.get': 'Microsoft.ContainerService/managedClusters/read',
+  'agentPools.list': 'Microsoft.ContainerService/managedClusters/agentPools/read',
+  'agentPools.get': 'Microsoft.ContainerService/managedClusters/agentPools/read',
+  'managedClusters.runCommand': 'Microsoft.ContainerService/managedClusters/runCommand/action',
+  'managedClusters.getCommandResult': 'Microsoft.ContainerService/managedClusters/commandResults/read',
+  'managedClusters.listClusterUserCredentials': 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action',
+};
 type Routed = { operation: Operation; method: string; answer: () => SimResponse } | { error: SimResponse };
 
 export function createArmHandler(options: ArmHandlerOptions): SimHandler {
@@ -51,7 +63,10 @@ export function createArmHandler(options: ArmHandlerOptions): SimHandler {
       options.onOperation?.(routed.operation, req, refused);
       return refused;
     }
-    const response = (await options.fault?.(routed.operation, req)) ?? routed.answer();
+    const denied = options.authorize && !options.authorize(routed.operation, req)
+      ? armErrors.authorizationFailed(req.client ?? 'unknown', ARM_ACTIONS[routed.operation], clusterResourceId(options.view.cluster))
+      : undefined;
+    const response = denied ?? (await options.fault?.(routed.operation, req)) ?? routed.answer();
     options.onOperation?.(routed.operation, req, response);
     return response;
   };
