@@ -28,9 +28,6 @@ afterEach(async () => {
   server = undefined;
 });
 
-type MutableNode = KubeObject & { metadata: { name: string; annotations?: Record<string, string>; labels?: Record<string, string> } };
-const nodeObject = (r: ActivityRig, node: string) => r.sim.cluster.store.get<MutableNode>('nodes', undefined, node)!;
-
 describe('the cluster Lease', () => {
   it('is taken when free, refused while another run holds it, taken over after its TTL, renewed and released by its holder only', async () => {
     rig = await startActivityRig();
