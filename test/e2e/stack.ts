@@ -18,6 +18,7 @@ export interface Stack {
   host: LocalHost;
   alias: string;
   /** Calls one of the app's HTTP routes with the function key. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the JSON answers field by field
   api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }

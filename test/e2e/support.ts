@@ -3,6 +3,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { LEASES } from '../../local/aks/cluster/resourceNames';
 import { loadScenario, type Scenario } from '../../local/aks/scenario';
 import type { Stack } from './stack';
 
@@ -60,4 +61,10 @@ export function nodeState(stack: Stack, name: string) {
     lastReboot: annotations['aks-reboot-orchestrator/last-reboot'],
     bootId: node.status?.nodeInfo?.bootID,
   };
+}
+
+/** Who holds the cluster's Lease now ('' when released). */
+export function leaseHolder(stack: Stack): string {
+  const lease = stack.sim.cluster.store.get(LEASES, 'aks-reboot-orchestrator', 'aks-reboot-orchestrator') as { spec?: { holderIdentity?: string } } | undefined;
+  return lease?.spec?.holderIdentity ?? '';
 }
