@@ -1,7 +1,7 @@
 // A client no one here wrote: kubectl 1.32 against the simulator in real-time mode (x25), and
 // the run-command interpreter checked against it. REQUIRE_KUBECTL=1 (set by .ci/run) turns a
 // missing kubectl into a failure instead of a skip.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,4 +241,34 @@ describe.skipIf(!available)(`the run-command interpreter agrees with kubectl cre
     expect(withoutKlog(byRunCommand.logs!)).toBe(withoutKlog(byKubectl.stdout + byKubectl.stderr));
     expect(byRunCommand.logs).toMatch(/^E\d{4} \d\d:\d\d:\d\d\.\d{6} .*couldn't get current server API group list/m);
   });
+});
+
+describe.skipIf(!available)(`npm run sim (the CLI) serves kubectl until SIGINT${SKIPPED}`, () => {
+  it('prints the endpoints and the kubeconfig path; kubectl reads the nodes through it; SIGINT stops it cleanly', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+    const child = spawn(process.execPath, [join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), join(__dirname, 'cli.ts'), '--speed', '50', '--out', out], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let printed = '';
+      child.stdout.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+      child.stderr.on('data', (chunk: Buffer) => { printed += chunk.toString(); });
+      await waitFor(() => printed.includes('Ctrl-C stops it.') || child.exitCode !== null, 60_000);
+      expect(printed).toMatch(/ARM endpoint: +https:\/\/127\.0\.0\.1:\d+/);
+      expect(printed).toContain('subscription:   00000000-0000-4000-8000-000000000001');
+      expect(printed).toContain('/providers/Microsoft.ContainerService/managedClusters/aks-shop-prod');
+      expect(printed).toContain(`kubeconfig:     ${join(out, 'kubeconfig')}`);
+      const run = await new Promise<Run>((resolve) => execFile(KUBECTL, ['get', 'nodes', '-o', 'name'], {
+        timeout: 30_000, env: { PATH: process.env.PATH, HOME: out, KUBECONFIG: join(out, 'kubeconfig') },
+      }, (error, stdout, stderr) => resolve({ code: error ? -1 : 0, stdout, stderr })));
+      expect(run.code).toBe(0);
+      expect(run.stdout.trim().split('\n')).toHaveLength(6);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
