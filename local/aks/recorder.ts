@@ -97,12 +97,12 @@ export class Recorder {
 
   private onStore(e: StoreEvent): void {
     if (e.resource === PODS) {
-      const w = this.cluster.workloadOf(e.object as Pod);
-      if (w) this.dirty.add(`${e.object.metadata.namespace}/${w}`);
+      const w = this.cluster.workloadOf(e.live as Pod);
+      if (w) this.dirty.add(`${e.live.metadata.namespace}/${w}`);
     } else if (e.resource === DEPLOY || e.resource === STS || e.resource === DS) {
-      this.dirty.add(`${e.object.metadata.namespace}/${e.object.metadata.name}`);
+      this.dirty.add(`${e.live.metadata.namespace}/${e.live.metadata.name}`);
     } else if (e.resource === NODES) {
-      const n = e.object as Node;
+      const n = e.live as Node;
       const name = n.metadata.name;
       const track = this.nodes.get(name) ?? { cordoned: false, down: false, notReady: false, draining: false, cordonedAtStart: false };
       this.nodes.set(name, track);

@@ -16,7 +16,7 @@ import { computePdbStatus } from './pdbStatus';
 import { isActive, isFinished, isHealthy, isTerminating, ownerUid, setCondition } from './podState';
 import { NAME_SUFFIX_ALPHABET, Prng } from './prng';
 import { schedulePod, type SchedulingView } from './scheduler';
-import { selectorMatches } from './selectors';
+import { labelSelectorRequirements, matchesRequirements, selectorMatches } from './selectors';
 import { Store, clone, objectKey, type StoreEvent } from './store';
 import type { KubeObject, Node, Pod, PodDisruptionBudget, Workload } from './types';
 import { buildCluster } from './build';
@@ -112,6 +112,7 @@ export class Cluster {
   private settling = false;
   private readonly listeners = new Set<ModelListener>();
   private ipCounter = 0;
+  private host: ControllerHost | undefined;
 
   constructor(readonly scenario: Scenario, readonly clock: Clock) {
     this.startMs = clock.now();
@@ -123,8 +124,10 @@ export class Cluster {
     this.store.subscribe((e) => this.onStoreEvent(e));
     this.recorder = new Recorder(this);
     this.warmStart = true;
+    this.store.setKeepHistory(false);
     buildCluster(this, this.prng);
     this.settle();
+    this.store.setKeepHistory(true);
     this.warmStart = false;
     this.recorder.start();
     for (const d of scenario.faults?.nodeDeletions ?? []) {
@@ -136,8 +139,15 @@ export class Cluster {
   // ---- time and ids ------------------------------------------------------------------
 
   iso(ms = this.clock.now()): string {
-    return iso(ms);
+    if (ms !== this.isoMs) {
+      this.isoMs = ms;
+      this.isoText = iso(ms);
+    }
+    return this.isoText;
   }
+
+  private isoMs = Number.NaN;
+  private isoText = '';
 
   /** Seconds since the scenario started. */
   elapsedSeconds(): number {
@@ -222,15 +232,21 @@ export class Cluster {
 
   /** Ready (and not terminating) pods of a workload, and how many it wants. */
   workloadReadiness(namespace: string, name: string): { ready: number; desired: number } {
-    const ready = [...(this.podsByNs.get(namespace) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p && this.workloadOf(p) === name && isHealthy(p)).length;
     const kinds: [string, (w: Workload) => number][] = [
       [DEPLOY, (w) => w.spec.replicas ?? 1], [STS, (w) => w.spec.replicas ?? 1], [DS, (w) => Number(w.status?.desiredNumberScheduled ?? 0)],
     ];
     for (const [res, desired] of kinds) {
       const w = this.store.get<Workload>(res, namespace, name);
-      if (w) return { ready, desired: desired(w) };
+      if (w) return { ready: this.ownedPodsDeep(w.metadata.uid!).filter(isHealthy).length, desired: desired(w) };
     }
-    return { ready, desired: this.store.get<Pod>(PODS, namespace, name) ? 1 : 0 };
+    const bare = this.store.get<Pod>(PODS, namespace, name);
+    return { ready: bare && isHealthy(bare) ? 1 : 0, desired: bare ? 1 : 0 };
+  }
+
+  /** Pods a workload owns, directly or through its ReplicaSets (live objects). */
+  private ownedPodsDeep(uid: string): Pod[] {
+    const owners = [uid, ...[...(this.rsByOwner.get(uid) ?? [])].map((k) => this.store.table(RS).get(k)?.metadata.uid).filter((u): u is string => !!u)];
+    return owners.flatMap((o) => [...(this.podsByOwner.get(o) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p));
   }
 
   pdb(namespace: string, name: string): PodDisruptionBudget | undefined {
@@ -337,13 +353,13 @@ export class Cluster {
       this.checkRebootAgainstBudgets(node);
       rt.down = true;
       rt.rebootCount++;
+      this.emit({ type: 'rebootStarted', at: this.clock.now(), node, bootId: rt.bootId, cause });
       const now = this.iso();
       setCondition(n.status.conditions ??= [], { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'node is shutting down', lastHeartbeatTime: now }, now);
       n.spec.taints = [...(n.spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/not-ready'), { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule', timeAdded: now }];
       this.store.touch(NODES, n);
       this.postNodeEvent(n, 'Normal', 'NodeNotReady', `Node ${node} status is now: NodeNotReady`);
       this.kubelet.nodeDown(this.livePodsOnNode(node));
-      this.emit({ type: 'rebootStarted', at: this.clock.now(), node, bootId: rt.bootId, cause });
       if (!this.faults.nodeNeverReturns(node)) this.after(rt.rebootSeconds * 1000, () => this.boot(node));
       return true;
     });
@@ -509,7 +525,7 @@ export class Cluster {
   // ---- reacting to changes -------------------------------------------------------------
 
   private onStoreEvent(e: StoreEvent): void {
-    const o = e.object;
+    const o = e.live;
     const key = objectKey(o.metadata.namespace, o.metadata.name);
     if (e.resource === PODS) this.indexPod(key, o as Pod, e.type === 'DELETED');
     else if (e.resource === NODES) {
@@ -650,7 +666,7 @@ export class Cluster {
     const [resource, key] = item.split('|') as [string, string];
     const w = this.store.table(resource).get(key) as Workload | undefined;
     if (!w || w.metadata.deletionTimestamp) return;
-    const host = this.controllerHost();
+    const host = (this.host ??= this.controllerHost());
     if (resource === DEPLOY) reconcileDeployment(host, w);
     else if (resource === RS) reconcileReplicaSet(host, w);
     else if (resource === STS) reconcileStatefulSet(host, w);
@@ -679,11 +695,19 @@ export class Cluster {
   private schedulePending(): void {
     if (this.pending.size === 0) return;
     const nodes = [...this.store.values<Node>(NODES)];
+    const load = new Map<string, number>();
+    for (const n of nodes) load.set(n.metadata.name, this.livePodsOnNode(n.metadata.name).filter((p) => !isFinished(p)).length);
+    const byNs = new Map<string, Pod[]>();
     const view: SchedulingView = {
       nodes,
       node: (name) => this.store.get<Node>(NODES, undefined, name),
-      podsOnNode: (name) => this.livePodsOnNode(name),
-      podsInNamespace: (ns) => [...(this.podsByNs.get(ns) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p),
+      load: (name) => load.get(name) ?? 0,
+      selectorCache: new Map(),
+      podsInNamespace: (ns) => {
+        let list = byNs.get(ns);
+        if (!list) byNs.set(ns, (list = [...(this.podsByNs.get(ns) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p)));
+        return list;
+      },
     };
     for (const key of [...this.pending]) {
       const pod = this.podByKey(key);
@@ -693,6 +717,7 @@ export class Cluster {
       const conds = (pod.status.conditions ??= []);
       if ('node' in result) {
         pod.spec.nodeName = result.node;
+        load.set(result.node, (load.get(result.node) ?? 0) + 1);
         setCondition(conds, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, now);
         this.store.touch(PODS, pod);
       } else if (setCondition(conds, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: result.unschedulable, lastProbeTime: null }, now)) {
@@ -707,7 +732,8 @@ export class Cluster {
     const pods = [...(this.podsByNs.get(namespace) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p);
     const nowMs = this.clock.now();
     for (const pdb of pdbs) {
-      const matched = pods.filter((p) => selectorMatches(pdb.spec.selector, p.metadata.labels));
+      const reqs = labelSelectorRequirements(pdb.spec.selector);
+      const matched = reqs?.length ? pods.filter((p) => matchesRequirements(reqs, p.metadata.labels)) : [];
       const disrupted = { ...(pdb.status?.disruptedPods ?? {}) };
       for (const [name, at] of Object.entries(disrupted)) {
         const p = matched.find((x) => x.metadata.name === name);

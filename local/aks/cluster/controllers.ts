@@ -27,10 +27,21 @@ export function ownerRef(kind: string, w: Workload): OwnerReference {
   return { apiVersion: 'apps/v1', kind, name: w.metadata.name, uid: w.metadata.uid!, controller: true, blockOwnerDeletion: true };
 }
 
+const hashes = new WeakMap<object, { json: string; hash: string }>();
+
 /** The `pod-template-hash` label: FNV-1a of the template, encoded as Kubernetes encodes it. */
-export function templateHash(template: unknown): string {
+export function templateHash(template: object): string {
+  const json = JSON.stringify(template);
+  const memo = hashes.get(template);
+  if (memo?.json === json) return memo.hash;
+  const hash = fnvHash(json);
+  hashes.set(template, { json, hash });
+  return hash;
+}
+
+function fnvHash(json: string): string {
   let h = 0x811c9dc5;
-  for (const ch of JSON.stringify(template)) {
+  for (const ch of json) {
     h ^= ch.charCodeAt(0);
     h = Math.imul(h, 0x01000193) >>> 0;
   }

@@ -22,7 +22,7 @@ function view(nodes: Node[], pods: Pod[]): SchedulingView {
   return {
     nodes,
     node: (n) => nodes.find((x) => x.metadata.name === n),
-    podsOnNode: (n) => pods.filter((p) => p.spec.nodeName === n),
+    load: (n) => pods.filter((p) => p.spec.nodeName === n).length,
     podsInNamespace: (ns) => pods.filter((p) => p.metadata.namespace === ns),
   };
 }

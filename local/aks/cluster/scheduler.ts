@@ -1,5 +1,8 @@
 // The default scheduler's filters and a simple score, as a pure function: which node a pending
-// pod binds to, or why none fits (the message `kubectl describe pod` would show).
+// pod binds to, or why none fits (the message `kubectl describe pod` would show). Filters:
+// node readiness, cordon, nodeSelector, NoSchedule/NoExecute taints, required pod
+// anti-affinity, pods-per-node capacity, topology spread (DoNotSchedule). Score, in order:
+// fewer untolerated PreferNoSchedule taints, emptier spread domain, fewer pods.
 import { matchesRequirements, labelSelectorRequirements, type LabelRequirement } from './selectors';
 import { isActive, isFinished, isNodeReady, tolerates } from './podState';
 import type { Node, Pod, Taint } from './types';
@@ -10,97 +13,119 @@ export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
 export interface SchedulingView {
   nodes: Node[];
   node(name: string): Node | undefined;
-  /** Pods bound to a node (any phase but finished counts for capacity and affinity). */
-  podsOnNode(node: string): Iterable<Pod>;
+  /** Pods bound to the node that are not finished: what counts against its pod capacity. */
+  load(node: string): number;
+  /** Pods of a namespace (the scheduler reads their node and labels). */
   podsInNamespace(namespace: string): Iterable<Pod>;
+  /** Optional memo of per-node facts by nodeSelector, shared by the pods of one scheduling pass. */
+  selectorCache?: Map<string, NodeFacts[]>;
 }
 
 export type ScheduleResult = { node: string } | { unschedulable: string };
 
+/** What the filters read of a node, computed once per scheduling pass. */
+export interface NodeFacts {
+  name: string;
+  labels: Record<string, string>;
+  ready: boolean;
+  unschedulable: boolean;
+  hardTaints: Taint[];
+  softTaints: Taint[];
+  maxPods: number;
+}
+
 const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 const NOT_READY_TAINT: Taint = { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' };
+const SELECTOR_MISMATCH = "node(s) didn't match Pod's node affinity/selector";
+
+function facts(n: Node): NodeFacts {
+  const taints = n.spec.taints ?? [];
+  return {
+    name: n.metadata.name,
+    labels: n.metadata.labels ?? {},
+    ready: isNodeReady(n),
+    unschedulable: n.spec.unschedulable === true,
+    hardTaints: taints.filter((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && t.key !== UNSCHEDULABLE_TAINT.key && t.key !== NOT_READY_TAINT.key),
+    softTaints: taints.filter((t) => t.effect === 'PreferNoSchedule'),
+    maxPods: Number(n.status.allocatable?.pods ?? '110'),
+  };
+}
+
+function candidates(pod: Pod, view: SchedulingView): NodeFacts[] {
+  const sel = pod.spec.nodeSelector ?? {};
+  const key = JSON.stringify(sel);
+  const cached = view.selectorCache?.get(key);
+  if (cached) return cached;
+  const entries = Object.entries(sel);
+  const out = view.nodes.filter((n) => entries.every(([k, v]) => n.metadata.labels?.[k] === v)).map(facts);
+  view.selectorCache?.set(key, out);
+  return out;
+}
 
 export function schedulePod(pod: Pod, view: SchedulingView): ScheduleResult {
   const reasons = new Map<string, number>();
-  const reject = (why: string): false => {
+  const reject = (why: string): void => {
     reasons.set(why, (reasons.get(why) ?? 0) + 1);
-    return false;
   };
   const ns = pod.metadata.namespace ?? 'default';
-  const antiTerms = (pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [])
-    .map((t) => ({ key: t.topologyKey, reqs: labelSelectorRequirements(t.labelSelector) ?? [], namespaces: t.namespaces?.length ? t.namespaces : [ns] }));
-  const takenDomains = antiTerms.map((t) => {
-    const domains = new Set<string>();
-    for (const n of t.namespaces) {
+  const tolerations = pod.spec.tolerations;
+  const nodes = candidates(pod, view);
+  if (nodes.length < view.nodes.length) reasons.set(SELECTOR_MISMATCH, view.nodes.length - nodes.length);
+  const toleratesNotReady = tolerates(tolerations, NOT_READY_TAINT);
+  const toleratesUnschedulable = tolerates(tolerations, UNSCHEDULABLE_TAINT);
+
+  const anti = (pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => {
+    const reqs = labelSelectorRequirements(t.labelSelector) ?? [];
+    const taken = new Set<string>();
+    for (const n of t.namespaces?.length ? t.namespaces : [ns]) {
       for (const other of view.podsInNamespace(n)) {
-        if (!other.spec.nodeName || isFinished(other) || other === pod) continue;
-        if (!matchesRequirements(t.reqs, other.metadata.labels)) continue;
-        const node = view.node(other.spec.nodeName);
-        const value = node?.metadata.labels?.[t.key];
-        if (value !== undefined) domains.add(value);
+        if (!other.spec.nodeName || isFinished(other) || other === pod || !matchesRequirements(reqs, other.metadata.labels)) continue;
+        const value = view.node(other.spec.nodeName)?.metadata.labels?.[t.topologyKey];
+        if (value !== undefined) taken.add(value);
       }
     }
-    return domains;
+    return { key: t.topologyKey, taken };
   });
-  const selectorNodes = view.nodes.filter((n) => Object.entries(pod.spec.nodeSelector ?? {}).every(([k, v]) => n.metadata.labels?.[k] === v));
   const spread = (pod.spec.topologySpreadConstraints ?? []).map((c) => {
-    const reqs = labelSelectorRequirements(c.labelSelector) ?? [];
-    const counts = domainCounts(view, selectorNodes, c.topologyKey, reqs, ns);
+    const counts = domainCounts(view, nodes, c.topologyKey, labelSelectorRequirements(c.labelSelector) ?? [], ns);
     return { c, counts, min: counts.size ? Math.min(...counts.values()) : 0 };
   });
 
-  const feasible = view.nodes.filter((node) => {
-    const labels = node.metadata.labels ?? {};
-    if (!isNodeReady(node) && !tolerates(pod.spec.tolerations, NOT_READY_TAINT)) return reject("node(s) had untolerated taint {node.kubernetes.io/not-ready: }");
-    if (node.spec.unschedulable && !tolerates(pod.spec.tolerations, UNSCHEDULABLE_TAINT)) return reject('node(s) were unschedulable');
-    for (const [k, v] of Object.entries(pod.spec.nodeSelector ?? {})) {
-      if (labels[k] !== v) return reject("node(s) didn't match Pod's node affinity/selector");
+  let best: { name: string; prefer: number; skew: number; load: number } | undefined;
+  for (const f of nodes) {
+    if (!f.ready && !toleratesNotReady) { reject('node(s) had untolerated taint {node.kubernetes.io/not-ready: }'); continue; }
+    if (f.unschedulable && !toleratesUnschedulable) { reject('node(s) were unschedulable'); continue; }
+    const taint = f.hardTaints.length ? f.hardTaints.find((t) => !tolerates(tolerations, t)) : undefined;
+    if (taint) { reject(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`); continue; }
+    if (anti.some((a) => { const v = f.labels[a.key]; return v !== undefined && a.taken.has(v); })) { reject("node(s) didn't match pod anti-affinity rules"); continue; }
+    const load = view.load(f.name);
+    if (load >= f.maxPods) { reject('Too many pods'); continue; }
+    let skew = 0;
+    let spreadOk = true;
+    for (const { c, counts, min } of spread) {
+      const mine = counts.get(f.labels[c.topologyKey] ?? '') ?? 0;
+      if (c.whenUnsatisfiable === 'DoNotSchedule' && mine + 1 - min > c.maxSkew) { spreadOk = false; break; }
+      skew += mine;
     }
-    const taint = (node.spec.taints ?? []).find((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod.spec.tolerations, t));
-    if (taint) return reject(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
-    for (let i = 0; i < antiTerms.length; i++) {
-      const v = labels[antiTerms[i]!.key];
-      if (v !== undefined && takenDomains[i]!.has(v)) return reject("node(s) didn't match pod anti-affinity rules");
+    if (!spreadOk) { reject("node(s) didn't match pod topology spread constraints"); continue; }
+    const prefer = f.softTaints.length ? f.softTaints.filter((t) => !tolerates(tolerations, t)).length : 0;
+    if (!best || prefer < best.prefer || (prefer === best.prefer && (skew < best.skew || (skew === best.skew && load < best.load)))) {
+      best = { name: f.name, prefer, skew, load };
     }
-    const max = Number(node.status.allocatable?.pods ?? '110');
-    let count = 0;
-    for (const p of view.podsOnNode(node.metadata.name)) if (!isFinished(p)) count++;
-    if (count >= max) return reject('Too many pods');
-    return true;
-  });
-
-  const eligible = feasible.filter((node) => spread.every(({ c, counts, min }) => {
-    if (c.whenUnsatisfiable !== 'DoNotSchedule') return true;
-    const mine = counts.get(node.metadata.labels?.[c.topologyKey] ?? '') ?? 0;
-    if (mine + 1 - min > c.maxSkew) return reject("node(s) didn't match pod topology spread constraints");
-    return true;
-  }));
-
-  if (eligible.length === 0) {
-    const parts = [...reasons.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([why, n]) => `${n} ${why}`);
-    return { unschedulable: `0/${view.nodes.length} nodes are available: ${parts.join(', ')}.` };
   }
-
-  let best: { node: Node; score: number[] } | undefined;
-  for (const node of eligible) {
-    const prefer = (node.spec.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !tolerates(pod.spec.tolerations, t)).length;
-    const skew = spread.reduce((s, { c, counts }) => s + (counts.get(node.metadata.labels?.[c.topologyKey] ?? '') ?? 0), 0);
-    let load = 0;
-    for (const p of view.podsOnNode(node.metadata.name)) if (isActive(p)) load++;
-    const score = [prefer, skew, load];
-    if (!best || lexLess(score, best.score)) best = { node, score };
-  }
-  return { node: best!.node.metadata.name };
+  if (best) return { node: best.name };
+  const parts = [...reasons.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([why, n]) => `${n} ${why}`);
+  return { unschedulable: `0/${view.nodes.length} nodes are available: ${parts.join(', ')}.` };
 }
 
-function domainCounts(view: SchedulingView, nodes: Node[], key: string, reqs: LabelRequirement[], ns: string): Map<string, number> {
+function domainCounts(view: SchedulingView, nodes: NodeFacts[], key: string, reqs: LabelRequirement[], ns: string): Map<string, number> {
   const counts = new Map<string, number>();
   const nodeDomain = new Map<string, string>();
   for (const n of nodes) {
-    const d = n.metadata.labels?.[key];
+    const d = n.labels[key];
     if (d === undefined) continue;
     counts.set(d, 0);
-    nodeDomain.set(n.metadata.name, d);
+    nodeDomain.set(n.name, d);
   }
   for (const p of view.podsInNamespace(ns)) {
     if (!p.spec.nodeName || !isActive(p) || !matchesRequirements(reqs, p.metadata.labels)) continue;
@@ -108,11 +133,4 @@ function domainCounts(view: SchedulingView, nodes: Node[], key: string, reqs: La
     if (d !== undefined) counts.set(d, (counts.get(d) ?? 0) + 1);
   }
   return counts;
-}
-
-function lexLess(a: number[], b: number[]): boolean {
-  for (let i = 0; i < a.length; i++) {
-    if (a[i]! !== b[i]!) return a[i]! < b[i]!;
-  }
-  return false;
 }

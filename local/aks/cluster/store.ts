@@ -9,8 +9,10 @@ export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface StoreEvent {
   type: WatchEventType;
   resource: ResourceKey;
-  /** A snapshot taken at the time of the change. */
-  object: KubeObject;
+  /** A snapshot taken at the time of the change (copied on first read). */
+  readonly object: KubeObject;
+  /** The stored object itself, for listeners that only read keys and labels right away. */
+  live: KubeObject;
   resourceVersion: number;
 }
 
@@ -31,6 +33,8 @@ export class Store {
   private readonly tables = new Map<ResourceKey, Map<string, KubeObject>>();
   private readonly history: StoreEvent[] = [];
   private readonly listeners = new Set<StoreListener>();
+  /** Off while a scenario is built: nobody can watch yet, and copies of every object cost. */
+  keepHistory = true;
 
   constructor(private readonly prng: Prng, private readonly now: () => string) {}
 
@@ -40,7 +44,15 @@ export class Store {
 
   /** The oldest resourceVersion a watch can still resume from. */
   get oldestResumable(): number {
-    return this.history[0] ? this.history[0].resourceVersion - 1 : this.rv;
+    return this.history[0] ? this.history[0].resourceVersion - 1 : this.historyStart;
+  }
+
+  private historyStart = 1;
+
+  /** Turns change history on or off; when it starts again, a watch can resume from now on. */
+  setKeepHistory(on: boolean): void {
+    if (on && !this.keepHistory) this.historyStart = this.rv;
+    this.keepHistory = on;
   }
 
   table(resource: ResourceKey): Map<string, KubeObject> {
@@ -113,9 +125,18 @@ export class Store {
   }
 
   private emit(type: WatchEventType, resource: ResourceKey, obj: KubeObject): void {
-    const event: StoreEvent = { type, resource, object: clone(obj), resourceVersion: this.rv };
-    this.history.push(event);
-    if (this.history.length > 2 * HISTORY) this.history.splice(0, HISTORY);
+    let snapshot: KubeObject | undefined = this.keepHistory ? clone(obj) : undefined;
+    const event: StoreEvent = {
+      type, resource, live: obj, resourceVersion: this.rv,
+      get object() {
+        snapshot ??= clone(obj);
+        return snapshot;
+      },
+    };
+    if (this.keepHistory) {
+      this.history.push(event);
+      if (this.history.length > 2 * HISTORY) this.history.splice(0, HISTORY);
+    } else this.history.length = 0;
     for (const l of this.listeners) l(event);
   }
 }

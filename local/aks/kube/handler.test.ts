@@ -298,8 +298,9 @@ describe('PDBs, workloads, leases, events, namespaces', () => {
 
   it('namespaces: create and get; deleting one removes what it held', async () => {
     const { h } = setup();
-    expect((await call(h, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'aks-reboot-orchestrator' } } })).json.status).toEqual({ phase: 'Active' });
-    expect((await call(h, 'GET', '/api/v1/namespaces/aks-reboot-orchestrator')).json.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'aks-reboot-orchestrator' });
+    expect((await call(h, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'team-a' } } })).json.status).toEqual({ phase: 'Active' });
+    expect((await call(h, 'GET', '/api/v1/namespaces/team-a')).json.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'team-a' });
+    expect((await call(h, 'POST', '/api/v1/namespaces', { body: { metadata: { name: 'team-a' } } })).json.message).toBe('namespaces "team-a" already exists');
     await call(h, 'DELETE', '/api/v1/namespaces/shop');
     expect((await call(h, 'GET', '/api/v1/namespaces/shop/pods')).json.items).toEqual([]);
   });
