@@ -8,7 +8,7 @@ import type { ClusterRef } from '../activities/contracts';
 import { parseManualRequest } from '../core/manualRequest';
 import type { RunStatus } from '../core/runStatus';
 import { toRunSettings } from '../core/runSettings';
-import type { ControlAction, ControlEvent, RunOutput } from '../core/runTypes';
+import type { ControlAction, ControlEvent, ControlState, RunOutput } from '../core/runTypes';
 import type { Settings } from '../core/settings';
 import { CONTROL_EVENT, lockInstanceId, nodeInstanceId, orchestrators, planInstanceId, runInstanceId } from '../orchestrations/names';
 import type { ClusterRebootInput } from '../orchestrations/types';
@@ -165,16 +165,21 @@ const controlRun: Handler = async (request, context, settings) => {
   if (!lock || !isLive(lock) || !runId) return problem(409, 'NoRunInProgress', `no run of ${cluster.alias} is in progress`);
   const event: ControlEvent = { action, id: randomUUID(), by: requestedBy(request) };
   const runInstance = runInstanceId(cluster.alias, runId);
-  // continueAsNew drops unprocessed events in Azure: send again until the run acknowledges.
+  // continueAsNew drops unprocessed events in Azure: send again until the run, or the node it
+  // is working on (the run applies it once that node's step ends), acknowledges it.
   for (const deadline = Date.now() + CONTROL_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS * 4)) {
     const run = await statusOf(client, runInstance);
     if (!run || !isLive(run)) return problem(409, 'NoRunInProgress', `run ${runId} of ${cluster.alias} has finished`);
     const custom = run.customStatus as RunStatus | undefined;
-    if (custom?.control.acknowledged.includes(event.id)) {
-      return json(200, { cluster: cluster.alias, runId, action, acknowledged: true, control: custom.control, links: runLinks(cluster.alias, runId) });
+    const nodeInstances = (custom?.current ?? []).map((c) => nodeInstanceId(cluster.alias, runId, c.node));
+    const nodes = await Promise.all(nodeInstances.map((id) => statusOf(client, id)));
+    const heardBy = [run, ...nodes].find((s) => (s?.customStatus as { control?: ControlState } | undefined)?.control?.acknowledged.includes(event.id));
+    if (heardBy) {
+      const control = (heardBy.customStatus as { control: ControlState }).control;
+      return json(200, { cluster: cluster.alias, runId, action, acknowledged: true, acknowledgedBy: heardBy.instanceId, control, links: runLinks(cluster.alias, runId) });
     }
     await raise(client, runInstance, event);
-    for (const current of custom?.current ?? []) await raise(client, nodeInstanceId(cluster.alias, runId, current.node), event);
+    for (const id of nodeInstances) await raise(client, id, event);
   }
   return json(202, { cluster: cluster.alias, runId, action, acknowledged: false, message: 'sent; the run has not acknowledged it yet (it does between steps): check the status', links: runLinks(cluster.alias, runId) });
 };
