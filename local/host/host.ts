@@ -91,6 +91,8 @@ export interface LocalHost {
   settle(): Promise<void>;
   /** Runs until nothing is running and no durable timer is pending, skipping virtual time. */
   runUntilIdle(limits?: RunLimits): Promise<void>;
+  /** Skips time like runUntilIdle, stopping as soon as `done()` holds; false when nothing is left to run first. */
+  runUntil(done: () => boolean, limits?: RunLimits): Promise<boolean>;
   /** Runs until the instance is Completed, Failed or Terminated; returns its status. */
   waitFor(instanceId: string, limits?: RunLimits): Promise<InstanceStatus>;
   close(): Promise<void>;
@@ -388,6 +390,9 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     },
     async runUntilIdle(limits = {}) {
       await drive(() => false, limits, 'runUntilIdle');
+    },
+    runUntil(done, limits = {}) {
+      return drive(done, limits, 'runUntil');
     },
     async waitFor(instanceId, limits = {}) {
       const finished = (): boolean => {
