@@ -13,6 +13,7 @@ import { kubeconfigYaml, type KubeconfigUser } from './arm/kubeconfig';
 import { type ArmClusterView, type ArmPoolState } from './arm/model';
 import { clusterResourceId } from './arm/resources';
 import { RunCommandService } from './arm/runCommands';
+import { commandPodsThrough } from './arm/commandPods';
 import { createRunCommandInterpreter } from './runCommand/interpreter';
 import { Cluster } from './cluster/cluster';
 import { createKubeHandler } from './kube/handler';
@@ -98,6 +99,7 @@ export async function startSimulator(scenario: Scenario, clock: Clock, options: 
       clock,
       startSeconds: scenario.cluster.runCommandStartSeconds ?? 0,
       failureAt: (now) => cluster.faults.runCommandFailure(now),
+      pods: commandPodsThrough(kubeHandler),
       execute: runCommandExecutor(scenario, tokens, guardedKube, () => clock.now()),
     });
     const armHandler = createArmHandler({

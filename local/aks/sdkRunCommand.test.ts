@@ -194,4 +194,26 @@ describe('ARM-side faults through the SDK', () => {
       await sim.stop();
     }
   });
+
+  it('runs the command in a pod command-<id> in aks-command, removed when done; with no node to run it, the command fails', async () => {
+    const rig = await startRig();
+    try {
+      const poller = rig.arm.managedClusters.runCommand(rig.sim.resourceGroup, rig.sim.clusterName, { command: 'kubectl version' }, { updateIntervalInMs: 5 });
+      await poller.submitted();
+      rig.clock.advanceTo(rig.clock.now() + 5_000);
+      const running = (await rig.core.listNamespacedPod({ namespace: 'aks-command' })).items;
+      expect(running.map((p) => p.metadata!.name)).toEqual([expect.stringMatching(/^command-[0-9a-f]{32}$/)]);
+      expect(running[0]!.spec!.nodeName).toBeTruthy();
+      await whileAdvancing(rig.clock, poller.pollUntilDone());
+      rig.clock.advanceTo(rig.clock.now() + 5_000);
+      expect((await rig.core.listNamespacedPod({ namespace: 'aks-command' })).items).toEqual([]);
+
+      for (const node of (await rig.core.listNode()).items) rig.sim.cluster.cordon(node.metadata!.name!);
+      const stuck = await runCommand(rig, 'kubectl version', {});
+      expect(stuck).toMatchObject({ provisioningState: 'Failed', reason: expect.stringMatching(/^PodStartTimeout: command pod command-[0-9a-f]{32} is Pending/) });
+      expect((await rig.core.listNamespacedPod({ namespace: 'aks-command' })).items).toEqual([]);
+    } finally {
+      await rig.sim.stop();
+    }
+  });
 });
