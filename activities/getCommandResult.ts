@@ -33,6 +33,12 @@ export async function getCommandResult(raw: unknown, context: ActivityContext): 
         return { state: 'succeeded', exitCode: result.exitCode ?? 1, logs: result.logs };
       }
       log.warn('run-command failed', { commandId: input.commandId, reason: result.reason, exitCode: result.exitCode });
-      return { state: 'failed', reason: result.reason, logs: result.logs, ...(result.exitCode !== undefined && { exitCode: result.exitCode }) };
+      return { state: 'failed', reason: withLastLogLine(result.reason, result.logs), logs: result.logs, ...(result.exitCode !== undefined && { exitCode: result.exitCode }) };
   }
+}
+
+/** kubectl's error is the last line of its output: the reason a person needs, next to AKS's. */
+function withLastLogLine(reason: string, logs: string): string {
+  const last = logs.trim().split('\n').pop()?.trim();
+  return last ? `${reason}: ${last.slice(0, 300)}` : reason;
 }

@@ -2,6 +2,7 @@
 // with the cluster Lease held by us, a node carrying another run's in-progress annotation is an
 // orphan. It is restored as the annotation recorded it: uncordoned only if we had cordoned it,
 // our taint, the labels we changed, the scale-down guard we added and the helper pods removed.
+// A node whose reboot was sent and that is not Ready is left for an operator until it is back.
 import { z } from 'zod';
 import type { KubeClient, NodeChange, NodeInfo } from '../adapters/kube';
 import type { RepairedNode, RepairOrphansInput, RepairOrphansResult } from './contracts';
@@ -21,6 +22,11 @@ function isOrphan(lock: InProgressRead, input: RepairOrphansInput): boolean {
   if (lock.state === 'none') return false;
   if (lock.state === 'unreadable') return true;
   return lock.value.runId !== input.runId && !lock.value.instanceId.startsWith(`${input.instanceId}-`);
+}
+
+/** A node whose reboot was sent and that is not Ready stays as its run left it, for an operator, until it is back. */
+function awaitingOperator(node: NodeInfo, lock: InProgressRead): boolean {
+  return lock.state === 'held' && lock.value.rebootIssuedAt !== undefined && !node.ready;
 }
 
 /** The change that restores a node from its in-progress record. Pure. */
@@ -51,7 +57,7 @@ async function repair(kube: KubeClient, input: RepairOrphansInput, name: string)
   const update = await kube.updateNode(name, (node) => {
     seen = undefined;
     const lock = readInProgress(node);
-    if (!isOrphan(lock, input)) return undefined;
+    if (!isOrphan(lock, input) || awaitingOperator(node, lock)) return undefined;
     const { change, uncordon } = restoreChange(node, lock, input.preferNoScheduleTaint);
     seen = { node, lock, uncordon };
     return change;
@@ -70,7 +76,11 @@ export async function repairOrphans(raw: unknown, context: ActivityContext): Pro
   const input = parseInput('repairOrphans', repairOrphansInput, raw);
   const kube = await kubeFor(context, input);
   const log = stepLogger(context, input, 'repair');
-  const candidates = (await kube.listNodes()).filter((n) => isOrphan(readInProgress(n), input)).map((n) => n.name);
+  const orphans = (await kube.listNodes()).filter((n) => isOrphan(readInProgress(n), input));
+  for (const node of orphans.filter((n) => awaitingOperator(n, readInProgress(n)))) {
+    log.warn('orphaned node not Ready since its reboot: left cordoned and annotated for an operator', { node: node.name });
+  }
+  const candidates = orphans.filter((n) => !awaitingOperator(n, readInProgress(n))).map((n) => n.name);
   const repaired: RepairedNode[] = [];
   for (const name of candidates) {
     const done = await repair(kube, input, name);

@@ -54,6 +54,7 @@ describe('repairOrphans', () => {
   it('restores the nodes a dead run left behind as their annotation recorded, and leaves the current run\'s alone', async () => {
     const scenario = seedScenario();
     scenario.cordoned = [{ pool: 'user', index: 1 }];
+    scenario.faults = { nodesNeverReturn: [{ pool: 'user', index: 3 }] };
     rig = await startActivityRig(scenario);
     const [a, b, c] = rig.nodes('user');
     const oldRun = { ...rig.base(), runId: '20260104T020000Z-0000' };
@@ -83,6 +84,18 @@ describe('repairOrphans', () => {
     expect(rig.sim.cluster.pod(NAMESPACE, rebootHelperName(a!, bootA))).toBeUndefined();
     expect(rig.sim.cluster.node(b!)!.spec.unschedulable).toBe(true);
     expect(rig.sim.cluster.node(c!)!.metadata.annotations?.[IN_PROGRESS_ANNOTATION]).toContain(RUN_ID);
+
+    // A node whose reboot was sent and that never came back stays for an operator.
+    const d = rig.nodes('user')[3]!;
+    const bootD = rig.sim.cluster.node(d)!.status.nodeInfo!.bootID!;
+    await lockNode({ ...oldRun, node: d, instanceId: oldInstance(d) }, rig.context);
+    await cordonNode({ ...oldRun, node: d }, rig.context);
+    await startReboot({ ...oldRun, node: d, method: 'pod', namespace: NAMESPACE, image: IMAGE, bootId: bootD, instanceId: oldInstance(d) }, rig.context);
+    rig.advance(10);
+    expect(await repairOrphans({ ...rig.base(), namespace: NAMESPACE, instanceId: `reboot-sim-${RUN_ID}`, preferNoScheduleTaint: '' }, rig.context)).toEqual({ repaired: [] });
+    expect(rig.sim.cluster.node(d)!.spec.unschedulable).toBe(true);
+    expect(rig.sim.cluster.node(d)!.metadata.annotations?.[IN_PROGRESS_ANNOTATION]).toContain(oldInstance(d));
+    expect(rig.logs.some((l) => l.level === 'warn' && l.fields['node'] === d && /for an operator/.test(l.message))).toBe(true);
 
     // Nothing left to repair.
     expect(await repairOrphans({ ...rig.base(), namespace: NAMESPACE, instanceId: `reboot-sim-${RUN_ID}`, preferNoScheduleTaint: '' }, rig.context)).toEqual({ repaired: [] });

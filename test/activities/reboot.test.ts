@@ -126,6 +126,16 @@ describe('startReboot with run-command', () => {
     expect(rebootCount(rig, node!)).toBe(1);
   });
 
+  it('names kubectl\'s own error when the command ran and failed', async () => {
+    rig = await startActivityRig();
+    const [node] = rig.nodes('user');
+    const bootId = await locked(rig, node!);
+    const sent = await startReboot({ ...rig.on(node!), method: 'run-command', namespace: 'no-such-namespace', image: IMAGE, bootId, instanceId: INSTANCE }, rig.context);
+    const failed = await commandOutcome(rig, sent.sent ? sent.commandId! : '');
+    expect(failed).toMatchObject({ state: 'failed', exitCode: 1, reason: expect.stringMatching(/exit code 1: Error from server \(NotFound\).*no-such-namespace/) });
+    expect(rebootCount(rig, node!)).toBe(0);
+  });
+
   it('refuses a node this instance does not hold', async () => {
     rig = await startActivityRig();
     const [node] = rig.nodes('user');
