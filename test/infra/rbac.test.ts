@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LEASE_NAME } from '../../adapters/kube';
 import { HELPER_NAMESPACE, NODE_EVENTS_NAMESPACE, PRODUCT_KUBE_REQUESTS, RUN_COMMAND_KUBECTL, WORKLOAD_NAMESPACE } from './kubeRequests';
-import { GROUP_OF_RESOURCE, IDENTITY_PLACEHOLDER, checkClusterRoleCovers, grantsFor, readManifests, type KubeRequest } from './rbac';
+import { GROUP_OF_RESOURCE, IDENTITY_PLACEHOLDER, checkClusterRoleCovers, grantsFor, kubeRequestsFromLog, readManifests, type KubeRequest } from './rbac';
 
 const ROOT = path.resolve(__dirname, '../..');
 const PRODUCT_DIRS = ['adapters/kube', 'activities'];
@@ -96,5 +96,25 @@ describe('the helper namespace (infra/k8s/namespace.yaml)', () => {
       `Role/${NODE_EVENTS_NAMESPACE}/aks-reboot-orchestrator-node-events`,
       `RoleBinding/${NODE_EVENTS_NAMESPACE}/aks-reboot-orchestrator-node-events`,
     ]);
+  });
+});
+
+describe('kubeRequestsFromLog', () => {
+  it('keeps the identity\'s resource requests, with their API group, and names unknown resources', () => {
+    const log = [
+      { surface: 'kube', verb: 'get', resource: 'apis', client: 'kubectl' },
+      { surface: 'kube', verb: 'create', resource: 'pods', namespace: HELPER_NAMESPACE, client: 'kubectl' },
+      { surface: 'kube', verb: 'create', resource: 'pods', namespace: 'aks-command', client: 'aks-control-plane' },
+      { surface: 'kube', verb: 'create', resource: 'pods', subresource: 'eviction', namespace: WORKLOAD_NAMESPACE, client: 'app' },
+      { surface: 'kube', verb: 'list', resource: 'secrets', namespace: WORKLOAD_NAMESPACE, client: 'app' },
+      { surface: 'arm', verb: 'POST', resource: 'managedClusters.runCommand', client: 'app' },
+    ];
+    expect(kubeRequestsFromLog(log)).toEqual({
+      requests: [
+        { verb: 'create', group: '', resource: 'pods', namespace: HELPER_NAMESPACE },
+        { verb: 'create', group: '', resource: 'pods', subresource: 'eviction', namespace: WORKLOAD_NAMESPACE },
+      ],
+      unknown: ['secrets'],
+    });
   });
 });

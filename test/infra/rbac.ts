@@ -123,3 +123,39 @@ export const GROUP_OF_RESOURCE: Readonly<Record<string, string>> = {
   daemonsets: 'apps',
   leases: 'coordination.k8s.io',
 };
+
+/** What the simulator's recorder logs of one kube request (local/aks/recorder.ts, ApiRequestRecord). */
+export interface LoggedRequest {
+  surface: string;
+  verb: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  client?: string;
+}
+
+// Route kinds the simulator logs for non-resource paths (discovery, /version, /openapi, health):
+// every authenticated user may call them (system:discovery), so RBAC is not asked.
+const NON_RESOURCE = new Set(['version', 'health', 'api', 'apis', 'openapi', 'group', 'resourceList']);
+/** The AKS control plane's own requests (the run-command pod in aks-command), not the identity's. */
+export const SIMULATOR_PLATFORM_CLIENTS: readonly string[] = ['aks-control-plane'];
+
+/**
+ * The identity's RBAC requests in a simulator log: kube surface only, non-resource paths and
+ * the platform's clients left out, the API group added from GROUP_OF_RESOURCE. Resources that
+ * map to no group are returned in `unknown` (a new resource: add it to the map and the manifests).
+ */
+export function kubeRequestsFromLog(records: ReadonlyArray<LoggedRequest>, ignoreClients: readonly string[] = SIMULATOR_PLATFORM_CLIENTS): { requests: KubeRequest[]; unknown: string[] } {
+  const requests: KubeRequest[] = [];
+  const unknown = new Set<string>();
+  for (const r of records) {
+    if (r.surface !== 'kube' || NON_RESOURCE.has(r.resource) || (r.client !== undefined && ignoreClients.includes(r.client))) continue;
+    const group = GROUP_OF_RESOURCE[r.resource];
+    if (group === undefined) {
+      unknown.add(r.resource);
+      continue;
+    }
+    requests.push({ verb: r.verb, group, resource: r.resource, ...(r.subresource && { subresource: r.subresource }), ...(r.namespace && { namespace: r.namespace }) });
+  }
+  return { requests, unknown: [...unknown].sort() };
+}
