@@ -16,7 +16,7 @@ import { computePdbStatus } from './pdbStatus';
 import { isActive, isFinished, isHealthy, isTerminating, ownerUid, setCondition } from './podState';
 import { NAME_SUFFIX_ALPHABET, Prng } from './prng';
 import { schedulePod, type SchedulingView } from './scheduler';
-import { labelSelectorRequirements, matchesRequirements, selectorMatches } from './selectors';
+import { labelSelectorRequirements, matchesRequirements, selectorMatches, type LabelRequirement } from './selectors';
 import { Store, clone, objectKey, type StoreEvent } from './store';
 import type { KubeObject, Node, Pod, PodDisruptionBudget, Workload } from './types';
 import { buildCluster } from './build';
@@ -76,6 +76,8 @@ export interface DeleteOptions {
   budgetChecked?: boolean;
 }
 
+const NOT_READY = 'node.kubernetes.io/not-ready';
+
 export type DeleteResult = { ok: true; pod: Pod } | { ok: false; status: number; reason: string; message: string };
 
 function iso(ms: number): string {
@@ -105,7 +107,9 @@ export class Cluster {
   private readonly rsByOwner = new Map<string, Set<string>>();
   private readonly dirtyWorkloads = new Set<string>();
   private readonly dirtyPods = new Set<string>();
-  private readonly dirtyPdbNamespaces = new Set<string>();
+  private readonly dirtyPdbs = new Set<string>();
+  private readonly pdbsByNs = new Map<string, Map<string, LabelRequirement[]>>();
+  private readonly workloadGenerations = new Map<string, number>();
   private readonly garbageOwners = new Set<string>();
   private schedulingDirty = false;
   private allDaemonSetsDirty = false;
@@ -360,9 +364,35 @@ export class Cluster {
       this.store.touch(NODES, n);
       this.postNodeEvent(n, 'Normal', 'NodeNotReady', `Node ${node} status is now: NodeNotReady`);
       this.kubelet.nodeDown(this.livePodsOnNode(node));
+      this.scheduleTaintEviction(node, rt.bootId);
       if (!this.faults.nodeNeverReturns(node)) this.after(rt.rebootSeconds * 1000, () => this.boot(node));
       return true;
     });
+  }
+
+  /**
+   * The taint manager: a pod on a node that stays NotReady is deleted once its toleration of
+   * `node.kubernetes.io/not-ready:NoExecute` runs out (300 s by default admission); it then stays
+   * Terminating until the kubelet is back, and its controller replaces it meanwhile.
+   */
+  private scheduleTaintEviction(node: string, bootId: string): void {
+    const groups = new Map<number, Pod[]>();
+    for (const pod of this.livePodsOnNode(node)) {
+      if (isTerminating(pod) || isFinished(pod)) continue;
+      const t = (pod.spec.tolerations ?? []).find((x) => (!x.effect || x.effect === 'NoExecute') && ((x.operator === 'Exists' && !x.key) || x.key === NOT_READY));
+      if (t && t.tolerationSeconds === undefined) continue;
+      const secs = t?.tolerationSeconds ?? 0;
+      groups.set(secs, [...(groups.get(secs) ?? []), pod]);
+    }
+    for (const [secs, pods] of groups) {
+      this.after(secs * 1000, () => {
+        const rt = this.nodeRt.get(node);
+        if (!rt || !rt.down || rt.bootId !== bootId) return;
+        for (const pod of pods) {
+          if (this.store.get<Pod>(PODS, pod.metadata.namespace, pod.metadata.name) === pod && !isTerminating(pod)) this.deletePodByController(pod);
+        }
+      });
+    }
   }
 
   private boot(node: string): void {
@@ -551,8 +581,29 @@ export class Cluster {
         }
       }
     } else if (e.resource === PDBS) {
-      this.dirtyPdbNamespaces.add(o.metadata.namespace ?? 'default');
+      const ns = o.metadata.namespace ?? 'default';
+      let inNs = this.pdbsByNs.get(ns);
+      if (!inNs) this.pdbsByNs.set(ns, (inNs = new Map()));
+      if (e.type === 'DELETED') inNs.delete(key);
+      else {
+        inNs.set(key, labelSelectorRequirements((o as PodDisruptionBudget).spec.selector) ?? []);
+        this.dirtyPdbs.add(key);
+      }
     }
+    if (e.resource === DEPLOY || e.resource === STS || e.resource === RS) {
+      // A new scale changes the expected pods of the PDBs that count it.
+      const gen = o.metadata.generation ?? 1;
+      if (this.workloadGenerations.get(o.metadata.uid!) !== gen) {
+        this.workloadGenerations.set(o.metadata.uid!, gen);
+        for (const k of this.pdbsByNs.get(o.metadata.namespace ?? 'default')?.keys() ?? []) this.dirtyPdbs.add(k);
+      }
+    }
+  }
+
+  private markPdbsOf(pod: Pod): void {
+    const inNs = this.pdbsByNs.get(pod.metadata.namespace ?? 'default');
+    if (!inNs) return;
+    for (const [key, reqs] of inNs) if (reqs.length && matchesRequirements(reqs, pod.metadata.labels)) this.dirtyPdbs.add(key);
   }
 
   private indexPod(key: string, pod: Pod, deleted: boolean): void {
@@ -565,7 +616,7 @@ export class Cluster {
       if (prev.node && deleted) this.schedulingDirty = true;
     }
     this.pending.delete(key);
-    this.dirtyPdbNamespaces.add(pod.metadata.namespace ?? 'default');
+    this.markPdbsOf(pod);
     if (deleted) {
       this.podIndexed.delete(key);
       return;
@@ -631,7 +682,7 @@ export class Cluster {
           this.allDaemonSetsDirty = false;
           for (const ds of this.store.values(DS)) this.dirtyWorkloads.add(`${DS}|${objectKey(ds.metadata.namespace, ds.metadata.name)}`);
         }
-        const work = this.dirtyWorkloads.size || this.schedulingDirty || this.dirtyPods.size || this.dirtyPdbNamespaces.size || this.garbageOwners.size;
+        const work = this.dirtyWorkloads.size || this.schedulingDirty || this.dirtyPods.size || this.dirtyPdbs.size || this.garbageOwners.size;
         if (!work) {
           this.recorder.observe();
           return;
@@ -652,9 +703,9 @@ export class Cluster {
           const pod = this.podByKey(key);
           if (pod && this.kubelet.needsStart(pod)) this.kubelet.start(pod);
         }
-        const namespaces = [...this.dirtyPdbNamespaces];
-        this.dirtyPdbNamespaces.clear();
-        for (const ns of namespaces) this.updatePdbs(ns);
+        const pdbs = [...this.dirtyPdbs];
+        this.dirtyPdbs.clear();
+        for (const key of pdbs) this.updatePdb(key);
       }
       throw new Error('cluster model did not settle after 100000 passes (a control loop keeps changing state)');
     } finally {
@@ -726,30 +777,30 @@ export class Cluster {
     }
   }
 
-  private updatePdbs(namespace: string): void {
-    const pdbs = this.store.list<PodDisruptionBudget>(PDBS, namespace);
-    if (pdbs.length === 0) return;
-    const pods = [...(this.podsByNs.get(namespace) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p);
+  private updatePdb(key: string): void {
+    const pdb = this.store.table(PDBS).get(key) as PodDisruptionBudget | undefined;
+    if (!pdb) return;
+    const namespace = pdb.metadata.namespace ?? 'default';
+    const reqs = this.pdbsByNs.get(namespace)?.get(key) ?? [];
+    const matched = reqs.length
+      ? [...(this.podsByNs.get(namespace) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p && matchesRequirements(reqs, p.metadata.labels))
+      : [];
     const nowMs = this.clock.now();
-    for (const pdb of pdbs) {
-      const reqs = labelSelectorRequirements(pdb.spec.selector);
-      const matched = reqs?.length ? pods.filter((p) => matchesRequirements(reqs, p.metadata.labels)) : [];
-      const disrupted = { ...(pdb.status?.disruptedPods ?? {}) };
-      for (const [name, at] of Object.entries(disrupted)) {
-        const p = matched.find((x) => x.metadata.name === name);
-        if (!p || isTerminating(p) || nowMs - Date.parse(at) > 120_000) delete disrupted[name];
-      }
-      const status = computePdbStatus({
-        pdb: { ...pdb, status: pdb.status && { ...pdb.status, disruptedPods: disrupted } },
-        pods: matched,
-        scaleOf: (p) => this.scaleOf(p),
-        now: this.iso(),
-        neverAllows: this.faults.pdbNeverAllows(namespace, pdb.metadata.name),
-      });
-      if (JSON.stringify(status) !== JSON.stringify(pdb.status)) {
-        pdb.status = status;
-        this.store.touch(PDBS, pdb);
-      }
+    const disrupted = { ...(pdb.status?.disruptedPods ?? {}) };
+    for (const [name, at] of Object.entries(disrupted)) {
+      const p = matched.find((x) => x.metadata.name === name);
+      if (!p || isTerminating(p) || nowMs - Date.parse(at) > 120_000) delete disrupted[name];
+    }
+    const status = computePdbStatus({
+      pdb: { ...pdb, status: pdb.status && { ...pdb.status, disruptedPods: disrupted } },
+      pods: matched,
+      scaleOf: (p) => this.scaleOf(p),
+      now: this.iso(),
+      neverAllows: this.faults.pdbNeverAllows(namespace, pdb.metadata.name),
+    });
+    if (JSON.stringify(status) !== JSON.stringify(pdb.status)) {
+      pdb.status = status;
+      this.store.touch(PDBS, pdb);
     }
   }
 

@@ -106,3 +106,23 @@ describe('Faults (API and ARM side)', () => {
     expect(f.poolProvisioningState('system', 'Succeeded', start + 150_000)).toBe('Succeeded');
   });
 });
+
+describe('a node that stays down', () => {
+  it('has its pods deleted when their not-ready toleration (300 s) runs out; they stay Terminating, and are replaced', () => {
+    const s = seedScenario();
+    s.faults = { nodesNeverReturn: [{ pool: 'system', index: 0 }] };
+    const c = clusterFor(s);
+    const node = c.nodeNames('system')[0]!;
+    const coredns = c.podsOnNode(node).find((p) => p.metadata.namespace === 'kube-system' && p.metadata.name.startsWith('coredns'))!;
+    const agent = c.podsOnNode(node).find((p) => p.metadata.name.startsWith('node-agent'))!;
+    c.rebootNode(node);
+    c.advance(299);
+    expect(c.pod('kube-system', coredns.metadata.name)!.metadata.deletionTimestamp).toBeUndefined();
+    c.advance(1);
+    expect(c.pod('kube-system', coredns.metadata.name)!.metadata.deletionTimestamp).toBeDefined();
+    expect(c.pod('kube-system', agent.metadata.name)!.metadata.deletionTimestamp).toBeUndefined();
+    c.advance(3600);
+    expect(c.pod('kube-system', coredns.metadata.name)).toBeDefined();
+    expect(c.pods('kube-system', 'coredns')).toHaveLength(3);
+  });
+});
