@@ -34,7 +34,6 @@ interface Rig {
 
 async function startRig(): Promise<Rig> {
   const scenario = loadScenario(bundledScenarioPath('seed'));
-  scenario.namespaces = ['aks-reboot-orchestrator'];
   const clock = createRealTimeClock({ start: scenarioStartMs(scenario), speed: SPEED });
   const sim = await startSimulator(scenario, clock);
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-sim-'));

@@ -21,7 +21,6 @@ interface Rig {
 
 async function startRig(): Promise<Rig> {
   const scenario = loadScenario(bundledScenarioPath('seed'));
-  scenario.namespaces = ['aks-reboot-orchestrator'];
   const clock = createVirtualClock(scenarioStartMs(scenario));
   const sim = await startSimulator(scenario, clock);
   const kc = await kubeConfigFromArm(sim);

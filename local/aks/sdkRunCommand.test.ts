@@ -18,7 +18,6 @@ interface Rig {
 
 async function startRig(edit: (s: Scenario) => void = () => {}): Promise<Rig> {
   const scenario = loadScenario(bundledScenarioPath('seed'));
-  scenario.namespaces = ['aks-reboot-orchestrator'];
   edit(scenario);
   const clock = createVirtualClock(scenarioStartMs(scenario));
   const sim = await startSimulator(scenario, clock);
