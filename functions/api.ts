@@ -165,19 +165,22 @@ const controlRun: Handler = async (request, context, settings) => {
   if (!lock || !isLive(lock) || !runId) return problem(409, 'NoRunInProgress', `no run of ${cluster.alias} is in progress`);
   const event: ControlEvent = { action, id: randomUUID(), by: requestedBy(request) };
   const runInstance = runInstanceId(cluster.alias, runId);
+  // Nodes the event was sent to stay in view: the run forgets a node once it finished.
+  const toldNodes = new Set<string>();
   // continueAsNew drops unprocessed events in Azure: send again until the run, or the node it
   // is working on (the run applies it once that node's step ends), acknowledges it.
   for (const deadline = Date.now() + CONTROL_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS * 4)) {
     const run = await statusOf(client, runInstance);
-    if (!run || !isLive(run)) return problem(409, 'NoRunInProgress', `run ${runId} of ${cluster.alias} has finished`);
-    const custom = run.customStatus as RunStatus | undefined;
-    const nodeInstances = (custom?.current ?? []).map((c) => nodeInstanceId(cluster.alias, runId, c.node));
+    const custom = run?.customStatus as RunStatus | undefined;
+    for (const c of custom?.current ?? []) toldNodes.add(nodeInstanceId(cluster.alias, runId, c.node));
+    const nodeInstances = [...toldNodes];
     const nodes = await Promise.all(nodeInstances.map((id) => statusOf(client, id)));
     const heardBy = [run, ...nodes].find((s) => (s?.customStatus as { control?: ControlState } | undefined)?.control?.acknowledged.includes(event.id));
     if (heardBy) {
       const control = (heardBy.customStatus as { control: ControlState }).control;
       return json(200, { cluster: cluster.alias, runId, action, acknowledged: true, acknowledgedBy: heardBy.instanceId, control, links: runLinks(cluster.alias, runId) });
     }
+    if (!run || !isLive(run)) return problem(409, 'NoRunInProgress', `run ${runId} of ${cluster.alias} has finished`);
     await raise(client, runInstance, event);
     for (const id of nodeInstances) await raise(client, id, event);
   }

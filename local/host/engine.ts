@@ -11,6 +11,7 @@ import { fromTypedData, invokeRegistered, triggerBindingName, type InvocationLog
 import { type Decision, describeDecision, type OrchestratorAction, replayActions } from './replay';
 import { type HistoryStore, type InboxMessage, type InstanceRecord, TERMINAL } from './store';
 
+const OUTSIDE_WORK_GRACE_MS = 100;
 export interface EngineSettings {
   taskHubName: string;
   maxConcurrentActivityFunctions: number;
@@ -122,7 +123,8 @@ export class Engine {
   private readonly inflight = new Set<string>();
   private runningActivities = 0;
   private readonly timers = new Map<string, ScheduledHandle>();
-  private outsideWork = 0;
+  /** Client functions running now, by the real time they started. */
+  private readonly outsideWork = new Set<{ startedAt: number }>();
   private quietWaiters: (() => void)[] = [];
   private quietCheckQueued = false;
 
@@ -225,18 +227,30 @@ export class Engine {
 
   /** Work started outside the engine that may create durable work (client functions). */
   async track<T>(work: () => Promise<T>): Promise<T> {
-    this.outsideWork++;
+    const entry = { startedAt: Date.now() };
+    this.outsideWork.add(entry);
     try {
       return await work();
     } finally {
-      this.outsideWork--;
+      this.outsideWork.delete(entry);
       this.checkQuiet();
     }
   }
 
+  /**
+   * A client function holds time still while it makes its durable calls, but not while it
+   * waits for an orchestration (the API's plan and control requests poll in real time, as a
+   * function in Azure would, while time goes on): after OUTSIDE_WORK_GRACE_MS it stops counting.
+   */
+  private busyOutside(): boolean {
+    const now = Date.now();
+    for (const work of this.outsideWork) if (now - work.startedAt < OUTSIDE_WORK_GRACE_MS) return true;
+    return false;
+  }
+
   /** Nothing is running: no episode pending or executing, no activity, no client function. */
   isQuiet(): boolean {
-    return !this.pumping && this.runnable.size === 0 && this.runningActivities === 0 && this.activityQueue.length === 0 && this.outsideWork === 0;
+    return !this.pumping && this.runnable.size === 0 && this.runningActivities === 0 && this.activityQueue.length === 0 && !this.busyOutside();
   }
 
   /** Resolves once the engine is quiet (after pending I/O callbacks had a turn). */
@@ -733,7 +747,11 @@ export class Engine {
     this.quietCheckQueued = true;
     setImmediate(() => {
       this.quietCheckQueued = false;
-      if (!this.isQuiet() && !this.dead) return;
+      if (!this.isQuiet() && !this.dead) {
+        // Only the grace of a client function can expire by itself: look again when it has.
+        if (this.outsideWork.size > 0 && this.quietWaiters.length > 0) setTimeout(() => this.checkQuiet(), OUTSIDE_WORK_GRACE_MS);
+        return;
+      }
       const waiters = this.quietWaiters;
       this.quietWaiters = [];
       for (const w of waiters) w();
