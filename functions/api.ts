@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ClusterRef } from '../activities/contracts';
+import { checkRequestTargets } from '../activities/requestTargets';
 import { parseManualRequest } from '../core/manualRequest';
 import type { RunStatus } from '../core/runStatus';
 import { toRunSettings } from '../core/runSettings';
@@ -124,6 +125,8 @@ const startRun: Handler = async (request, context, settings) => {
   }
   const parsed = parseManualRequest(body);
   if (!parsed.ok) return badRequest(parsed.errors.map((e) => e.message).join('; '), parsed.errors);
+  const targets = await checkRequestTargets(cluster, parsed.request);
+  if (targets.length > 0) return badRequest(targets.map((e) => e.message).join('; '), targets);
   const client = df.getClient(context);
   const started = await startClusterRun(client, settings, cluster, 'manual', requestedBy(request), parsed.request);
   if (!started.started) {
