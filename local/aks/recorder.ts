@@ -68,6 +68,8 @@ export class Recorder {
   private readonly dirty = new Set<string>();
   private maxDisrupted = 0;
   private maxDisruptedAt = 0;
+  private maxCordoned = 0;
+  private maxRebooting = 0;
   private started = false;
 
   constructor(private readonly cluster: Cluster) {}
@@ -181,7 +183,15 @@ export class Recorder {
 
   private updateDisrupted(): void {
     let n = 0;
-    for (const t of this.nodes.values()) if (t.cordoned || t.down || t.notReady) n++;
+    let cordoned = 0;
+    let rebooting = 0;
+    for (const t of this.nodes.values()) {
+      if (t.cordoned || t.down || t.notReady) n++;
+      if (t.cordoned && !t.cordonedAtStart) cordoned++;
+      if (t.down) rebooting++;
+    }
+    this.maxCordoned = Math.max(this.maxCordoned, cordoned);
+    this.maxRebooting = Math.max(this.maxRebooting, rebooting);
     if (n > this.maxDisrupted) {
       this.maxDisrupted = n;
       this.maxDisruptedAt = this.cluster.elapsedSeconds();
@@ -274,7 +284,7 @@ export class Recorder {
     return {
       virtualSeconds: t,
       workloads,
-      nodes: { reboots, leftCordoned, maxDisrupted: this.maxDisrupted, maxDisruptedAtSeconds: this.maxDisruptedAt },
+      nodes: { reboots, leftCordoned, maxDisrupted: this.maxDisrupted, maxDisruptedAtSeconds: this.maxDisruptedAt, maxCordonedAtOnce: this.maxCordoned, maxRebootingAtOnce: this.maxRebooting },
       invariants: { maxNodesDisrupted: this.maxDisrupted, nodesLeftCordoned: leftCordoned, pdbViolations: this.violations.map((v) => ({ ...v, atSeconds: (v.at - this.cluster.startMs) / 1000 })) },
       evictions: { total: Object.values(this.evictionsByStatus).reduce((a, b) => a + b, 0), byStatus: { ...this.evictionsByStatus } },
       apiRequests: { kube: count('kube'), arm: count('arm') },
@@ -288,8 +298,12 @@ export interface RecorderSummary {
   nodes: {
     reboots: { node: string; pool: string; zone?: string; rebootCount: number; bootIds: string[]; rebootRequired: boolean }[];
     leftCordoned: string[];
+    /** Nodes cordoned, rebooting or NotReady at the same time (nodes cordoned before the run count too). */
     maxDisrupted: number;
     maxDisruptedAtSeconds: number;
+    /** Nodes cordoned during the run at the same time. */
+    maxCordonedAtOnce: number;
+    maxRebootingAtOnce: number;
   };
   invariants: { maxNodesDisrupted: number; nodesLeftCordoned: string[]; pdbViolations: (Extract<ModelEvent, { type: 'pdbViolation' }> & { atSeconds: number })[] };
   evictions: { total: number; byStatus: Record<string, number> };

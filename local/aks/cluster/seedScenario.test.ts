@@ -46,6 +46,7 @@ describe('seed scenario, model only', () => {
     expect(java.maxUnavailable).toBe(1);
     expect(s.invariants.pdbViolations).toEqual([]);
     expect(s.invariants.maxNodesDisrupted).toBe(1);
+    expect(s.nodes).toMatchObject({ maxCordonedAtOnce: 1, maxRebootingAtOnce: 1 });
     expect(s.invariants.nodesLeftCordoned).toEqual([]);
     for (const [node, bootId] of before) {
       const r = s.nodes.reboots.find((x) => x.node === node)!;
@@ -74,6 +75,7 @@ describe('seed scenario, model only', () => {
     expect(java.minReady).toBe(2);
     expect(java.secondsBelowDesired).toBeGreaterThanOrEqual(120 + 240);
     expect(s.invariants.maxNodesDisrupted).toBe(2);
+    expect(s.nodes).toMatchObject({ maxCordonedAtOnce: 2, maxRebootingAtOnce: 2 });
     const violations = s.invariants.pdbViolations.filter((v) => v.pdb === 'java-app-pdb');
     expect(violations).toHaveLength(1);
     expect(violations[0]).toMatchObject({ action: 'reboot', node: b, disruptionsAllowed: 0 });

@@ -61,7 +61,7 @@ export function getObject(ctx: Ctx, name: string): unknown {
 }
 
 /** A field's value as field selectors compare it (booleans as "true"/"false", missing as ""). */
-function fieldValue(obj: KubeObject, field: string): string {
+export function fieldValue(obj: KubeObject, field: string): string {
   let cur: unknown = obj;
   for (const part of field.split('.')) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[part] : undefined;
   if (field === 'spec.unschedulable' && cur === undefined) return 'false';

@@ -365,3 +365,17 @@ describe('faults and accounting', () => {
     expect(k.byNamespace).toEqual({ '': 1, shop: 2 });
   });
 });
+
+describe('tables for kubectl get', () => {
+  it.each([
+    ['/apis/apps/v1/namespaces/shop/deployments', ['Name', 'Ready', 'Up-to-date', 'Available', 'Age'], ['java-app', '4/4', 4, 4, '0s']],
+    ['/apis/apps/v1/namespaces/kube-system/daemonsets', ['Name', 'Desired', 'Current', 'Ready', 'Up-to-date', 'Available', 'Node Selector', 'Age'], ['node-agent', 6, 6, 6, 6, 6, '<none>', '0s']],
+    ['/apis/policy/v1/namespaces/shop/poddisruptionbudgets', ['Name', 'Min Available', 'Max Unavailable', 'Allowed Disruptions', 'Age'], ['java-app-pdb', '3', 'N/A', 1, '0s']],
+    ['/api/v1/namespaces', ['Name', 'Status', 'Age'], ['aks-reboot-orchestrator', 'Active', '0s']],
+  ])('%s', async (path, columns, firstRow) => {
+    const { h } = setup();
+    const t = (await call(h, 'GET', path, { accept: TABLE })).json;
+    expect(t.columnDefinitions.map((c: { name: string }) => c.name)).toEqual(columns);
+    expect(t.rows[0].cells).toEqual(firstRow);
+  });
+});

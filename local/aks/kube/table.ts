@@ -78,12 +78,48 @@ const POD_COLUMNS = [col('Name', 'string', 'name'), col('Ready'), col('Status'),
   col('IP', 'string', '', 1), col('Node', 'string', '', 1), col('Nominated Node', 'string', '', 1), col('Readiness Gates', 'string', '', 1)];
 const DEFAULT_COLUMNS = [col('Name', 'string', 'name'), col('Age', 'string', 'date')];
 
+type Row = (o: KubeObject, nowMs: number) => unknown[];
+const num = (o: KubeObject, path: string): number => Number(((o.status ?? {}) as Record<string, unknown>)[path] ?? 0);
+const spec = (o: KubeObject) => (o.spec ?? {}) as Record<string, unknown>;
+const orNone = (v: unknown) => (v === undefined || v === null || v === '' ? '<none>' : String(v));
+
+/** kubectl's printers for the other resources it lists (pkg/printers/internalversion). */
+const OTHER: Record<string, [Column[], Row]> = {
+  deployments: [[col('Name', 'string', 'name'), col('Ready'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Age')],
+    (o, now) => [o.metadata.name, `${num(o, 'readyReplicas')}/${Number(spec(o).replicas ?? 0)}`, num(o, 'updatedReplicas'), num(o, 'availableReplicas'), age(o, now)]],
+  replicasets: [[col('Name', 'string', 'name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Age')],
+    (o, now) => [o.metadata.name, Number(spec(o).replicas ?? 0), num(o, 'replicas'), num(o, 'readyReplicas'), age(o, now)]],
+  statefulsets: [[col('Name', 'string', 'name'), col('Ready'), col('Age')],
+    (o, now) => [o.metadata.name, `${num(o, 'readyReplicas')}/${Number(spec(o).replicas ?? 0)}`, age(o, now)]],
+  daemonsets: [[col('Name', 'string', 'name'), col('Desired', 'integer'), col('Current', 'integer'), col('Ready', 'integer'), col('Up-to-date', 'integer'), col('Available', 'integer'), col('Node Selector'), col('Age')],
+    (o, now) => {
+      const sel = ((spec(o).template as { spec?: { nodeSelector?: Record<string, string> } } | undefined)?.spec?.nodeSelector) ?? {};
+      return [o.metadata.name, num(o, 'desiredNumberScheduled'), num(o, 'currentNumberScheduled'), num(o, 'numberReady'), num(o, 'updatedNumberScheduled'), num(o, 'numberAvailable'),
+        orNone(Object.entries(sel).map(([k, v]) => `${k}=${v}`).join(',')), age(o, now)];
+    }],
+  poddisruptionbudgets: [[col('Name', 'string', 'name'), col('Min Available'), col('Max Unavailable'), col('Allowed Disruptions', 'integer'), col('Age')],
+    (o, now) => [o.metadata.name, spec(o).minAvailable === undefined ? 'N/A' : String(spec(o).minAvailable), spec(o).maxUnavailable === undefined ? 'N/A' : String(spec(o).maxUnavailable), num(o, 'disruptionsAllowed'), age(o, now)]],
+  namespaces: [[col('Name', 'string', 'name'), col('Status'), col('Age')],
+    (o, now) => [o.metadata.name, String(((o.status ?? {}) as { phase?: string }).phase ?? 'Active'), age(o, now)]],
+  leases: [[col('Name', 'string', 'name'), col('Holder'), col('Age')],
+    (o, now) => [o.metadata.name, String(spec(o).holderIdentity ?? ''), age(o, now)]],
+  events: [[col('Last Seen'), col('Type'), col('Reason'), col('Object'), col('Message')],
+    (o, now) => {
+      const e = o as KubeObject & { lastTimestamp?: string; eventTime?: string; type?: string; reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
+      const last = e.lastTimestamp ?? e.eventTime ?? o.metadata.creationTimestamp;
+      return [last ? humanDuration((now - Date.parse(last)) / 1000) : '<unknown>', e.type ?? '', e.reason ?? '', `${(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name ?? ''}`, e.message ?? ''];
+    }],
+};
+
 export function toTable(resource: string, objects: KubeObject[], nowMs: number, includeObject: string, listMeta: Record<string, unknown>): unknown {
+  const other = OTHER[resource];
   const [columns, row] = resource === 'nodes'
     ? [NODE_COLUMNS, (o: KubeObject) => nodeRow(o as Node, nowMs)]
     : resource === 'pods'
       ? [POD_COLUMNS, (o: KubeObject) => podRow(o as Pod, nowMs)]
-      : [DEFAULT_COLUMNS, (o: KubeObject) => [o.metadata.name, age(o, nowMs)]];
+      : other
+        ? [other[0], (o: KubeObject) => other[1](o, nowMs)]
+        : [DEFAULT_COLUMNS, (o: KubeObject) => [o.metadata.name, age(o, nowMs)]];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',

@@ -8,7 +8,7 @@ import type { KubeObject } from '../cluster/types';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector, SelectorError } from '../cluster/selectors';
 import { apiVersionOf } from './resources';
 import { badRequest, statusBody } from './status';
-import { selectObjects, type Ctx } from './crud';
+import { fieldValue, selectObjects, type Ctx } from './crud';
 
 export function watchStream(ctx: Ctx, name: string | undefined): AsyncIterable<string> {
   const { cluster, info } = ctx;
@@ -22,13 +22,8 @@ export function watchStream(ctx: Ctx, name: string | undefined): AsyncIterable<s
     throw e;
   }
   if (name) fieldReqs.push({ field: 'metadata.name', value: name, negate: false });
-  const field = (o: KubeObject, f: string): string => {
-    let cur: unknown = o;
-    for (const p of f.split('.')) cur = typeof cur === 'object' && cur !== null ? (cur as Record<string, unknown>)[p] : undefined;
-    return cur === undefined || cur === null || typeof cur === 'object' ? '' : String(cur);
-  };
   const matches = (o: KubeObject) =>
-    (!ctx.namespace || o.metadata.namespace === ctx.namespace) && matchesRequirements(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, (f) => field(o, f));
+    (!ctx.namespace || o.metadata.namespace === ctx.namespace) && matchesRequirements(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, (f) => fieldValue(o, f));
   const line = (type: string, o: unknown) => `${JSON.stringify({ type, object: o })}\n`;
   const withType = (o: KubeObject) => ({ ...o, apiVersion: apiVersionOf(info), kind: info.kind });
 
