@@ -16,6 +16,7 @@ import { activityBase, nodeName } from './schemas';
 const checkBlockersInput: z.ZodType<CheckBlockersInput> = z.object({
   ...activityBase,
   node: nodeName.optional(),
+  nodes: z.array(nodeName).optional(),
   blockingPodSelectors: z.array(z.string()),
   alerts: z.object({ filterRegexp: z.string().optional(), matchOnly: z.boolean(), firingOnly: z.boolean() }).optional(),
 });
@@ -36,13 +37,15 @@ export async function checkBlockers(raw: unknown, context: ActivityContext): Pro
   const fromKube = <T>(fetch: (k: Awaited<ReturnType<typeof kubeFor>>) => Promise<T>): Promise<Fact<T>> =>
     kube.ok ? fact(() => fetch(kube.value)) : Promise.resolve({ ok: false, error: kube.error });
 
+  const candidates = [...new Set([...(input.node ? [input.node] : []), ...(input.nodes ?? [])])];
   const checks: Array<Promise<BlockerVerdict>> = [
-    fromKube((k) => k.listNodes()).then((nodes) => clusterHealthBlocker({ candidates: input.node ? [input.node] : [], nodes })),
+    fromKube((k) => k.listNodes()).then((nodes) => clusterHealthBlocker({ candidates, nodes })),
     fromKube(listDaemonSetAnnotations).then((daemonSets) => kuredLockBlocker({ daemonSets, now })),
   ];
-  if (input.node && input.blockingPodSelectors.length > 0) {
-    const node = input.node;
-    checks.push(fromKube((k) => k.listPodsOnNode(node)).then((pods) => podSelectorBlocker({ node, selectors: input.blockingPodSelectors, pods })));
+  if (input.blockingPodSelectors.length > 0) {
+    for (const node of candidates) {
+      checks.push(fromKube((k) => k.listPodsOnNode(node)).then((pods) => podSelectorBlocker({ node, selectors: input.blockingPodSelectors, pods })));
+    }
   }
   if (input.alerts) checks.push(alertsVerdict(input.alerts, context, now));
 

@@ -246,7 +246,8 @@ export interface StartRebootInput extends NodeActivityBase {
 
 export type StartRebootResult =
   | { sent: true; helperPod: string; commandId?: string; alreadyExisted: boolean }
-  | { sent: false; reason: string };
+  /** Not sent: `rebootedAlready` when the node's boot id changed on its own (nothing left to do). */
+  | { sent: false; reason: string; rebootedAlready?: boolean };
 
 export interface GetCommandResultInput extends ActivityBase {
   commandId: string;

@@ -41,7 +41,7 @@ export async function startReboot(raw: unknown, context: ActivityContext): Promi
       log.info('reboot already happened', { bootIdBefore: input.bootId, bootId: node.bootId });
       return { sent: true, helperPod, alreadyExisted: true };
     }
-    return { sent: false, reason: `the node rebooted by itself since it was locked (boot id ${input.bootId} → ${node.bootId}): no reboot needed` };
+    return { sent: false, rebootedAlready: true, reason: `the node rebooted by itself since it was locked (boot id ${input.bootId} → ${node.bootId}): no reboot needed` };
   }
 
   const existing = await kube.readHelperPod(input.namespace, helperPod);

@@ -146,7 +146,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       reason = `the maintenance window (${window.describe()}) closed; the remaining nodes wait for the next window`;
       break;
     }
-    const blockers = yield* flow.call<BlockersResult>(activities.checkBlockers, blockersInput(carry.queue[0]!.node));
+    const wave = yield* nextWave();
+    const blockers = yield* flow.call<BlockersResult>(activities.checkBlockers, blockersInput(wave.map((n) => n.node)));
     if (blockers.blocked) {
       blockedSince ??= flow.nowIso();
       blockedBy = blockers.reasons;
@@ -162,7 +163,6 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     blockedSince = undefined;
     blockedBy = undefined;
 
-    const wave = yield* nextWave();
     current = wave.map((n) => ({ node: n.node, step: 'queued' as NodeStep, since: flow.nowIso() }));
     setPhase('rebooting');
     const results = yield* rebootWave(wave);
@@ -216,10 +216,11 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     };
   }
 
-  function blockersInput(node?: string) {
+  function blockersInput(nodes: string[] = []) {
     return {
       ...base(),
-      ...(node ? { node } : {}),
+      ...(nodes.length === 1 ? { node: nodes[0] } : {}),
+      ...(nodes.length > 1 ? { nodes } : {}),
       blockingPodSelectors: settings.blockingPodSelectors,
       ...(settings.alerts.enabled ? { alerts: { ...(settings.alerts.filterRegexp ? { filterRegexp: settings.alerts.filterRegexp } : {}), matchOnly: settings.alerts.matchOnly, firingOnly: settings.alerts.firingOnly } } : {}),
     };

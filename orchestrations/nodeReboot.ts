@@ -25,6 +25,19 @@ const DRAIN_BACKOFF_SECONDS = [5, 10, 20, 30];
 const MAX_REBOOT_SENDS = 3;
 const COMMAND_RESULT_TIMEOUT_SECONDS = 600;
 
+/** Which of the result's timings each step's time counts towards. */
+const TIMING_OF: Partial<Record<NodeStep, keyof NodeResult['seconds']>> = {
+  delay: 'delay',
+  gate: 'gate',
+  cordon: 'drain',
+  drain: 'drain',
+  reboot: 'reboot',
+  'waiting-ready': 'reboot',
+  uncordon: 'recovery',
+  recovery: 'recovery',
+  'post-delay': 'recovery',
+};
+
 /** Ends the node early with an outcome; thrown inside the node's steps, caught at the top. */
 class NodeStop {
   constructor(readonly outcome: 'failed' | 'cancelled' | 'skipped', readonly reason: string) {}
@@ -53,7 +66,14 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   let rebootIssued = false;
 
   const showStatus = (): void => context.df.setCustomStatus({ node, runId, step, since, control: flow.control, ...detail });
+  /** Adds the time spent in the current step to its timing. */
+  const account = (): void => {
+    const timing = TIMING_OF[step];
+    if (timing) seconds[timing] += flow.secondsSince(since);
+    since = flow.nowIso();
+  };
   const enter = (next: NodeStep): void => {
+    account();
     step = next;
     since = flow.nowIso();
     detail = {};
@@ -139,7 +159,9 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
         act({ method: settings.method, namespace: settings.namespace, image: settings.helperImage, bootId, instanceId, reissue: reissue || send > 1 }),
       );
       if (!sent.sent) {
-        warnings.push(`reboot not sent: ${sent.reason}`);
+        if (!sent.rebootedAlready) throw new NodeStop('failed', `reboot not sent: ${sent.reason}`);
+        warnings.push(sent.reason);
+        rebootIssued = true;
         return;
       }
       rebootIssued = true;
@@ -208,35 +230,28 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
 
     enter('delay');
     yield* pause(settings.drainDelaySeconds);
-    seconds.delay = flow.secondsSince(since);
 
     if (settings.preDrainGate) {
       enter('gate');
       yield* waitForGate('pre-drain', settings.preDrainTimeoutSeconds);
-      seconds.gate = flow.secondsSince(since);
     }
 
     enter('cordon');
-    const drainStart = since;
     yield* flow.call(activities.cordonNode, act({}));
     enter('drain');
     if (settings.notify) yield* flow.call(activities.notify, act({ event: 'node-draining', step: 'drain' }));
     yield* drain();
-    seconds.drain = flow.secondsSince(drainStart);
     if (settings.notify) yield* flow.call(activities.notify, act({ event: 'node-drained', step: 'drain' }));
+
+    enter('reboot');
     if (settings.rebootDelaySeconds > 0) yield* pause(settings.rebootDelaySeconds);
     yield* flow.checkpoint();
     if (flow.control.state === 'cancelling') throw new NodeStop('cancelled', `cancelled by ${flow.control.by ?? 'an operator'}`);
-
-    enter('reboot');
-    const rebootStart = since;
     yield* reboot(lock.bootId, false);
     enter('waiting-ready');
     yield* waitUntilBack(lock.bootId);
-    seconds.reboot = flow.secondsSince(rebootStart);
 
     enter('uncordon');
-    const recoveryStart = since;
     yield* flow.call(activities.uncordonNode, act({ instanceId }));
     yield* flow.call(activities.releaseNode, act({
       instanceId,
@@ -257,11 +272,11 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       enter('post-delay');
       yield* flow.sleep(settings.postRebootDelaySeconds);
     }
-    seconds.recovery = flow.secondsSince(recoveryStart);
     enter('done');
     return result('rebooted');
   } catch (error) {
     const stop = error instanceof NodeStop ? error : new NodeStop('failed', `activity failed at step ${step}: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
+    account();
     const failedStep = step;
     const leftCordoned = rebootIssued && locked;
     if (locked && !rebootIssued) {
