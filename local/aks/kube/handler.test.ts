@@ -379,3 +379,13 @@ describe('tables for kubectl get', () => {
     expect(t.rows[0].cells).toEqual(firstRow);
   });
 });
+
+describe('request shapes the simulator does not take', () => {
+  it('answers a protobuf body with 415 and a create without a namespace with 405', async () => {
+    const { h } = setup();
+    const proto = await call(h, 'POST', '/api/v1/namespaces/shop/pods', { body: 'k8s\u0000', contentType: 'application/vnd.kubernetes.protobuf' });
+    expect([proto.status, proto.json.reason]).toEqual([415, 'UnsupportedMediaType']);
+    const noNs = await call(h, 'POST', '/api/v1/pods', { body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'i' }] } } });
+    expect([noNs.status, noNs.json.reason]).toEqual([405, 'MethodNotAllowed']);
+  });
+});

@@ -153,6 +153,9 @@ function resource(cluster: Cluster, req: SimRequest, route: Extract<Route, { kin
   if (!info.namespaced && namespace !== undefined) throw pathNotFound();
   if (sub !== undefined && !info.subresources.some((s) => s.name === sub)) throw pathNotFound();
   const verb = verbOf(req.method, route, req.query);
+  if (['POST', 'PUT', 'PATCH'].includes(req.method) && /protobuf/.test(req.headers['content-type'] ?? '')) {
+    throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`);
+  }
   const ctx = { cluster, info, namespace, query: req.query, headers: req.headers, client };
   if (sub === 'eviction') {
     if (req.method !== 'POST') throw methodNotAllowed();
@@ -172,7 +175,7 @@ function resource(cluster: Cluster, req: SimRequest, route: Extract<Route, { kin
     case 'list': return json(200, listObjects(ctx));
     case 'get': return json(200, getObject(ctx, name!));
     case 'create':
-      if (name !== undefined) throw methodNotAllowed();
+      if (name !== undefined || (info.namespaced && namespace === undefined)) throw methodNotAllowed();
       return json(201, createObject(ctx, req.body));
     case 'update': return json(200, updateObject(ctx, name!, req.body, sub));
     case 'patch': return json(200, patchObject(ctx, name!, req.body, req.headers['content-type'], sub));
