@@ -1,6 +1,9 @@
 // Small helpers for the end-to-end tests: the seed scenario with changes, a webhook receiver
 // on loopback, and the node facts a test asserts on.
 import http from 'node:http';
+import { InvocationContext } from '@azure/functions';
+import * as k8s from '@kubernetes/client-node';
+import * as df from 'durable-functions';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { LEASES } from '../../local/aks/cluster/resourceNames';
@@ -67,4 +70,27 @@ export function nodeState(stack: Stack, name: string) {
 export function leaseHolder(stack: Stack): string {
   const lease = stack.sim.cluster.store.get(LEASES, 'aks-reboot-orchestrator', 'aks-reboot-orchestrator') as { spec?: { holderIdentity?: string } } | undefined;
   return lease?.spec?.holderIdentity ?? '';
+}
+
+/** The real durable-functions client, built from the binding value the host hands to client functions. */
+export function durableClient(stack: Stack): df.DurableClient {
+  const input = df.input.durableClient();
+  const context = new InvocationContext({ functionName: 'e2eClient', options: { extraInputs: [input] } });
+  context.extraInputs.set(input, stack.host.durableClient);
+  return df.getClient(context);
+}
+
+/** Writes the cluster's Lease through the Kubernetes API, as another deployment of the app would. */
+export async function writeForeignLease(stack: Stack, holder: string, renewedAgoSeconds: number, durationSeconds = 1800): Promise<void> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(stack.sim.kubeconfigYaml({ subject: 'other-deployment' }));
+  const api = kc.makeApiClient(k8s.CoordinationV1Api);
+  const renewTime = new Date(stack.clock.now() - renewedAgoSeconds * 1000);
+  await api.createNamespacedLease({
+    namespace: 'aks-reboot-orchestrator',
+    body: {
+      metadata: { name: 'aks-reboot-orchestrator', namespace: 'aks-reboot-orchestrator' },
+      spec: { holderIdentity: holder, leaseDurationSeconds: durationSeconds, acquireTime: renewTime as unknown as k8s.V1MicroTime, renewTime: renewTime as unknown as k8s.V1MicroTime },
+    },
+  });
 }
