@@ -1,0 +1,81 @@
+// Concurrency in waves, the per-node audit trail, and a run whose own history stays bounded
+// however many nodes it reboots (continueAsNew every 25 nodes).
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunOutput } from '../../core/runTypes';
+import { loadScenario, type Scenario } from '../../local/aks/scenario';
+import { runScheduledRollout, startStack, type Stack } from './stack';
+
+const LIMITS = { maxRealMs: 240_000 };
+
+function cluster(nodes: number, workload: Scenario['workloads']): Scenario {
+  return loadScenario({
+    name: `pool-of-${nodes}`,
+    seed: 7,
+    startTime: '2026-01-05T02:00:00Z',
+    namespaces: ['aks-reboot-orchestrator'],
+    cluster: { subscriptionId: '00000000-0000-4000-8000-000000000002', resourceGroup: 'rg-scale', name: 'aks-scale', location: 'westeurope', runCommandStartSeconds: 20 },
+    pools: [{ name: 'user', mode: 'User', count: nodes, zones: ['1', '2', '3'], rebootSeconds: 90 }],
+    rebootRequired: 'all',
+    workloads: workload,
+  });
+}
+
+const spreadApp = (replicas: number, maxUnavailable: number) => [{
+  name: 'web', kind: 'Deployment' as const, namespace: 'shop', replicas, pool: 'user', zoneSpread: true, antiAffinity: 'hostname' as const,
+  startupSeconds: 60, graceSeconds: 20, pdb: { maxUnavailable },
+}];
+
+async function rollout(stack: Stack) {
+  const started = stack.clock.now();
+  const output = (await runScheduledRollout(stack, LIMITS)).output as RunOutput;
+  return { output, seconds: (stack.clock.now() - started) / 1000 };
+}
+
+describe('scale', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('concurrency 3 on a 9-node pool in 3 zones: waves of one node per zone, no PDB violation, faster than one at a time', async () => {
+    stack = await startStack({ scenario: cluster(9, spreadApp(9, 3)), settings: { REBOOT_CONCURRENCY: '3' } });
+    const parallel = await rollout(stack);
+    expect(parallel.output.outcome).toBe('completed');
+    const summary = stack.sim.recorder.summary();
+    expect(summary.invariants.pdbViolations).toEqual([]);
+    expect(summary.invariants.maxNodesDisrupted).toBe(3);
+    expect(summary.nodes.reboots.every((r) => r.rebootCount === 1)).toBe(true);
+    // Nodes that started together form a wave: three of them, from three zones.
+    const waves = new Map<string, string[]>();
+    for (const r of parallel.output.results) waves.set(r.startedAt, [...(waves.get(r.startedAt) ?? []), r.zone]);
+    expect([...waves.values()].map((zones) => new Set(zones).size)).toEqual([3, 3, 3]);
+    await stack.close();
+
+    stack = await startStack({ scenario: cluster(9, spreadApp(9, 3)), settings: { REBOOT_CONCURRENCY: '1' } });
+    const serial = await rollout(stack);
+    expect(serial.output.outcome).toBe('completed');
+    console.log(`9 nodes: concurrency 3 took ${parallel.seconds}s, concurrency 1 took ${serial.seconds}s`);
+    expect(parallel.seconds).toBeLessThan(serial.seconds / 2);
+  }, 300_000);
+
+  it('keeps the run history bounded across 60 nodes, and each node has its own history', async () => {
+    stack = await startStack({ scenario: cluster(60, spreadApp(6, 1)) });
+    const continued: number[] = [];
+    const runHistory: number[] = [];
+    stack.host.on((event) => {
+      if (event.type === 'continuedAsNew') continued.push(event.at);
+    });
+    const { output } = await rollout(stack);
+    expect(output.outcome).toBe('completed');
+    expect(output.results).toHaveLength(60);
+    expect(output.results.every((r) => r.outcome === 'rebooted')).toBe(true);
+    const runInstance = `reboot-seed-${output.runId}`;
+    runHistory.push(stack.host.stats(runInstance).historyEvents);
+    expect(continued.length).toBeGreaterThanOrEqual(2);
+    expect(runHistory[0]).toBeLessThan(400);
+    const perNode = output.results.map((r) => stack!.host.stats(`${runInstance}-${r.node}`).historyEvents);
+    expect(Math.min(...perNode)).toBeGreaterThan(20);
+    console.log(`60 nodes: run history ${runHistory[0]} events in its last execution after ${continued.length} continueAsNew; per node ${Math.min(...perNode)}–${Math.max(...perNode)} events`);
+  }, 300_000);
+});
