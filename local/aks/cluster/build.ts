@@ -32,7 +32,9 @@ export function buildCluster(cluster: Cluster, prng: Prng): void {
     const vmss = vmssName(pool.name, poolDigits(prng));
     const names: string[] = [];
     const zones = pool.zones ?? [];
-    for (let i = 0; i < pool.count; i++) {
+    // A stopped pool keeps its count in ARM but has no VMs, so no nodes in Kubernetes.
+    const running = pool.powerState === 'Stopped' ? 0 : pool.count;
+    for (let i = 0; i < running; i++) {
       const zone = zones.length ? zones[i % zones.length] : undefined;
       const bootId = prng.uuid();
       const node = buildNode({

@@ -263,3 +263,16 @@ describe('controllers', () => {
     expect(d.status).toMatchObject({ replicas: 4, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 4, observedGeneration: 1 });
   });
 });
+
+describe('AKS pools', () => {
+  it('a stopped pool has no nodes; a Spot pool\'s nodes carry the spot label and taint', () => {
+    const s = smallScenario();
+    s.pools.push({ name: 'off', mode: 'User', count: 2, powerState: 'Stopped' }, { name: 'spot', mode: 'User', count: 1, priority: 'Spot' });
+    const c = clusterFor(s);
+    expect(c.nodeNames('off')).toEqual([]);
+    const spot = c.node(c.nodeNames('spot')[0]!)!;
+    expect(spot.metadata.labels!['kubernetes.azure.com/scalesetpriority']).toBe('spot');
+    expect(spot.spec.taints).toEqual([{ key: 'kubernetes.azure.com/scalesetpriority', value: 'spot', effect: 'NoSchedule' }]);
+    expect(spot.metadata.labels!['topology.kubernetes.io/zone']).toBe('0');
+  });
+});

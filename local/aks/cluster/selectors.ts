@@ -95,7 +95,7 @@ export interface FieldRequirement {
 }
 
 /** Parses `spec.nodeName=x,status.phase!=Succeeded`; fails on a field not in `supported`. */
-export function parseFieldSelector(text: string, supported: readonly string[], resource: string): FieldRequirement[] {
+export function parseFieldSelector(text: string, supported: readonly string[]): FieldRequirement[] {
   const out: FieldRequirement[] = [];
   for (const raw of text.split(',')) {
     const s = raw.trim();
@@ -106,7 +106,6 @@ export function parseFieldSelector(text: string, supported: readonly string[], r
     if (!supported.includes(field)) throw new SelectorError(`field label not supported: ${field}`);
     out.push({ field, value: m[3]!, negate: m[2] === '!=' });
   }
-  void resource;
   return out;
 }
 

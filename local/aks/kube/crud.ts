@@ -68,19 +68,25 @@ export function fieldValue(obj: KubeObject, field: string): string {
   return cur === undefined || cur === null ? '' : typeof cur === 'object' ? '' : String(cur);
 }
 
-/** Objects matching the request's namespace and selectors, sorted by key. */
-export function selectObjects(ctx: Ctx): KubeObject[] {
+/** The request's namespace, label and field selectors as one predicate (400 on a bad selector). */
+export function requestMatcher(ctx: Ctx, name?: string): (o: KubeObject) => boolean {
   let labelReqs;
   let fieldReqs;
   try {
     labelReqs = parseLabelSelector(ctx.query.get('labelSelector') ?? '');
-    fieldReqs = parseFieldSelector(ctx.query.get('fieldSelector') ?? '', ['metadata.name', 'metadata.namespace', ...ctx.info.fields], ctx.info.resource);
+    fieldReqs = parseFieldSelector(ctx.query.get('fieldSelector') ?? '', ['metadata.name', 'metadata.namespace', ...ctx.info.fields]);
   } catch (e) {
     if (e instanceof SelectorError) throw badRequest(e.message);
     throw e;
   }
-  return ctx.cluster.store.list(ctx.info.store, ctx.namespace)
-    .filter((o) => matchesRequirements(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, (f) => fieldValue(o, f)));
+  if (name !== undefined) fieldReqs.push({ field: 'metadata.name', value: name, negate: false });
+  return (o) => (!ctx.namespace || o.metadata.namespace === ctx.namespace)
+    && matchesRequirements(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, (f) => fieldValue(o, f));
+}
+
+/** Objects matching the request's namespace and selectors, sorted by key. */
+export function selectObjects(ctx: Ctx): KubeObject[] {
+  return ctx.cluster.store.list(ctx.info.store, ctx.namespace).filter(requestMatcher(ctx));
 }
 
 export function listObjects(ctx: Ctx): unknown {
@@ -251,7 +257,7 @@ export function updateObject(ctx: Ctx, name: string, body: Buffer, sub: string |
 }
 
 /** Applies a merge, strategic merge or JSON patch by its Content-Type. */
-export function applyPatch(info: ResourceInfo, current: unknown, body: Buffer, contentType: string | undefined): KubeObject {
+export function applyPatch(current: unknown, body: Buffer, contentType: string | undefined): KubeObject {
   const type = (contentType ?? '').split(';')[0]!.trim();
   let patch: unknown;
   try {
@@ -273,13 +279,12 @@ export function applyPatch(info: ResourceInfo, current: unknown, body: Buffer, c
     if (e instanceof JsonPatchError) throw new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${e.message}`);
     throw e;
   }
-  void info;
 }
 
 export function patchObject(ctx: Ctx, name: string, body: Buffer, contentType: string | undefined, sub: string | undefined): unknown {
   const live = existing(ctx, name);
   const current = present(ctx.info, live);
-  const next = applyPatch(ctx.info, current, body, contentType);
+  const next = applyPatch(current, body, contentType);
   if (!next || typeof next !== 'object' || !next.metadata) throw badRequest('the patch removed metadata');
   if (next.metadata.name !== name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
   if (next.metadata.resourceVersion === current.metadata.resourceVersion) delete next.metadata.resourceVersion;
@@ -356,7 +361,7 @@ export function deleteCollection(ctx: Ctx): unknown {
   return { kind: `${ctx.info.kind}List`, apiVersion: apiVersionOf(ctx.info), metadata: { resourceVersion: String(ctx.cluster.store.resourceVersion) }, items: items.map((o) => clone(o)) };
 }
 
-function scaleOf(ctx: Ctx, w: Workload): unknown {
+function scaleOf(w: Workload): unknown {
   const sel = Object.entries(w.spec.selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
   return {
     kind: 'Scale', apiVersion: 'autoscaling/v1',
@@ -364,17 +369,16 @@ function scaleOf(ctx: Ctx, w: Workload): unknown {
     spec: { replicas: w.spec.replicas ?? 1 },
     status: { replicas: Number(w.status?.replicas ?? 0), selector: sel },
   };
-  void ctx;
 }
 
 export function readScale(ctx: Ctx, name: string): unknown {
-  return scaleOf(ctx, existing(ctx, name) as Workload);
+  return scaleOf(existing(ctx, name) as Workload);
 }
 
 export function writeScale(ctx: Ctx, name: string, method: string, body: Buffer, contentType: string | undefined): unknown {
   const live = existing(ctx, name) as Workload;
-  const current = scaleOf(ctx, live) as { spec: { replicas: number }; metadata: { resourceVersion?: string } };
-  const next = (method === 'PUT' ? parseBody(ctx.info, body) : applyPatch(ctx.info, current, body, contentType)) as unknown as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
+  const current = scaleOf(live) as { spec: { replicas: number }; metadata: { resourceVersion?: string } };
+  const next = (method === 'PUT' ? parseBody(ctx.info, body) : applyPatch(current, body, contentType)) as unknown as { spec?: { replicas?: number }; metadata?: { resourceVersion?: string } };
   const replicas = next.spec?.replicas;
   if (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas)) {
     throw invalid('Scale', name, 'autoscaling', [{ field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
@@ -387,6 +391,6 @@ export function writeScale(ctx: Ctx, name: string, method: string, body: Buffer,
     ctx.cluster.store.touch(ctx.info.store, live);
     ctx.cluster.settle();
   }
-  return scaleOf(ctx, live);
+  return scaleOf(live);
 }
 

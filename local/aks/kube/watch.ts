@@ -5,25 +5,13 @@
 // reader stops.
 import type { StoreEvent } from '../cluster/store';
 import type { KubeObject } from '../cluster/types';
-import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector, SelectorError } from '../cluster/selectors';
 import { apiVersionOf } from './resources';
-import { badRequest, statusBody } from './status';
-import { fieldValue, selectObjects, type Ctx } from './crud';
+import { statusBody } from './status';
+import { requestMatcher, type Ctx } from './crud';
 
 export function watchStream(ctx: Ctx, name: string | undefined): AsyncIterable<string> {
   const { cluster, info } = ctx;
-  let labelReqs;
-  let fieldReqs;
-  try {
-    labelReqs = parseLabelSelector(ctx.query.get('labelSelector') ?? '');
-    fieldReqs = parseFieldSelector(ctx.query.get('fieldSelector') ?? '', ['metadata.name', 'metadata.namespace', ...info.fields], info.resource);
-  } catch (e) {
-    if (e instanceof SelectorError) throw badRequest(e.message);
-    throw e;
-  }
-  if (name) fieldReqs.push({ field: 'metadata.name', value: name, negate: false });
-  const matches = (o: KubeObject) =>
-    (!ctx.namespace || o.metadata.namespace === ctx.namespace) && matchesRequirements(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, (f) => fieldValue(o, f));
+  const matches = requestMatcher(ctx, name);
   const line = (type: string, o: unknown) => `${JSON.stringify({ type, object: o })}\n`;
   const withType = (o: KubeObject) => ({ ...o, apiVersion: apiVersionOf(info), kind: info.kind });
 
@@ -32,7 +20,7 @@ export function watchStream(ctx: Ctx, name: string | undefined): AsyncIterable<s
   const initial: string[] = [];
   let expired = false;
   if (!rvParam || rvParam === '0') {
-    for (const o of selectObjects({ ...ctx, query: new URLSearchParams() })) if (matches(o)) initial.push(line('ADDED', withType(o)));
+    for (const o of cluster.store.list(info.store, ctx.namespace)) if (matches(o)) initial.push(line('ADDED', withType(o)));
   } else {
     const past = cluster.store.since(info.store, Number(rvParam));
     if (!past) expired = true;
