@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bundledScenarioPath, loadScenario, scenarioStartMs } from './scenario';
-import { seedScenario, smallScenario } from './cluster/testing';
+import { clusterFor, seedScenario, smallScenario } from './cluster/testing';
 
 describe('loadScenario', () => {
   it('loads the seed scenario from its file', () => {
@@ -38,5 +38,14 @@ describe('loadScenario', () => {
 
   it('names the file it could not read', () => {
     expect(() => loadScenario('/nonexistent/scenario.json')).toThrow(/^reading scenario \/nonexistent\/scenario.json: /);
+  });
+});
+
+describe('workload annotations', () => {
+  it('puts them on the workload object, as kured keeps its lock on its DaemonSet', () => {
+    const s = seedScenario();
+    s.workloads!.push({ name: 'kured', kind: 'DaemonSet', namespace: 'kube-system', annotations: { 'weave.works/kured-node-lock': '{"nodeID":"x"}' } });
+    const c = clusterFor(s);
+    expect(c.store.get('daemonsets.apps', 'kube-system', 'kured')!.metadata.annotations).toEqual({ 'weave.works/kured-node-lock': '{"nodeID":"x"}' });
   });
 });

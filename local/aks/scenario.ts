@@ -52,7 +52,10 @@ export interface ScenarioWorkload {
   completesAfterSeconds?: number;
   exitCode?: number;
   image?: string;
+  /** Labels of the workload and its pods (pods also get `app=<name>`). */
   labels?: Record<string, string>;
+  /** Annotations of the workload object (e.g. kured's lock `weave.works/kured-node-lock` on a DaemonSet). */
+  annotations?: Record<string, string>;
   pdb?: ScenarioPdb;
 }
 

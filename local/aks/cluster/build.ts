@@ -122,14 +122,14 @@ export function addWorkload(cluster: Cluster, w: ScenarioWorkload): void {
     const node = w.node === undefined ? undefined : cluster.resolveNode(w.node);
     if (w.node !== undefined && !node) throw new Error(`scenario.workloads[${w.name}].node: no node ${JSON.stringify(w.node)}`);
     if (node) spec.nodeName = node;
-    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: w.name, namespace, labels }, spec, status: {} };
+    const pod: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: w.name, namespace, labels, ...(w.annotations ? { annotations: { ...w.annotations } } : {}) }, spec, status: {} };
     cluster.createPodNow(pod);
   } else {
     const resource = w.kind === 'Deployment' ? DEPLOY : w.kind === 'StatefulSet' ? STS : DS;
     const obj: Workload = {
       apiVersion: 'apps/v1',
       kind: w.kind,
-      metadata: { name: w.name, namespace, labels },
+      metadata: { name: w.name, namespace, labels, ...(w.annotations ? { annotations: { ...w.annotations } } : {}) },
       spec: {
         ...(w.kind === 'DaemonSet' ? {} : { replicas: w.replicas ?? 1 }),
         ...(w.kind === 'StatefulSet' ? { serviceName: w.name, podManagementPolicy: 'OrderedReady' as const } : {}),
