@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bundledScenarioPath, loadScenario, scenarioStartMs } from './scenario';
 import { clusterFor, seedScenario, smallScenario } from './cluster/testing';
@@ -47,5 +48,13 @@ describe('workload annotations', () => {
     s.workloads!.push({ name: 'kured', kind: 'DaemonSet', namespace: 'kube-system', annotations: { 'weave.works/kured-node-lock': '{"nodeID":"x"}' } });
     const c = clusterFor(s);
     expect(c.store.get('daemonsets.apps', 'kube-system', 'kured')!.metadata.annotations).toEqual({ 'weave.works/kured-node-lock': '{"nodeID":"x"}' });
+  });
+});
+
+describe('bundled scenarios', () => {
+  it.each(readdirSync(`${__dirname}/scenarios`).filter((f) => f.endsWith('.json')))('%s is valid and builds', (file) => {
+    const s = loadScenario(`${__dirname}/scenarios/${file}`);
+    expect(s.name).toBe(file.replace(/\.json$/, ''));
+    expect(clusterFor(s).nodeNames().length).toBeGreaterThan(0);
   });
 });
