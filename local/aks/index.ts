@@ -6,7 +6,7 @@ import { type Clock } from '../clock';
 import { type SimHandler, type SimRequest, type SimResponse } from './contracts';
 import { armUnauthorized, kubeUnauthorized, TokenAuthority, type SimTokenCredential } from './auth';
 import { requireBearer, startHttpsSurface, type RunningSurface } from './server';
-import { createSimulatorTls } from './tls';
+import { createSimulatorTls, type SimulatorTls } from './tls';
 import { armError } from './arm/errors';
 import { createArmHandler, type CredentialFormat } from './arm/handler';
 import { kubeconfigYaml, type KubeconfigUser } from './arm/kubeconfig';
@@ -78,68 +78,128 @@ export interface Simulator {
   stop(): Promise<void>;
 }
 
-export async function startSimulator(scenario: Scenario, clock: Clock, options: SimulatorOptions = {}): Promise<Simulator> {
-  const tls = await createSimulatorTls();
-  const tokens = new TokenAuthority(clock);
+/** One cluster's model and kube surface, and the ARM handler that speaks for it. */
+interface ClusterParts {
+  scenario: Scenario;
+  cluster: Cluster;
+  kube: RunningSurface;
+  armHandler: SimHandler;
+  userKubeconfig(user: KubeconfigUser): string;
+}
+
+async function startClusterParts(scenario: Scenario, clock: Clock, tls: SimulatorTls, tokens: TokenAuthority, options: SimulatorOptions): Promise<ClusterParts> {
   const cluster = new Cluster(scenario, clock);
   const kubeHandler = createKubeHandler(cluster);
   const guardedKube = requireBearer(tokens, 'aks', kubeUnauthorized, kubeHandler);
+  const kube = await startHttpsSurface({
+    tls, authority: tokens, audience: 'aks', handler: kubeHandler,
+    unauthorized: kubeUnauthorized,
+    internalError: (error) => kubeInternalError(error),
+  });
+  const userKubeconfig = (user: KubeconfigUser) =>
+    kubeconfigYaml({ clusterName: scenario.cluster.name, userName: `clusterUser_${scenario.cluster.resourceGroup}_${scenario.cluster.name}`, server: kube.url, caPem: tls.caPem, user });
+  const runCommands = new RunCommandService({
+    clock,
+    startSeconds: scenario.cluster.runCommandStartSeconds ?? 0,
+    failureAt: (now) => cluster.faults.runCommandFailure(now),
+    pods: commandPodsThrough(kubeHandler),
+    execute: runCommandExecutor(scenario, tokens, guardedKube, () => clock.now()),
+  });
+  const armHandler = createArmHandler({
+    view: armView(scenario, cluster, clock),
+    runCommands,
+    poolPageSize: options.poolPageSize,
+    userKubeconfig: (format) => userKubeconfig(credentialUser(scenario, tokens, format)),
+    authorize: (operation, req) => !(options.armDenied ?? []).some((d) => d.operation === operation && (d.client === undefined || d.client === req.client)),
+    fault: (operation, req) => armFault(cluster, clock, operation, req),
+    onOperation: (operation, req, response) =>
+      cluster.recorder.recordApiRequest({ surface: 'arm', verb: req.method, resource: operation, client: req.client, status: response.status }),
+  });
+  return { scenario, cluster, kube, armHandler, userKubeconfig };
+}
+
+function startArmSurface(tls: SimulatorTls, tokens: TokenAuthority, clock: Clock, handler: SimHandler): Promise<RunningSurface> {
+  return startHttpsSurface({
+    tls, authority: tokens, audience: 'arm', handler,
+    unauthorized: (check) => armUnauthorized(check, clock.now()),
+    internalError: (error) => armError(500, 'InternalServerError', error instanceof Error ? error.message : String(error)),
+  });
+}
+
+function simulatorOf(parts: ClusterParts, arm: RunningSurface, tls: SimulatorTls, tokens: TokenAuthority, clock: Clock, options: SimulatorOptions, stop: () => Promise<void>): Simulator {
+  const { scenario } = parts;
+  return {
+    armEndpoint: arm.url,
+    kubeEndpoint: parts.kube.url,
+    caPem: tls.caPem,
+    subscriptionId: scenario.cluster.subscriptionId,
+    resourceGroup: scenario.cluster.resourceGroup,
+    clusterName: scenario.cluster.name,
+    resourceId: clusterResourceId(scenario.cluster),
+    credential: tokens.credential(options.clientName ?? 'product', options.tokenLifetimeMs ?? HOUR_MS),
+    tokens,
+    kubeconfigYaml: (o = {}) => parts.userKubeconfig({ kind: 'token', token: tokens.mint('aks', o.subject ?? 'kubectl', o.tokenLifetimeMs ?? 10 * YEAR_MS).token }),
+    cluster: parts.cluster,
+    recorder: parts.cluster.recorder,
+    clock,
+    stop,
+  };
+}
+
+export async function startSimulator(scenario: Scenario, clock: Clock, options: SimulatorOptions = {}): Promise<Simulator> {
+  const [simulator] = (await startSimulators([scenario], clock, options)).clusters;
+  return simulator!;
+}
+
+/** Several clusters behind one ARM endpoint (as Azure has one), each with its own kube-apiserver. */
+export interface SimulatorFleet {
+  armEndpoint: string;
+  caPem: string;
+  credential: SimTokenCredential;
+  tokens: TokenAuthority;
+  /** One per scenario, in order; each one's `stop()` stops the whole fleet. */
+  clusters: Simulator[];
+  stop(): Promise<void>;
+}
+
+export async function startSimulators(scenarios: Scenario[], clock: Clock, options: SimulatorOptions = {}): Promise<SimulatorFleet> {
+  if (scenarios.length === 0) throw new Error('startSimulators: give at least one scenario');
+  const ids = scenarios.map((s) => clusterResourceId(s.cluster).toLowerCase());
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new Error(`startSimulators: two scenarios describe the same cluster ${duplicate}`);
+  const tls = await createSimulatorTls();
+  const tokens = new TokenAuthority(clock);
   const surfaces: RunningSurface[] = [];
   const restoreCa = options.trustCaProcessWide ? trustProcessWide(tls.caPem) : undefined;
+  const stop = async () => {
+    await Promise.all(surfaces.map((s) => s.stop()));
+    restoreCa?.();
+  };
   try {
-    const kube = await startHttpsSurface({
-      tls, authority: tokens, audience: 'aks', handler: kubeHandler,
-      unauthorized: kubeUnauthorized,
-      internalError: (error) => kubeInternalError(error),
-    });
-    surfaces.push(kube);
-    const userKubeconfig = (user: KubeconfigUser) =>
-      kubeconfigYaml({ clusterName: scenario.cluster.name, userName: `clusterUser_${scenario.cluster.resourceGroup}_${scenario.cluster.name}`, server: kube.url, caPem: tls.caPem, user });
-    const runCommands = new RunCommandService({
-      clock,
-      startSeconds: scenario.cluster.runCommandStartSeconds ?? 0,
-      failureAt: (now) => cluster.faults.runCommandFailure(now),
-      pods: commandPodsThrough(kubeHandler),
-      execute: runCommandExecutor(scenario, tokens, guardedKube, () => clock.now()),
-    });
-    const armHandler = createArmHandler({
-      view: armView(scenario, cluster, clock),
-      runCommands,
-      poolPageSize: options.poolPageSize,
-      userKubeconfig: (format) => userKubeconfig(credentialUser(scenario, tokens, format)),
-      authorize: (operation, req) => !(options.armDenied ?? []).some((d) => d.operation === operation && (d.client === undefined || d.client === req.client)),
-      fault: (operation, req) => armFault(cluster, clock, operation, req),
-      onOperation: (operation, req, response) =>
-        cluster.recorder.recordApiRequest({ surface: 'arm', verb: req.method, resource: operation, client: req.client, status: response.status }),
-    });
-    const arm = await startHttpsSurface({
-      tls, authority: tokens, audience: 'arm', handler: armHandler,
-      unauthorized: (check) => armUnauthorized(check, clock.now()),
-      internalError: (error) => armError(500, 'InternalServerError', error instanceof Error ? error.message : String(error)),
-    });
+    const parts: ClusterParts[] = [];
+    for (const scenario of scenarios) {
+      const part = await startClusterParts(scenario, clock, tls, tokens, options);
+      surfaces.push(part.kube);
+      parts.push(part);
+    }
+    // ARM routes by the cluster's resource id; anything else gets the first cluster's answer (its 404s).
+    const armHandler: SimHandler = (req) => {
+      const path = req.path.toLowerCase();
+      const owner = parts.find((_, i) => path === ids[i] || path.startsWith(`${ids[i]}/`)) ?? parts[0]!;
+      return owner.armHandler(req);
+    };
+    const arm = await startArmSurface(tls, tokens, clock, armHandler);
     surfaces.push(arm);
     return {
       armEndpoint: arm.url,
-      kubeEndpoint: kube.url,
       caPem: tls.caPem,
-      subscriptionId: scenario.cluster.subscriptionId,
-      resourceGroup: scenario.cluster.resourceGroup,
-      clusterName: scenario.cluster.name,
-      resourceId: clusterResourceId(scenario.cluster),
       credential: tokens.credential(options.clientName ?? 'product', options.tokenLifetimeMs ?? HOUR_MS),
       tokens,
-      kubeconfigYaml: (o = {}) => userKubeconfig({ kind: 'token', token: tokens.mint('aks', o.subject ?? 'kubectl', o.tokenLifetimeMs ?? 10 * YEAR_MS).token }),
-      cluster,
-      recorder: cluster.recorder,
-      clock,
-      stop: async () => {
-        await Promise.all(surfaces.map((s) => s.stop()));
-        restoreCa?.();
-      },
+      clusters: parts.map((p) => simulatorOf(p, arm, tls, tokens, clock, options, stop)),
+      stop,
     };
   } catch (error) {
-    await Promise.all(surfaces.map((s) => s.stop()));
-    restoreCa?.();
+    await stop();
     throw error;
   }
 }
