@@ -1,0 +1,121 @@
+// The whole product on one machine, shared by `npm run demo` and the end-to-end tests: the AKS
+// simulator and the local durable host on one clock, the real app loaded through
+// functions/index.ts, its activities pointed at the simulator the way a deployment points them
+// at Azure. Whoever imports this must have installed the functions-core stand-in first
+// (vitest's setup file does; the demo's entry does it on its first line).
+import path from 'node:path';
+import { overrideActivityDependencies, resetActivityDependencies } from '../activities/deps';
+import { reloadSettings } from '../functions/settings';
+import { type Clock, createRealTimeClock, createVirtualClock } from './clock';
+import { startSimulator, type Simulator } from './aks';
+import { loadScenario, scenarioStartMs, type Scenario } from './aks/scenario';
+import { startHost, type LocalHost } from './host';
+
+export const ALIAS = 'seed';
+const ROOT = path.resolve(__dirname, '..');
+export const SEED_SCENARIO = path.join(ROOT, 'local/aks/scenarios/seed.json');
+/** The timer function a maintenance window fires (functions/schedule.ts). */
+export const REBOOT_TIMER = 'rebootSchedule';
+
+export interface Stack {
+  clock: Clock;
+  sim: Simulator;
+  host: LocalHost;
+  alias: string;
+  /** Instance id of the cluster's lock orchestration (`reboot-<alias>`). */
+  lockInstanceId: string;
+  /** Calls one of the app's HTTP routes with the function key. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers read the JSON answers field by field
+  api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  /** A scenario file or object (default: the seed scenario). */
+  scenario?: string | Scenario;
+  /** App settings on top of the defaults (REBOOT_*). */
+  settings?: Record<string, string>;
+  /** Virtual clock only: the host skips time by itself whenever it is idle. */
+  autoAdvance?: boolean;
+  /** A real-time clock, this many times faster than the wall clock (default: a virtual clock). */
+  realTimeSpeed?: number;
+  crashAt?: Parameters<typeof startHost>[0]['crashAt'];
+  onLog?: Parameters<typeof startHost>[0]['onLog'];
+  /** The cluster's alias in AKS_CLUSTERS (default `seed`). */
+  alias?: string;
+}
+
+/** Settings every stack uses unless the caller overrides them: short polls keep histories small. */
+export const BASE_SETTINGS: Readonly<Record<string, string>> = {
+  REBOOT_SCHEDULE: '0 */15 * * * *',
+  REBOOT_POLL_INTERVAL: '10s',
+};
+
+/** The app settings a stack runs with: the base, the caller's, and the simulated cluster. */
+export function stackEnv(settings: Record<string, string> | undefined, alias: string, resourceId: string): Record<string, string> {
+  return { ...BASE_SETTINGS, ...settings, AKS_CLUSTERS: `${alias}=${resourceId}` };
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const scenario = typeof options.scenario === 'object' ? options.scenario : loadScenario(options.scenario ?? SEED_SCENARIO);
+  const alias = options.alias ?? ALIAS;
+  const start = scenarioStartMs(scenario);
+  const clock = options.realTimeSpeed !== undefined ? createRealTimeClock({ start, speed: options.realTimeSpeed }) : createVirtualClock(start);
+  const sim = await startSimulator(scenario, clock);
+  try {
+    for (const key of Object.keys(process.env)) if (key.startsWith('REBOOT_') || key === 'AKS_CLUSTERS') delete process.env[key];
+    Object.assign(process.env, stackEnv(options.settings, alias, sim.resourceId));
+    const settings = reloadSettings();
+    if (!settings.ok) throw new Error(settings.message);
+    overrideActivityDependencies({ env: process.env, credential: sim.credential, armEndpoint: sim.armEndpoint, armCaPem: sim.caPem, now: () => clock.now() });
+    const host = await startHost({
+      entry: path.join(ROOT, 'functions/index.ts'),
+      clock,
+      hostJson: path.join(ROOT, 'host.json'),
+      ...(options.autoAdvance !== undefined ? { autoAdvance: options.autoAdvance } : {}),
+      ...(options.crashAt ? { crashAt: options.crashAt } : {}),
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+    });
+    return {
+      clock,
+      sim,
+      host,
+      alias,
+      lockInstanceId: `reboot-${alias}`,
+      api: (method, route, body) => callApi(host, method, route, body),
+      async close() {
+        await host.close();
+        await resetActivityDependencies();
+        await sim.stop();
+        clock.stop();
+      },
+    };
+  } catch (error) {
+    await resetActivityDependencies();
+    await sim.stop();
+    clock.stop();
+    throw error;
+  }
+}
+
+async function callApi(host: LocalHost, method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${host.origin}/api/${route}`, {
+    method,
+    headers: { 'x-functions-key': host.keys.function, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed };
+}
+
+/** Fires the maintenance timer and runs until the cluster's lock instance has finished. */
+export async function runScheduledRollout(stack: Stack, limits = { maxRealMs: 120_000 }) {
+  await stack.host.fireTimer(REBOOT_TIMER);
+  return stack.host.waitFor(stack.lockInstanceId, limits);
+}
