@@ -36,20 +36,32 @@ export async function onRebootSchedule(_timer: Timer, context: InvocationContext
   }
 }
 
-export async function onPurgeHistory(_timer: Timer, context: InvocationContext): Promise<void> {
+/** The time this tick was due: the schedule's own clock when the host gives it, else now. */
+function tickTime(timer: Timer): number {
+  const last = Date.parse(timer.scheduleStatus?.last ?? '');
+  return Number.isFinite(last) ? last : Date.now();
+}
+
+export async function onPurgeHistory(timer: Timer, context: InvocationContext): Promise<void> {
   const loaded = loadSettings();
   if (!loaded.ok) {
     context.error(`no history purged: ${loaded.message}`);
     return;
   }
   const client = df.getClient(context);
-  const before = new Date(Date.now() - loaded.settings.historyRetentionSeconds * 1000);
-  const result = await client.purgeInstanceHistoryBy({
-    createdTimeFrom: new Date(0),
-    createdTimeTo: before,
-    runtimeStatus: [df.OrchestrationRuntimeStatus.Completed, df.OrchestrationRuntimeStatus.Failed, df.OrchestrationRuntimeStatus.Terminated],
-  });
-  context.log('history purged', { before: before.toISOString(), instancesDeleted: result.instancesDeleted });
+  const before = new Date(tickTime(timer) - loaded.settings.historyRetentionSeconds * 1000);
+  try {
+    const result = await client.purgeInstanceHistoryBy({
+      createdTimeFrom: new Date(0),
+      createdTimeTo: before,
+      runtimeStatus: [df.OrchestrationRuntimeStatus.Completed, df.OrchestrationRuntimeStatus.Failed, df.OrchestrationRuntimeStatus.Terminated],
+    });
+    context.log('history purged', { before: before.toISOString(), instancesDeleted: result.instancesDeleted });
+  } catch (error) {
+    // The extension answers 404 when nothing matched.
+    if (!/404|not found/i.test(error instanceof Error ? error.message : String(error))) throw error;
+    context.log('no history older than the retention to purge', { before: before.toISOString() });
+  }
 }
 
 app.timer(REBOOT_TIMER, {
