@@ -93,6 +93,11 @@ export class Recorder {
     this.api.push(r);
   }
 
+  /** Every request recorded so far, in order (for checks of what a client needs, e.g. RBAC). */
+  requests(): readonly ApiRequestRecord[] {
+    return [...this.api];
+  }
+
   private now(): { at: string; t: number } {
     return { at: this.cluster.iso(), t: this.cluster.elapsedSeconds() };
   }
