@@ -9,7 +9,6 @@ import {
 } from '../core/blockers';
 import { fetchAlertsFact } from '../adapters/prometheus/queryAlerts';
 import type { BlockersResult, CheckBlockersInput } from './contracts';
-import { listDaemonSetAnnotations } from './daemonSetAnnotations';
 import { atMs, errorMessage, kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { activityBase, nodeName } from './schemas';
 
@@ -40,7 +39,7 @@ export async function checkBlockers(raw: unknown, context: ActivityContext): Pro
   const candidates = [...new Set([...(input.node ? [input.node] : []), ...(input.nodes ?? [])])];
   const checks: Array<Promise<BlockerVerdict>> = [
     fromKube((k) => k.listNodes()).then((nodes) => clusterHealthBlocker({ candidates, nodes })),
-    fromKube(listDaemonSetAnnotations).then((daemonSets) => kuredLockBlocker({ daemonSets, now })),
+    fromKube((k) => k.listDaemonSetAnnotations()).then((daemonSets) => kuredLockBlocker({ daemonSets, now })),
   ];
   if (input.blockingPodSelectors.length > 0) {
     for (const node of candidates) {

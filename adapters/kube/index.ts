@@ -11,5 +11,4 @@ export { createKubeClient } from './kubeClient';
 export type { KubeClient } from './kubeClient';
 export { DEFAULT_LEASE_NAME, leaseHolder } from './lease';
 export type { PodQuery, PodTarget } from './pods';
-export type { WorkloadLists } from './workloads';
 export * from './types';

@@ -1,6 +1,7 @@
 // One cluster's Kubernetes API as the activities use it: every operation of this folder bound to
 // one connection (one shared undici Agent), returning plain JSON.
 
+import type { DaemonSetAnnotationsFact } from '../../core/blockers';
 import type { PodManifest } from '../../core/helperPods';
 import * as events from './events';
 import { createKubeApis, type KubeApis, type KubeConnection } from './kubeApis';
@@ -32,7 +33,8 @@ export interface KubeClient {
   deletePod(pod: pods.PodTarget, options?: { gracePeriodSeconds?: number }): Promise<DeleteOutcome>;
 
   listPdbs(namespace?: string): Promise<PdbFacts[]>;
-  listWorkloads(namespace?: string): Promise<workloads.WorkloadLists>;
+  /** Every DaemonSet's annotations (kured's lock lives there). */
+  listDaemonSetAnnotations(): Promise<DaemonSetAnnotationsFact[]>;
   getWorkload(ref: { kind: WorkloadKind; namespace: string; name: string }): Promise<WorkloadFacts | undefined>;
   getDaemonSet(namespace: string, name: string): Promise<DaemonSetFacts | undefined>;
 
@@ -71,7 +73,7 @@ export function createKubeClient(connection: KubeConnection): KubeClient {
     deletePod: (pod, options) => pods.deletePod(apis, pod, options),
 
     listPdbs: (namespace) => workloads.listPdbs(apis, namespace),
-    listWorkloads: (namespace) => workloads.listWorkloads(apis, namespace),
+    listDaemonSetAnnotations: () => workloads.listDaemonSetAnnotations(apis),
     getWorkload: (ref) => workloads.getWorkload(apis, ref),
     getDaemonSet: (namespace, name) => workloads.getDaemonSet(apis, namespace, name),
 

@@ -1,6 +1,7 @@
 // What the gates read: PodDisruptionBudgets with their computed status, and the rollout status of
-// Deployments, StatefulSets, ReplicaSets and DaemonSets, listed (all pages) or read one by one.
+// Deployments, StatefulSets, ReplicaSets and DaemonSets read one by one, and DaemonSets' annotations.
 
+import type { DaemonSetAnnotationsFact } from '../../core/blockers';
 import { kubeCall, kubeCallExpecting } from './errors';
 import { toDaemonSetFacts, toPdbFacts, toWorkloadFacts } from './convert';
 import type { KubeApis } from './kubeApis';
@@ -23,27 +24,18 @@ export async function listPdbs(apis: KubeApis, namespace?: string): Promise<PdbF
   return items.map(toPdbFacts);
 }
 
-export interface WorkloadLists {
-  workloads: WorkloadFacts[];
-  daemonSets: DaemonSetFacts[];
-}
-
-/** Deployments, StatefulSets and ReplicaSets (as core's WorkloadFacts) and DaemonSets. */
-export async function listWorkloads(apis: KubeApis, namespace?: string): Promise<WorkloadLists> {
-  const [deployments, statefulSets, replicaSets, daemonSets] = await Promise.all([
-    pages('listing Deployments', namespace, (p) => apis.apps.listNamespacedDeployment(p), (p) => apis.apps.listDeploymentForAllNamespaces(p)),
-    pages('listing StatefulSets', namespace, (p) => apis.apps.listNamespacedStatefulSet(p), (p) => apis.apps.listStatefulSetForAllNamespaces(p)),
-    pages('listing ReplicaSets', namespace, (p) => apis.apps.listNamespacedReplicaSet(p), (p) => apis.apps.listReplicaSetForAllNamespaces(p)),
-    pages('listing DaemonSets', namespace, (p) => apis.apps.listNamespacedDaemonSet(p), (p) => apis.apps.listDaemonSetForAllNamespaces(p)),
-  ]);
-  return {
-    workloads: [
-      ...deployments.map((w) => toWorkloadFacts('Deployment', w)),
-      ...statefulSets.map((w) => toWorkloadFacts('StatefulSet', w)),
-      ...replicaSets.map((w) => toWorkloadFacts('ReplicaSet', w)),
-    ],
-    daemonSets: daemonSets.map(toDaemonSetFacts),
-  };
+/**
+ * Every DaemonSet's annotations, cluster-wide and in pages: where kured keeps its reboot lock
+ * (the kured-lock blocker reads it).
+ */
+export async function listDaemonSetAnnotations(apis: KubeApis): Promise<DaemonSetAnnotationsFact[]> {
+  const what = 'listing DaemonSets';
+  const items = await listAllPages(what, (token) => kubeCall(what, () => apis.apps.listDaemonSetForAllNamespaces({ limit: DEFAULT_PAGE_SIZE, ...(token && { _continue: token }) })));
+  return items.map((ds) => ({
+    namespace: ds.metadata?.namespace ?? '',
+    name: ds.metadata?.name ?? '',
+    annotations: { ...(ds.metadata?.annotations ?? {}) },
+  }));
 }
 
 /** One workload's status; undefined when it no longer exists. */

@@ -98,12 +98,13 @@ describe('kube pods against the simulator', () => {
       namespace: 'shop', name: 'java-app-pdb', selector: { matchLabels: { app: 'java-app' } }, minAvailable: 3, generation: 1,
       status: { expectedPods: 4, currentHealthy: 4, desiredHealthy: 3, disruptionsAllowed: 1, observedGeneration: 1 },
     }]);
-    const { workloads, daemonSets } = await rig.kube.listWorkloads();
-    const deployment = workloads.find((w) => w.kind === 'Deployment' && w.name === 'java-app')!;
+    const deployment = await rig.kube.getWorkload({ kind: 'Deployment', namespace: 'shop', name: 'java-app' });
     expect(deployment).toMatchObject({ namespace: 'shop', replicas: 4, readyReplicas: 4, availableReplicas: 4 });
-    const replicaSet = workloads.find((w) => w.kind === 'ReplicaSet' && w.owner?.name === 'java-app')!;
-    expect(replicaSet.owner).toEqual({ kind: 'Deployment', name: 'java-app', controller: true });
-    expect(daemonSets).toEqual([expect.objectContaining({ name: 'node-agent', desiredNumberScheduled: 6, numberReady: 6 })]);
+    const [javaPod] = await javaPods(rig);
+    const owner = javaPod!.ownerReferences.find((o) => o.kind === 'ReplicaSet')!;
+    const replicaSet = await rig.kube.getWorkload({ kind: 'ReplicaSet', namespace: 'shop', name: owner.name });
+    expect(replicaSet?.owner).toEqual({ kind: 'Deployment', name: 'java-app', controller: true });
+    expect(await rig.kube.listDaemonSetAnnotations()).toEqual([{ namespace: 'kube-system', name: 'node-agent', annotations: expect.any(Object) }]);
 
     const [pod] = await javaPods(rig);
     await rig.kube.evictPod({ namespace: 'shop', name: pod!.name });

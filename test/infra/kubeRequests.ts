@@ -44,11 +44,9 @@ export const PRODUCT_KUBE_REQUESTS: readonly ProductRequest[] = [
   // workloads.ts: PDBs and workloads, listed in a namespace or everywhere, or read one by one.
   { call: 'listNamespacedPodDisruptionBudget', verb: 'list', group: 'policy', resource: 'poddisruptionbudgets', ...workloads },
   { call: 'listPodDisruptionBudgetForAllNamespaces', verb: 'list', group: 'policy', resource: 'poddisruptionbudgets' },
-  ...WORKLOAD_KINDS.flatMap(([kind, resource]) => [
-    apps(`listNamespaced${kind}`, 'list', resource, WORKLOAD_NAMESPACE),
-    apps(`list${kind}ForAllNamespaces`, 'list', resource),
-    apps(`readNamespaced${kind}`, 'get', resource, WORKLOAD_NAMESPACE),
-  ]),
+  ...WORKLOAD_KINDS.map(([kind, resource]) => apps(`readNamespaced${kind}`, 'get', resource, WORKLOAD_NAMESPACE)),
+  // kured's lock: every DaemonSet's annotations.
+  apps('listDaemonSetForAllNamespaces', 'list', 'daemonsets'),
   // events.ts: node events.
   core('createNamespacedEvent', 'create', 'events', { namespace: NODE_EVENTS_NAMESPACE }),
   // lease.ts: the cluster's Lease, by name.
