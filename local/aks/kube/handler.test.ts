@@ -1,7 +1,9 @@
 // The kube API through its handler, as an HTTP client sees it.
 import { describe, expect, it } from 'vitest';
 import { advanceUntil, clusterFor, seedScenario } from '../cluster/testing';
-import type { Cluster } from '../cluster/cluster';
+import { createRealTimeClock } from '../../clock';
+import { Cluster } from '../cluster/cluster';
+import { loadScenario } from '../scenario';
 import { createKubeHandler } from './handler';
 import { call } from './testClient';
 
@@ -387,5 +389,23 @@ describe('request shapes the simulator does not take', () => {
     expect([proto.status, proto.json.reason]).toEqual([415, 'UnsupportedMediaType']);
     const noNs = await call(h, 'POST', '/api/v1/pods', { body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'c', image: 'i' }] } } });
     expect([noNs.status, noNs.json.reason]).toEqual([405, 'MethodNotAllowed']);
+  });
+});
+
+describe('latency faults', () => {
+  it('are served on a real-time clock and skipped on a virtual one (which nobody advances mid-request)', async () => {
+    const s = seedScenario();
+    s.faults = { api: [{ resource: 'nodes', verb: 'list', latencyMs: 400 }] };
+    // Resolving at all proves it: nothing advances this virtual clock.
+    expect((await call(setup(s).h, 'GET', '/api/v1/nodes')).status).toBe(200);
+    const clock = createRealTimeClock({ speed: 10 });
+    try {
+      const h = createKubeHandler(new Cluster(loadScenario(s), clock));
+      const t1 = Date.now();
+      expect((await call(h, 'GET', '/api/v1/nodes')).status).toBe(200);
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(35);
+    } finally {
+      clock.stop();
+    }
   });
 });

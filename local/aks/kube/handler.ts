@@ -103,7 +103,9 @@ export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions 
       ? { verb: verbOf(req.method, route, req.query), resource: route.info.resource, subresource: route.sub, namespace: route.namespace }
       : { verb: req.method.toLowerCase(), resource: route?.kind ?? 'unknown', subresource: undefined, namespace: undefined };
     const fault = cluster.faults.apiCall({ surface: 'kube', ...info }, cluster.clock.now());
-    if (fault?.latencyMs) await cluster.clock.sleep(fault.latencyMs);
+    // On a virtual clock nobody advances time while a request is in flight (the local host
+    // waits for its activities first), so latency is only served on a real-time clock.
+    if (fault?.latencyMs && cluster.clock.mode === 'realtime') await cluster.clock.sleep(fault.latencyMs);
     let res: SimResponse;
     if (fault?.status) {
       const [reason, message] = FAULT_REASONS[fault.status] ?? ['InternalError', `injected fault ${fault.status}`];
