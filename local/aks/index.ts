@@ -229,7 +229,8 @@ function armView(scenario: Scenario, cluster: Cluster, clock: Clock): ArmCluster
       mode: spec.mode,
       osType: spec.osType ?? 'Linux',
       priority: spec.priority ?? 'Regular',
-      count: cluster.nodeNames(spec.name).length,
+      // A stopped pool keeps its declared count in ARM while it has no nodes in Kubernetes.
+      count: (spec.powerState ?? 'Running') === 'Stopped' ? spec.count : cluster.nodeNames(spec.name).length,
       zones: spec.zones ?? [],
       provisioningState: cluster.faults.poolProvisioningState(spec.name, spec.provisioningState ?? 'Succeeded', clock.now()),
       powerState: spec.powerState ?? 'Running',
@@ -263,7 +264,9 @@ function credentialUser(scenario: Scenario, tokens: TokenAuthority, format: Cred
 async function armFault(cluster: Cluster, clock: Clock, operation: string, req: SimRequest): Promise<SimResponse | undefined> {
   const decision = cluster.faults.apiCall({ surface: 'arm', resource: operation, verb: req.method }, clock.now());
   if (!decision) return undefined;
-  if (decision.latencyMs) await clock.sleep(decision.latencyMs);
+  // Latency only on a real-time clock: on a virtual one the host advances time only once the
+  // activity waiting for this answer has finished, so a virtual sleep here would never end.
+  if (decision.latencyMs && clock.mode === 'realtime') await clock.sleep(decision.latencyMs);
   if (decision.status === undefined) return undefined;
   const response = armError(decision.status, ARM_FAULT_CODES[decision.status] ?? 'InternalServerError', `Injected fault: ${operation} answered ${decision.status}.`);
   if (decision.retryAfterSeconds !== undefined) response.headers = { 'retry-after': String(decision.retryAfterSeconds) };
