@@ -48,8 +48,13 @@ function clusterOf(settings: Settings, request: HttpRequest): ClusterRef | undef
 const unknownCluster = (request: HttpRequest, settings: Settings) =>
   notFound(`no cluster with alias ${JSON.stringify(request.params.alias ?? '')}; configured: ${settings.clusters.map((c) => c.alias).join(', ') || 'none (set AKS_CLUSTERS)'}`);
 
-/** Who asked: the signed-in principal when App Service authentication is on, else the key holder. */
+/**
+ * Who asked: the signed-in principal when App Service authentication is on (the platform then
+ * sets this header and strips any the caller sent), else the key holder. Without it, the
+ * header is the caller's own word and is not recorded.
+ */
 function requestedBy(request: HttpRequest): string {
+  if (process.env.WEBSITE_AUTH_ENABLED?.toLowerCase() !== 'true') return 'function-key';
   const principal = request.headers.get('x-ms-client-principal-name');
   return principal && /^[\x20-\x7e]{1,256}$/.test(principal) ? principal : 'function-key';
 }

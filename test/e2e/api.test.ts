@@ -73,6 +73,24 @@ describe('HTTP API', () => {
     expect(rebootedNodes(stack)).toEqual([]);
   }, 180_000);
 
+  it('records the signed-in principal only when App Service authentication is on', async () => {
+    stack = await startStack({ autoAdvance: true });
+    const start = (principal: string) => fetch(`${stack!.host.origin}/api/clusters/seed/reboots`, {
+      method: 'POST',
+      headers: { 'x-functions-key': stack!.host.keys.function, 'x-ms-client-principal-name': principal, 'content-type': 'application/json' },
+      body: JSON.stringify({ nodes: [nodeNames(stack!, 'user')[0]!], ignoreWindow: true }),
+    }).then((r) => r.json() as Promise<{ requestedBy: string }>);
+    expect((await start('mallory@example.com')).requestedBy).toBe('function-key');
+    await stack.host.waitFor('reboot-seed', LIMITS);
+    process.env.WEBSITE_AUTH_ENABLED = 'True';
+    try {
+      expect((await start('alice@example.com')).requestedBy).toBe('alice@example.com');
+      await stack.host.waitFor('reboot-seed', LIMITS);
+    } finally {
+      delete process.env.WEBSITE_AUTH_ENABLED;
+    }
+  }, 180_000);
+
   it('plans without changing anything on any node or workload', async () => {
     stack = await startStack({ autoAdvance: true });
     const plan = await stack.api('GET', 'clusters/seed/plan');
