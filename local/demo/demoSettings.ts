@@ -6,7 +6,7 @@ import { stackEnv } from '../stack';
 
 const WINDOW_SETTINGS = ['REBOOT_DAYS', 'REBOOT_START_TIME', 'REBOOT_END_TIME', 'REBOOT_TIME_ZONE'];
 
-export type DemoSettings = { ok: true; settings: Record<string, string> } | { ok: false; message: string };
+export type DemoSettings = { ok: true; settings: Record<string, string>; namespace: string } | { ok: false; message: string };
 
 /** The demo's settings on top of the app's defaults; `startMs` is when the scenario starts. */
 export function demoSettings(sets: Readonly<Record<string, string>>, startMs: number, alias: string, resourceId: string): DemoSettings {
@@ -21,5 +21,5 @@ export function demoSettings(sets: Readonly<Record<string, string>>, startMs: nu
   Object.assign(settings, sets);
   const parsed = parseSettings(stackEnv(settings, alias, resourceId));
   if (!parsed.ok) return { ok: false, message: formatSettingsErrors(parsed.errors) };
-  return { ok: true, settings };
+  return { ok: true, settings, namespace: parsed.settings.namespace };
 }

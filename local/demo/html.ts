@@ -162,7 +162,7 @@ API requests: ${report.apiRequests.kube} kube, ${report.apiRequests.arm} ARM. Hi
 <h2>Timeline: each node's steps</h2>
 <div class="chart" style="height:${timelineHeight}px"><canvas id="timeline" role="img" aria-label="node steps over time"></canvas></div>
 <h2>Ready replicas per workload</h2>
-<div class="chart" style="height:320px"><canvas id="ready" role="img" aria-label="ready replicas over time"></canvas></div>
+<div class="chart" style="height:${320 + Math.ceil(report.workloads.length / 5) * 22}px"><canvas id="ready" role="img" aria-label="ready replicas over time"></canvas></div>
 <h2>Invariants</h2>
 <ul class="inv">${invariantItems(report)}</ul>
 <h2>Nodes</h2>

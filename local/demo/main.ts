@@ -9,7 +9,7 @@ const interrupted = () =>
     process.once('SIGTERM', () => resolve());
   });
 
-runDemo(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, interrupted }).then(
+runDemo(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, ...(process.stdout.isTTY ? { tty: process.stdout } : {}), env: process.env, interrupted }).then(
   (code) => {
     process.exitCode = code;
     // Keep-alive sockets of the SDK clients may hold the loop a little: do not wait for them.

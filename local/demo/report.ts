@@ -100,6 +100,8 @@ export interface ReportFacts {
 
 const ZERO = { delay: 0, gate: 0, drain: 0, reboot: 0, recovery: 0 };
 const round = (n: number) => Math.round(n * 10) / 10;
+/** A failure's message without the stack trace the host appends on the next lines. */
+const firstLine = (text: string) => text.split('\n')[0]!.trim().slice(0, 500);
 
 function reportNode(facts: ReportFacts, n: NodeProgress, output: RunOutput | undefined, rebootCount: number): ReportNode {
   const result = n.result ?? output?.results.find((r) => r.node === n.name);
@@ -187,7 +189,7 @@ export function buildReport(facts: ReportFacts): DemoReport {
     ...(facts.scenarioFile ? { scenarioFile: facts.scenarioFile } : {}),
     cluster: facts.cluster,
     outcome: output?.outcome ?? 'failed',
-    ...(output?.reason ?? facts.run.error ? { reason: output?.reason ?? facts.run.error } : {}),
+    ...(output?.reason ?? facts.run.error ? { reason: firstLine(output?.reason ?? facts.run.error ?? '') } : {}),
     ...(output?.runId ?? facts.run.runId ? { runId: output?.runId ?? facts.run.runId } : {}),
     startedAt: new Date(facts.startMs).toISOString(),
     finishedAt: new Date(facts.endMs).toISOString(),

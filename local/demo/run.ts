@@ -24,8 +24,10 @@ import { ProgressTracker } from './tracker';
 import { windowEdges } from './windowEdges';
 
 export interface DemoIo {
-  stdout: NodeJS.WriteStream;
-  stderr: NodeJS.WriteStream;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  /** The terminal to redraw progress on, when stdout is one. */
+  tty?: NodeJS.WriteStream;
   env: NodeJS.ProcessEnv;
   /** Resolves when the person presses Ctrl-C (SIGINT or SIGTERM). */
   interrupted(): Promise<void>;
@@ -106,7 +108,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     io.stderr.write(`demo: ${chosen.error}\n`);
     return EXIT.usage;
   }
-  const { scenario } = chosen;
+  const scenario = chosen.scenario;
   const alias = isAlias(scenario.name) ? scenario.name : 'demo';
   const settings = demoSettings(options.settings, scenarioStartMs(scenario), alias, clusterResourceId(scenario.cluster));
   if (!settings.ok) {
@@ -114,7 +116,9 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     return EXIT.usage;
   }
 
-  const plain = !io.stdout.isTTY || !!io.env.CI;
+  // The app's namespace exists on a cluster it is installed on (infra/k8s); generated clusters lack it.
+  if (!(scenario.namespaces ?? []).includes(settings.namespace)) scenario.namespaces = [...(scenario.namespaces ?? []), settings.namespace];
+  const tty = io.env.CI ? undefined : io.tty;
   const say = (line: string) => io.stdout.write(`${line}\n`);
   const logs: InvocationLog[] = [];
   const realTime = options.speed !== undefined;
@@ -144,9 +148,9 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     const tracker = new ProgressTracker(alias, nodes);
     const startMs = stack.clock.now();
     const podsLeft = (node: string) => podsToDrain(cluster, node);
-    const view: LiveView = plain
+    const view: LiveView = !tty
       ? createPlainView(say, { timeline: () => stack.sim.recorder.timeline(), clusterStartMs: cluster.startMs, startMs, podsLeft })
-      : createTtyView(io.stdout, () => ({
+      : createTtyView(tty, () => ({
         cluster: `${scenario.cluster.name} (${alias})`,
         now: stack.clock.now(),
         startMs,
@@ -161,7 +165,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
       fs.writeFileSync(kubeconfig, stack.sim.kubeconfigYaml());
       say(httpHelp(stack, kubeconfig));
     }
-    if (plain) say(`[fired the maintenance timer ${REBOOT_TIMER} at ${new Date(startMs).toISOString()}; ${nodes.filter((n) => n.queued).length} of ${nodes.length} nodes need a reboot]`);
+    if (!tty) say(`[fired the maintenance timer ${REBOOT_TIMER} at ${new Date(startMs).toISOString()}; ${nodes.filter((n) => n.queued).length} of ${nodes.length} nodes need a reboot]`);
     await stack.host.fireTimer(REBOOT_TIMER);
     await stack.host.settle();
     if (!stack.host.getStatus(stack.lockInstanceId)) {
@@ -203,7 +207,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
       instanceIds: tracker.instanceIds(),
     });
     say('');
-    say(formatSummary(report, !plain));
+    say(formatSummary(report, !!tty));
     if (logs.length > 0 && report.problems.length > 0) say(`\nThe app logged:\n${logs.slice(0, 10).map((l) => `  ${l.level} ${l.functionName}: ${l.message}`).join('\n')}`);
     if (options.reportJson) say(`JSON report: ${writeFile(io.env, options.reportJson, `${JSON.stringify(report, null, 2)}\n`)}`);
     if (options.reportHtml) say(`HTML report: ${writeFile(io.env, options.reportHtml, renderHtml(report))}`);
