@@ -87,8 +87,11 @@ const PAGE_SCRIPT = String.raw`
       ctx.restore();
     },
   };
-  const xAxis = { type: 'linear', min: 0, max: end, title: { display: true, text: 'virtual time (UTC)' }, ticks: { callback: (v) => clock(v) } };
-  const nodes = report.nodes.map((n) => n.name);
+  const stepSize = [60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400].find((s) => end / s <= 12) || 86400;
+  const xAxis = { type: 'linear', min: 0, max: end, title: { display: true, text: 'virtual time (UTC)' }, ticks: { stepSize, callback: (v) => clock(v) } };
+  // Rows in the order the run reached the nodes; nodes it never reached last.
+  const firstStart = (n) => (n.phases.length ? n.phases[0].start : Infinity);
+  const nodes = report.nodes.slice().sort((a, b) => firstStart(a) - firstStart(b)).map((n) => n.name);
   const phases = Object.keys(COLORS);
   const timeline = new Chart(document.getElementById('timeline'), {
     type: 'bar',
