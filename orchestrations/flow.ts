@@ -11,12 +11,24 @@ export type Op<T> = Generator<Task, T, unknown>;
 
 const ACKNOWLEDGED_LIMIT = 10;
 
-/** Transient failures (5xx, throttling, network) get five attempts over about a minute. */
+/**
+ * Transient failures (5xx, throttling, network) get eight attempts over about four minutes:
+ * enough to ride out an API server restart during a control-plane upgrade.
+ */
 function activityRetry(): df.RetryOptions {
-  const retry = new df.RetryOptions(5_000, 5);
+  const retry = new df.RetryOptions(5_000, 8);
   retry.backoffCoefficient = 2;
-  retry.maxRetryIntervalInMilliseconds = 30_000;
+  retry.maxRetryIntervalInMilliseconds = 60_000;
   return retry;
+}
+
+/** A poll that failed even after its retries: the caller polls again until its own timeout. */
+export interface PollFailure {
+  failed: string;
+}
+
+export function isPollFailure(value: unknown): value is PollFailure {
+  return typeof value === 'object' && value !== null && typeof (value as PollFailure).failed === 'string';
 }
 
 export function initialControl(): ControlState {
@@ -70,6 +82,21 @@ export class Flow {
 
   *call<T>(name: ActivityName, input: unknown): Op<T> {
     return (yield this.context.df.callActivityWithRetry(name, activityRetry(), input)) as T;
+  }
+
+  /**
+   * Calls a read-only activity that is polled in a loop (gates, node status, command results,
+   * drain passes): a failure after the retries is returned, not thrown, so the loop goes on
+   * until its own timeout instead of failing the node on an outage it would have outlived.
+   */
+  *poll<T>(name: ActivityName, input: unknown): Op<T | PollFailure> {
+    try {
+      return yield* this.call<T>(name, input);
+    } catch (error) {
+      const failed = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error);
+      this.log('poll failed; polling again', { activity: name, error: failed });
+      return { failed };
+    }
   }
 
   /** Starts listening for control events (once per execution, including after continueAsNew). */

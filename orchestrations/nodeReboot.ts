@@ -15,14 +15,14 @@ import type {
   WorkloadRef,
 } from '../activities/contracts';
 import type { NodeResult, NodeStep } from '../core/runTypes';
-import { Flow, initialControl, type Op } from './flow';
+import { Flow, initialControl, isPollFailure, type Op } from './flow';
 import { LeaseKeeper } from './lease';
 import { activities } from './names';
 import type { NodeRebootInput } from './types';
 
 const DRAIN_BACKOFF_SECONDS = [5, 10, 20, 30];
 /** Bounded: a Failed run-command is re-sent only while the boot id is unchanged. */
-const MAX_REBOOT_SENDS = 3;
+const MAX_REBOOT_SENDS = 5;
 const COMMAND_RESULT_TIMEOUT_SECONDS = 600;
 
 /** Which of the result's timings each step's time counts towards. */
@@ -117,7 +117,8 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     const began = flow.nowIso();
     for (;;) {
       yield* keepLease();
-      const verdict = yield* flow.call<GateResult>(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()] }));
+      const polled = yield* flow.poll<GateResult>(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()] }));
+      const verdict: GateResult = isPollFailure(polled) ? { ok: false, reasons: [`could not check: ${polled.failed}`] } : polled;
       if (verdict.ok) return;
       describe({ waitingFor: verdict.reasons.slice(0, 5) });
       if (flow.secondsSince(began) >= timeoutSeconds) {
@@ -131,7 +132,10 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     const began = flow.nowIso();
     for (let pass = 0; ; pass++) {
       yield* keepLease();
-      const outcome = yield* flow.call<EvictPodsResult>(activities.evictPods, act({ drain: settings.drain, namespace: settings.namespace }));
+      const polled = yield* flow.poll<EvictPodsResult>(activities.evictPods, act({ drain: settings.drain, namespace: settings.namespace }));
+      const outcome: EvictPodsResult = isPollFailure(polled)
+        ? { drained: false, evicted: [], evictedWorkloads: [], blocked: [], terminating: [], refused: [], errors: [{ pod: '', message: polled.failed }], warnings: [] }
+        : polled;
       evictedPods += outcome.evicted.length;
       for (const w of outcome.evictedWorkloads) evicted.set(`${w.kind}/${w.namespace}/${w.name}`, w);
       for (const w of outcome.warnings) if (!warnings.includes(w) && warnings.length < 20) warnings.push(w);
@@ -170,12 +174,19 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       let outcome: CommandResult = { state: 'running' };
       while (outcome.state === 'running' && flow.secondsSince(began) < COMMAND_RESULT_TIMEOUT_SECONDS) {
         yield* pause(settings.pollIntervalSeconds);
-        outcome = yield* flow.call<CommandResult>(activities.getCommandResult, { cluster, runId, at: flow.nowIso(), commandId: sent.commandId });
+        const polled = yield* flow.poll<CommandResult>(activities.getCommandResult, { cluster, runId, at: flow.nowIso(), commandId: sent.commandId });
+        outcome = isPollFailure(polled) ? { state: 'running' } : polled;
       }
       if (outcome.state !== 'failed') return;
       const status = yield* flow.call<NodeStatus>(activities.getNodeStatus, act({}));
       if (!status.exists || status.bootId !== bootId) return;
-      if (send >= MAX_REBOOT_SENDS) throw new NodeStop('failed', `run-command failed ${send} times: ${outcome.reason}`);
+      if (send >= MAX_REBOOT_SENDS) {
+        // Every command failed before kubectl created the helper (AlreadyExists counts as
+        // success) and the boot id never changed: nothing was done to the node, so the node is
+        // put back as it was rather than left cordoned.
+        if (!reissue) rebootIssued = false;
+        throw new NodeStop('failed', `run-command failed ${send} times: ${outcome.reason}`);
+      }
       warnings.push(`run-command failed (${outcome.reason}); sending again`);
     }
   }
@@ -188,7 +199,9 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       while (flow.secondsSince(began) < settings.rebootTimeoutSeconds) {
         yield* keepLease();
         yield* pause(settings.pollIntervalSeconds);
-        last = yield* flow.call<NodeStatus>(activities.getNodeStatus, act({}));
+        const polled = yield* flow.poll<NodeStatus>(activities.getNodeStatus, act({}));
+        if (isPollFailure(polled)) continue;
+        last = polled;
         if (last.exists && last.bootId !== bootId) {
           bootIdAfter = last.bootId;
           if (last.ready) return;

@@ -56,6 +56,17 @@ describe('failures', () => {
     expect(stack.sim.recorder.summary().invariants.nodesLeftCordoned).toEqual([]);
   }, 180_000);
 
+  it('run-command failing every time: the node is put back (nothing was done to it) and the run halts', async () => {
+    stack = await startStack({ scenario: seedWith((s) => { s.faults = { runCommandFailures: [{ rate: 1, reason: 'CommandPodFailed: quota exceeded' }] }; }) });
+    const output = (await runScheduledRollout(stack)).output as RunOutput;
+    expect(output.outcome).toBe('halted');
+    const failed = output.results[0]!;
+    expect(failed).toMatchObject({ outcome: 'failed', step: 'reboot', leftCordoned: false });
+    expect(failed.reason).toMatch(/run-command failed 5 times: .*quota exceeded/);
+    expect(nodeState(stack, failed.node)).toMatchObject({ unschedulable: false, inProgress: undefined });
+    expect(stack.sim.recorder.summary().nodes.reboots.every((r) => r.rebootCount === 0)).toBe(true);
+  }, 180_000);
+
   it('a node that never comes back: the run halts after REBOOT_TIMEOUT, the node stays cordoned and annotated, no other node is touched', async () => {
     receiver = await startReceiver();
     stack = await startStack({

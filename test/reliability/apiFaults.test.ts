@@ -1,0 +1,38 @@
+// Transient failures of the Kubernetes API and ARM (throttling, 5xx, a short outage) are
+// absorbed by the activities' retry policies: the rollout still completes with every node
+// rebooted exactly once and the workloads whole.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RunOutput } from '../../core/runTypes';
+import { runScheduledRollout, startStack, type Stack } from '../e2e/stack';
+import { seedWith } from '../e2e/support';
+
+describe('transient API failures', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it('a flaky cluster (10% of pod and node calls fail, ARM throttles, a 2-minute kube outage) is still rebooted safely', async () => {
+    stack = await startStack({
+      scenario: seedWith((s) => {
+        s.faults = {
+          api: [
+            { resource: 'pods', status: 500, rate: 0.1 },
+            { resource: 'nodes', status: 503, rate: 0.1 },
+            { resource: 'poddisruptionbudgets', status: 429, rate: 0.1, retryAfterSeconds: 1 },
+            { surface: 'arm', resource: 'managedClusters.getCommandResult', status: 429, rate: 0.2, retryAfterSeconds: 1 },
+          ],
+          apiOutages: [{ from: 900, to: 1020, surface: 'kube' }],
+        };
+      }),
+    });
+    const output = (await runScheduledRollout(stack, { maxRealMs: 180_000 })).output as RunOutput;
+    expect(output.outcome, JSON.stringify(output).slice(0, 1500)).toBe('completed');
+    const summary = stack.sim.recorder.summary();
+    expect(summary.apiRequests.kube.errors).toBeGreaterThan(20);
+    expect(summary.nodes.reboots.map((r) => r.rebootCount)).toEqual(Array(6).fill(1));
+    expect(summary.workloads.find((w) => w.name === 'java-app')?.minReady).toBe(3);
+    expect(summary.invariants).toMatchObject({ maxNodesDisrupted: 1, nodesLeftCordoned: [], pdbViolations: [] });
+  }, 240_000);
+});
