@@ -20,6 +20,7 @@ describe('findRunnableBlocks', () => {
       `${fence}bash`,
       'curl -s "$BASE/api/clusters"',
       fence,
+      'Prose may mention `<!-- runnable -->` in backticks.',
     ].join('\n');
     expect(findRunnableBlocks(markdown)).toEqual({
       ok: true,

@@ -18,7 +18,8 @@ export interface RunnableBlock {
 export type ParsedBlocks = { ok: true; blocks: RunnableBlock[] } | { ok: false; problems: string[] };
 
 const MARKER = /^<!--\s*runnable(?::\s*([a-z-]+))?\s*-->$/;
-const ANY_MARKER = /<!--\s*runnable/;
+// A line that opens with this is meant as a marker (prose that mentions one in backticks is not).
+const ANY_MARKER = /^<!--\s*runnable/;
 const FENCE = /^(```+|~~~+)\s*([\w-]*)\s*$/;
 const NEEDS: Record<string, BlockNeed> = { '': 'none', 'with-demo-http': 'demo-http' };
 const SHELLS = new Set(['sh', 'bash', 'shell', 'console']);
