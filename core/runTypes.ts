@@ -1,3 +1,6 @@
+import type { DrainOptions } from './drainPlan';
+import type { OnFailure, RebootMethod } from './settings';
+
 // The shapes a run carries from start to finish: the settings snapshot it runs with, the
 // manual request, per-node results and the run's output. Plain JSON, because they travel
 // in orchestration inputs and outputs (and so appear in the portal's history: no secrets).
@@ -18,13 +21,7 @@ export interface RunSettings {
   drainDelaySeconds: number;
   preDrainGate: boolean;
   preDrainTimeoutSeconds: number;
-  drain: {
-    deleteEmptyDirData: boolean;
-    force: boolean;
-    podSelector?: string;
-    gracePeriodSeconds?: number;
-    skipWaitForDeleteTimeoutSeconds: number;
-  };
+  drain: DrainOptions;
   drainTimeoutSeconds: number;
   forceReboot: boolean;
   rebootDelaySeconds: number;
@@ -34,9 +31,9 @@ export interface RunSettings {
   postRebootDelaySeconds: number;
   blockedTimeoutSeconds: number;
   pollIntervalSeconds: number;
-  onFailure: 'halt' | 'skip';
+  onFailure: OnFailure;
   detector: DetectorConfig;
-  method: 'run-command' | 'pod';
+  method: RebootMethod;
   nodePools: string[];
   excludeNodePools: string[];
   includeSpot: boolean;
