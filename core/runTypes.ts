@@ -1,9 +1,8 @@
-import type { DrainOptions } from './drainPlan';
-import type { OnFailure, RebootMethod } from './settings';
-
 // The shapes a run carries from start to finish: the settings snapshot it runs with, the
 // manual request, per-node results and the run's output. Plain JSON, because they travel
 // in orchestration inputs and outputs (and so appear in the portal's history: no secrets).
+import type { DrainOptions } from './drainPlan';
+import type { OnFailure, RebootMethod } from './settings';
 
 /** How a pending reboot is detected (REBOOT_DETECTOR and its setting). */
 export type DetectorConfig =
