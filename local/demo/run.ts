@@ -208,7 +208,8 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     });
     say('');
     say(formatSummary(report, !!tty));
-    if (logs.length > 0 && report.problems.length > 0) say(`\nThe app logged:\n${logs.slice(0, 10).map((l) => `  ${l.level} ${l.functionName}: ${l.message}`).join('\n')}`);
+    const oneLine = (text: string) => text.replace(/\s+/g, ' ').slice(0, 300);
+    if (logs.length > 0 && report.problems.length > 0) say(`\nThe app logged:\n${logs.slice(0, 10).map((l) => `  ${l.level} ${l.functionName}: ${oneLine(l.message)}`).join('\n')}`);
     if (options.reportJson) say(`JSON report: ${writeFile(io.env, options.reportJson, `${JSON.stringify(report, null, 2)}\n`)}`);
     if (options.reportHtml) say(`HTML report: ${writeFile(io.env, options.reportHtml, renderHtml(report))}`);
     const code = report.problems.length === 0 ? EXIT.ok : EXIT.problems;
