@@ -120,11 +120,14 @@ function preDrainPdbReasons(pods: readonly PodFacts[], pdbs: readonly PdbFacts[]
       reasons.push(stale);
       continue;
     }
+    // One disruption is enough to start: with more of its pods here than the budget allows at
+    // once, the drain evicts them in turn as the budget refills (as kubectl drain does).
+    // Waiting for a budget larger than the PDB can ever give would never open.
     const spending = covered.filter((pod) => pod.ready || !unreadyEvictsFreely(pdb));
-    if (spending.length > pdb.status.disruptionsAllowed) {
+    if (spending.length > 0 && pdb.status.disruptionsAllowed < 1) {
       reasons.push(
-        `PDB ${qualifiedName(pdb)} allows ${pdb.status.disruptionsAllowed} disruption(s) ` +
-        `(${pdb.status.currentHealthy} healthy, ${pdb.status.desiredHealthy} desired) but this node holds ${spending.length} of its pods ` +
+        `PDB ${qualifiedName(pdb)} allows no disruption now ` +
+        `(${pdb.status.currentHealthy} healthy, ${pdb.status.desiredHealthy} desired) and this node holds ${spending.length} of its pods ` +
         `(${spending.map(qualifiedName).join(', ')})`,
       );
     }
@@ -133,8 +136,8 @@ function preDrainPdbReasons(pods: readonly PodFacts[], pdbs: readonly PdbFacts[]
 }
 
 /**
- * Pre-drain gate: every workload with a pod on this node can take that disruption now. Its PDBs
- * allow evicting the pods here, and its Deployment/StatefulSet/ReplicaSet has all replicas
+ * Pre-drain gate: every workload with a pod on this node can take a disruption now. Its PDBs
+ * allow at least one eviction, and its Deployment/StatefulSet/ReplicaSet has all replicas
  * available — counting this node's own not-Ready replicas as already lost, since evicting them
  * costs nothing more. Without a PDB the second rule alone still waits for the previous node's
  * replica to come back.

@@ -67,7 +67,8 @@ describe('planWaves', () => {
     ['concurrency 1: one node per wave, in order', seedNodes, 1, seedPods, [], [['n0'], ['n1'], ['n2'], ['n3']]],
     ['seed with PDB minAvailable 3 (budget 1): one node at a time', seedNodes, 3, seedPods, [pdb('java-app', 4, 3)], [['n0'], ['n1'], ['n2'], ['n3']]],
     ['seed with a budget of 2: pairs of distinct zones', seedNodes, 3, seedPods, [pdb('java-app', 4, 2)], [['n0', 'n1'], ['n2', 'n3']]],
-    ['seed without a PDB: as many zones as concurrency allows', seedNodes, 3, seedPods, [], [['n0', 'n1', 'n2'], ['n3']]],
+    ['seed without a PDB: one java-app pod per wave, so one node at a time', seedNodes, 3, seedPods, [], [['n0'], ['n1'], ['n2'], ['n3']]],
+    ['different workloads without a PDB share a wave', seedNodes, 3, ['n0', 'n1', 'n2', 'n3'].map((n, i) => appPod(`app-${i % 3}`, n, i)), [], [['n0', 'n1', 'n2'], ['n3']]],
     ['never two nodes of one zone', [node('a1', 'z1'), node('a2', 'z1'), node('a3', 'z1')], 3, [], [], [['a1'], ['a2'], ['a3']]],
     ['a node that does not fit is deferred, later ones fill the wave', [node('a', 'z1'), node('b', 'z1'), node('c', 'z2')], 2, [], [], [['a', 'c'], ['b']]],
     ['a node whose pods alone exceed the budget goes alone', [node('a', 'z1'), node('b', 'z2')], 2, [

@@ -2,7 +2,7 @@
 // REBOOT_CONCURRENCY > 1. Deterministic: the same facts always give the same plan, so a dry
 // run shows exactly what a real run will do.
 
-import { isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts } from './kubeFacts';
+import { controllerOf, isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts } from './kubeFacts';
 
 export interface OrderOptions {
   /** Pools to take first, in this order (e.g. REBOOT_NODE_POOLS as written); the rest follow. */
@@ -79,7 +79,8 @@ export interface WaveFacts {
 
 /**
  * Groups ordered nodes into waves of at most `concurrency` nodes that never hold two nodes of
- * one zone and never take more pods of one PDB than its budget. Greedy in the given order: each
+ * one zone and never take more pods of one PDB than its budget (a workload without a PDB: one
+ * pod). Greedy in the given order: each
  * wave takes the first remaining node, then every later one that still fits. A node whose pods
  * alone exceed a budget (minAvailable = replicas, say) still gets a wave, alone, so that no
  * other node stays cordoned while its drain waits on that PDB.
@@ -94,8 +95,17 @@ export function planWaves(ordered: readonly NodeFacts[], concurrency: number, fa
   for (const pod of facts.pods) {
     const counts = podsPerPdb.get(pod.nodeName);
     if (!counts || !isDisruptedByDrain(pod)) continue;
-    for (const pdb of pdbsSelecting(pod, facts.pdbs)) {
+    const selecting = pdbsSelecting(pod, facts.pdbs);
+    for (const pdb of selecting) {
       counts.set(qualifiedName(pdb), (counts.get(qualifiedName(pdb)) ?? 0) + 1);
+    }
+    // A workload without a PDB declared no budget; it gets the one a single node would take
+    // (the pre-drain gate's "all replicas available"), so a wave never takes two of its pods.
+    const owner = controllerOf(pod);
+    if (selecting.length === 0 && owner) {
+      const key = `workload ${pod.namespace}/${owner.kind}/${owner.name}`;
+      budgets.set(key, 1);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
 
