@@ -207,16 +207,20 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
           if (last.ready) return;
         }
       }
-      if (last?.exists && last.bootId === bootId && attempt === 1) {
+      // Still Ready on the old boot id: the reboot did not happen, send it once more. NotReady on
+      // the old boot id: it went down and has not come back; sending again would not help.
+      if (last?.exists && last.bootId === bootId && last.ready && attempt === 1) {
         warnings.push(`boot id unchanged after ${settings.rebootTimeoutSeconds}s; reboot sent again`);
         yield* reboot(bootId, true);
         continue;
       }
       const why = !last?.exists
         ? 'the node disappeared from the cluster after the reboot'
-        : last.bootId === bootId
-          ? `the node did not reboot (boot id unchanged after ${attempt} attempts)`
-          : `the node rebooted but is not Ready after ${settings.rebootTimeoutSeconds}s`;
+        : last.bootId !== bootId
+          ? `the node rebooted but is not Ready after ${settings.rebootTimeoutSeconds}s`
+          : last.ready
+            ? `the node did not reboot (boot id unchanged after ${attempt} attempts)`
+            : `the node went NotReady after the reboot was sent and did not come back within ${settings.rebootTimeoutSeconds}s`;
       throw new NodeStop('failed', why);
     }
   }

@@ -67,6 +67,19 @@ describe('failures', () => {
     expect(stack.sim.recorder.summary().nodes.reboots.every((r) => r.rebootCount === 0)).toBe(true);
   }, 180_000);
 
+  it('a reboot that did not happen (boot id unchanged, node Ready) is sent once more, and the node is rebooted once', async () => {
+    stack = await startStack({
+      scenario: seedWith((s) => { s.faults = { rebootsIgnored: [{ node: { pool: 'user', index: 0 }, times: 1 }] }; }),
+      settings: { REBOOT_TIMEOUT: '5m' },
+    });
+    const output = (await runScheduledRollout(stack)).output as RunOutput;
+    expect(output.outcome).toBe('completed');
+    const first = output.results[0]!;
+    expect(first.outcome).toBe('rebooted');
+    expect(first.warnings.join(' ')).toMatch(/boot id unchanged after 300s; reboot sent again/);
+    expect(stack.sim.recorder.summary().nodes.reboots.map((r) => r.rebootCount)).toEqual(Array(6).fill(1));
+  }, 180_000);
+
   it('a node that never comes back: the run halts after REBOOT_TIMEOUT, the node stays cordoned and annotated, no other node is touched', async () => {
     receiver = await startReceiver();
     stack = await startStack({
@@ -80,6 +93,8 @@ describe('failures', () => {
     const failed = output.results[0]!;
     expect(failed).toMatchObject({ outcome: 'failed', leftCordoned: true });
     expect(output.reason).toMatch(/did not come back/);
+    expect(failed.reason).toBe('the node went NotReady after the reboot was sent and did not come back within 600s');
+    expect(failed.warnings.join(' ')).not.toMatch(/sent again/);
     const state = nodeState(stack, failed.node)!;
     expect(state.unschedulable).toBe(true);
     expect(state.inProgress).toContain(`reboot-seed-${output.runId}-${failed.node}`);
