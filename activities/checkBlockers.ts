@@ -28,6 +28,9 @@ async function fact<T>(fetch: () => Promise<T>): Promise<Fact<T>> {
   }
 }
 
+// kured 1.x keeps its lock in weave.works/kured-node-lock; its development branch moved it to kured.dev/.
+const KURED_LOCK_ANNOTATIONS = ['weave.works/kured-node-lock', 'kured.dev/kured-node-lock'];
+
 export async function checkBlockers(raw: unknown, context: ActivityContext): Promise<BlockersResult> {
   const input = parseInput('checkBlockers', checkBlockersInput, raw);
   const log = stepLogger(context, input, 'blockers');
@@ -36,10 +39,11 @@ export async function checkBlockers(raw: unknown, context: ActivityContext): Pro
   const fromKube = <T>(fetch: (k: Awaited<ReturnType<typeof kubeFor>>) => Promise<T>): Promise<Fact<T>> =>
     kube.ok ? fact(() => fetch(kube.value)) : Promise.resolve({ ok: false, error: kube.error });
 
+  const daemonSets = fromKube((k) => k.listDaemonSetAnnotations());
   const candidates = [...new Set([...(input.node ? [input.node] : []), ...(input.nodes ?? [])])];
   const checks: Array<Promise<BlockerVerdict>> = [
     fromKube((k) => k.listNodes()).then((nodes) => clusterHealthBlocker({ candidates, nodes })),
-    fromKube((k) => k.listDaemonSetAnnotations()).then((daemonSets) => kuredLockBlocker({ daemonSets, now })),
+    ...KURED_LOCK_ANNOTATIONS.map((annotation) => daemonSets.then((sets) => kuredLockBlocker({ daemonSets: sets, now, annotation }))),
   ];
   if (input.blockingPodSelectors.length > 0) {
     for (const node of candidates) {

@@ -1,8 +1,9 @@
 // The settings schema printed as a Markdown table, for the README and the infra drift tests.
 import { settingDescriptions } from './settings';
 
-// Markdown table cells cannot hold "|" or line breaks.
-const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
+// Markdown table cells cannot hold "|" or line breaks, and "<…>" would be read as HTML.
+const cell = (text: string): string =>
+  text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** `| Setting | Default | Description | Secret |`, one row per setting in schema order. */
 export function settingsTable(): string {
