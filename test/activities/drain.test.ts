@@ -105,7 +105,7 @@ describe('checkGate', () => {
     await drainPass(rig, a!);
     const closed = await checkGate({ ...rig.on(b!), gate: 'pre-drain', namespace: NAMESPACE }, rig.context);
     expect(closed.ok).toBe(false);
-    expect(!closed.ok && closed.reasons.join('\n')).toMatch(/java-app-pdb allows 0 disruption/);
+    expect(!closed.ok && closed.reasons.join('\n')).toMatch(/java-app-pdb allows no disruption now/);
     expect(!closed.ok && closed.reasons.join('\n')).toMatch(/Deployment shop\/java-app: 3\/4 available/);
   });
 
