@@ -1,6 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort, type LoopbackServer, startLoopbackServer } from '../../test/support/loopback';
 import { buildNotification } from '../../core/notifyMessages';
 import { type NotifyLogger, sendNotification } from './sendNotification';
 
@@ -13,12 +13,12 @@ interface Received {
 }
 
 const SECRET = 'T0000SECRET/B0000SECRET/xoxbSECRETtoken1234';
-let server: Server;
+let server: LoopbackServer;
 let base: string;
 let received: Received[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLoopbackServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -37,14 +37,10 @@ beforeAll(async () => {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
   received = [];
@@ -136,10 +132,7 @@ describe('sendNotification payloads', () => {
 describe('sendNotification failures never throw', () => {
   it('reports each URL: 500, refused, redirect, invalid; the good one still goes out', async () => {
     // A port that was just free: nothing listens there.
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const refusedPort = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const refusedPort = await closedPort();
 
     logs.length = 0;
     const urls = [

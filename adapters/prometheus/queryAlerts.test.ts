@@ -1,6 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { closedPort, type LoopbackServer, startLoopbackServer } from '../../test/support/loopback';
 import { type AlertFilter, compileAlertFilterRegexp, prometheusBlocker } from '../../core/blockers';
 import { fetchAlertsFact, parseAlertsResponse, queryAlerts } from './queryAlerts';
 
@@ -31,12 +31,12 @@ interface Seen {
   path: string;
   headers: IncomingHttpHeaders;
 }
-let server: Server;
+let server: LoopbackServer;
 let base: string;
 let seen: Seen[] = [];
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
+  server = await startLoopbackServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://stub');
     seen.push({ path: req.url ?? '', headers: req.headers });
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -48,14 +48,10 @@ beforeAll(async () => {
     if (url.pathname === '/slow/api/v1/query') return; // never answers
     json(404, { status: 'error', errorType: 'not_found', error: 'no such path' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = server.base;
 });
 
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => server.close());
 
 beforeEach(() => {
   seen = [];
@@ -127,10 +123,7 @@ describe('a Prometheus that cannot answer blocks (fail closed), without leaking 
   });
 
   it('an unreachable Prometheus', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const alerts = await fetchAlertsFact(`http://reader:topsecret@127.0.0.1:${port}/`, { now: NOW, timeoutMs: TIMEOUT });
     expect(alerts).toEqual({ ok: false, error: `http://127.0.0.1:${port}: request failed (ECONNREFUSED)` });
     expect(prometheusBlocker({ alerts, filter: { matchOnly: false, firingOnly: false } }).blocked).toBe(true);

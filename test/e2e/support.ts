@@ -1,13 +1,12 @@
 // Small helpers for the end-to-end tests: the seed scenario with changes, a webhook receiver
 // on loopback, and the node facts a test asserts on.
-import http from 'node:http';
 import { InvocationContext } from '@azure/functions';
 import * as k8s from '@kubernetes/client-node';
 import * as df from 'durable-functions';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { LEASES } from '../../local/aks/cluster/resourceNames';
 import { loadScenario, type Scenario } from '../../local/aks/scenario';
+import { startLoopbackServer } from '../support/loopback';
 import type { Stack } from './stack';
 
 const SEED = path.resolve(__dirname, '../../local/aks/scenarios/seed.json');
@@ -28,7 +27,7 @@ export interface Receiver {
 /** A generic JSON webhook receiver on 127.0.0.1. */
 export async function startReceiver(): Promise<Receiver> {
   const received: Array<Record<string, unknown>> = [];
-  const server = http.createServer((req, res) => {
+  const server = await startLoopbackServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => { body += chunk.toString('utf8'); });
     req.on('end', () => {
@@ -40,13 +39,7 @@ export async function startReceiver(): Promise<Receiver> {
       res.writeHead(204).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `generic+http://127.0.0.1:${port}/hook`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  return { url: `generic+${server.base}/hook`, received, close: server.close };
 }
 
 export function nodeNames(stack: Stack, pool: string): string[] {
