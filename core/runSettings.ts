@@ -1,7 +1,7 @@
 // The run's snapshot of the settings: what the orchestrators need, taken once when a run
 // starts. Secrets (webhook URLs, the Prometheus URL) are left out: they would otherwise be
 // stored in the run's history for anyone who can read it.
-import type { RunSettings } from './runTypes';
+import { COPIED_SETTINGS, type RunSettings } from './runTypes';
 import type { Settings } from './settings';
 
 function detectorOf(settings: Settings): RunSettings['detector'] {
@@ -16,15 +16,9 @@ function detectorOf(settings: Settings): RunSettings['detector'] {
 }
 
 export function toRunSettings(settings: Settings): RunSettings {
+  const copied = Object.fromEntries(COPIED_SETTINGS.map((name) => [name, settings[name]])) as Pick<Settings, (typeof COPIED_SETTINGS)[number]>;
   return {
-    namespace: settings.namespace,
-    helperImage: settings.helperImage,
-    window: settings.window,
-    concurrency: settings.concurrency,
-    lockTtlSeconds: settings.lockTtlSeconds,
-    drainDelaySeconds: settings.drainDelaySeconds,
-    preDrainGate: settings.preDrainGate,
-    preDrainTimeoutSeconds: settings.preDrainTimeoutSeconds,
+    ...copied,
     drain: {
       deleteEmptyDirData: settings.drainDeleteEmptyDirData,
       force: settings.drainForce,
@@ -32,22 +26,7 @@ export function toRunSettings(settings: Settings): RunSettings {
       ...(settings.drainGracePeriodSeconds !== null ? { gracePeriodSeconds: settings.drainGracePeriodSeconds } : {}),
       skipWaitForDeleteTimeoutSeconds: settings.skipWaitForDeleteTimeoutSeconds,
     },
-    drainTimeoutSeconds: settings.drainTimeoutSeconds,
-    forceReboot: settings.forceReboot,
-    rebootDelaySeconds: settings.rebootDelaySeconds,
-    rebootTimeoutSeconds: settings.rebootTimeoutSeconds,
-    recoveryGate: settings.recoveryGate,
-    recoveryTimeoutSeconds: settings.recoveryTimeoutSeconds,
-    postRebootDelaySeconds: settings.postRebootDelaySeconds,
-    blockedTimeoutSeconds: settings.blockedTimeoutSeconds,
-    pollIntervalSeconds: settings.pollIntervalSeconds,
-    onFailure: settings.onFailure,
     detector: detectorOf(settings),
-    method: settings.method,
-    nodePools: settings.nodePools,
-    excludeNodePools: settings.excludeNodePools,
-    includeSpot: settings.includeSpot,
-    blockingPodSelectors: settings.blockingPodSelectors,
     alerts: {
       enabled: settings.prometheusUrl !== '',
       ...(settings.alertFilterRegexp ? { filterRegexp: settings.alertFilterRegexp } : {}),
@@ -56,7 +35,6 @@ export function toRunSettings(settings: Settings): RunSettings {
     },
     preRebootLabels: settings.preRebootNodeLabels,
     postRebootLabels: settings.postRebootNodeLabels,
-    preferNoScheduleTaint: settings.preferNoScheduleTaint,
     notify: settings.notifyUrls.length > 0,
   };
 }

@@ -2,7 +2,7 @@
 // manual request, per-node results and the run's output. Plain JSON, because they travel
 // in orchestration inputs and outputs (and so appear in the portal's history: no secrets).
 import type { DrainOptions } from './drainPlan';
-import type { OnFailure, RebootMethod } from './settings';
+import type { Settings } from './settings';
 
 /** How a pending reboot is detected (REBOOT_DETECTOR and its setting). */
 export type DetectorConfig =
@@ -10,42 +10,29 @@ export type DetectorConfig =
   | { kind: 'node-label'; key: string; value?: string }
   | { kind: 'node-condition'; condition: string };
 
-/** The settings a run needs, snapshotted when it starts so a settings change never alters a replay. Secret settings (webhook URLs, Prometheus credentials) stay out: activities read those themselves. */
-export interface RunSettings {
-  namespace: string;
-  helperImage: string;
-  window: { days: number[]; start: string; end: string; timeZone: string };
-  concurrency: number;
-  lockTtlSeconds: number;
-  drainDelaySeconds: number;
-  preDrainGate: boolean;
-  preDrainTimeoutSeconds: number;
+/** The settings a run takes as they are (same names, same meaning as in core/settings). */
+export const COPIED_SETTINGS = [
+  'namespace', 'helperImage', 'window', 'concurrency', 'lockTtlSeconds', 'drainDelaySeconds', 'preDrainGate',
+  'preDrainTimeoutSeconds', 'drainTimeoutSeconds', 'forceReboot', 'rebootDelaySeconds', 'rebootTimeoutSeconds',
+  'recoveryGate', 'recoveryTimeoutSeconds', 'postRebootDelaySeconds', 'blockedTimeoutSeconds', 'pollIntervalSeconds',
+  'onFailure', 'method', 'nodePools', 'excludeNodePools', 'includeSpot', 'blockingPodSelectors', 'preferNoScheduleTaint',
+] as const satisfies ReadonlyArray<keyof Settings>;
+
+/**
+ * The settings a run needs, snapshotted when it starts so a settings change never alters a
+ * replay. Secret settings (webhook URLs, Prometheus credentials) stay out: activities read
+ * those themselves.
+ */
+export type RunSettings = Pick<Settings, (typeof COPIED_SETTINGS)[number]> & {
   drain: DrainOptions;
-  drainTimeoutSeconds: number;
-  forceReboot: boolean;
-  rebootDelaySeconds: number;
-  rebootTimeoutSeconds: number;
-  recoveryGate: boolean;
-  recoveryTimeoutSeconds: number;
-  postRebootDelaySeconds: number;
-  blockedTimeoutSeconds: number;
-  pollIntervalSeconds: number;
-  onFailure: OnFailure;
   detector: DetectorConfig;
-  method: RebootMethod;
-  nodePools: string[];
-  excludeNodePools: string[];
-  includeSpot: boolean;
-  blockingPodSelectors: string[];
   /** Prometheus alert blocker; its URL is a secret the activity reads itself. */
   alerts: { enabled: boolean; filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };
   preRebootLabels: Record<string, string>;
   postRebootLabels: Record<string, string>;
-  /** Key of the PreferNoSchedule taint given to candidates; '' for none. */
-  preferNoScheduleTaint: string;
   /** Whether any notification URL is configured (the URLs themselves are secrets). */
   notify: boolean;
-}
+};
 
 export interface ManualRequest {
   nodes?: string[];
