@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import {
   clusterHealthBlocker, compileAlertFilterRegexp, kuredLockBlocker, podSelectorBlocker, prometheusBlocker, summarizeBlockers,
-  type BlockerVerdict, type Fact,
+  type AlertNameMatcher, type BlockerVerdict, type Fact,
 } from '../core/blockers';
 import { fetchAlertsFact } from '../adapters/prometheus/queryAlerts';
 import type { BlockersResult, CheckBlockersInput } from './contracts';
@@ -62,7 +62,7 @@ export async function checkBlockers(raw: unknown, context: ActivityContext): Pro
 async function alertsVerdict(alerts: NonNullable<CheckBlockersInput['alerts']>, context: ActivityContext, now: number): Promise<BlockerVerdict> {
   const url = context.deps.prometheusUrl;
   if (url === '') return { blocker: 'prometheus', blocked: true, reason: 'the alert blocker is on but REBOOT_PROMETHEUS_URL is not set in this app' };
-  let regexp: RegExp | undefined;
+  let regexp: AlertNameMatcher | undefined;
   if (alerts.filterRegexp) {
     const compiled = compileAlertFilterRegexp(alerts.filterRegexp);
     if (!compiled.ok) return { blocker: 'prometheus', blocked: true, reason: `REBOOT_ALERT_FILTER_REGEXP: ${compiled.error}` };

@@ -13,6 +13,7 @@ import {
   podSelectorBlocker,
   prometheusBlocker,
   summarizeBlockers,
+  type AlertNameMatcher,
 } from './blockers';
 
 const ok = <T>(value: T): Fact<T> => ({ ok: true, value });
@@ -84,7 +85,7 @@ const KURED_FIXTURE: AlertSample[] = [
   { labels: { alertname: 'ScheduledRebootFailing', alertstate: 'pending' }, value: 1 },
 ];
 
-const re = (source: string): RegExp => {
+const re = (source: string): AlertNameMatcher => {
   const compiled = compileAlertFilterRegexp(source);
   if (!compiled.ok) throw new Error(compiled.error);
   return compiled.regexp;
@@ -118,8 +119,8 @@ describe('blockingAlertNames (kured ActiveAlerts)', () => {
     expect(blockingAlertNames(samples, { matchOnly: false, firingOnly: false })).toEqual(['Twice']);
   });
 
-  it('a global regexp gives the same answer on every call', () => {
-    const filter: AlertFilter = { regexp: /Pod/g, matchOnly: true, firingOnly: false };
+  it('a compiled filter gives the same answer on every call', () => {
+    const filter: AlertFilter = { regexp: re('Pod'), matchOnly: true, firingOnly: false };
     expect(blockingAlertNames(KURED_FIXTURE, filter)).toEqual(['PodCrashing-dev', 'PodRestart-dev']);
     expect(blockingAlertNames(KURED_FIXTURE, filter)).toEqual(['PodCrashing-dev', 'PodRestart-dev']);
   });
@@ -139,6 +140,16 @@ describe('prometheusBlocker', () => {
       blocked: false,
     });
   });
+  it('repeats an alert name only when it looks like one; others are described, not echoed', () => {
+    const hostile = [`<img src=x onerror=alert(1)>`, `ok\u202Eevil`, 'x'.repeat(500)];
+    const samples = [...hostile, 'KubeNodeNotReady'].map((alertname) => ({ labels: { alertname, alertstate: 'firing' }, value: 1 }));
+    const verdict = prometheusBlocker({ alerts: ok(samples), filter: { matchOnly: false, firingOnly: false } });
+    expect(verdict.reason).toContain('4 active Prometheus alerts: ');
+    expect(verdict.reason).toContain('KubeNodeNotReady');
+    expect(verdict.reason).toContain('(an alert name of 500 unusual characters)');
+    for (const name of hostile) expect(verdict.reason).not.toContain(name);
+    expect(verdict.reason).not.toMatch(/[<>\u202E]/);
+  });
   it('fails closed when Prometheus could not be queried', () => {
     const verdict = prometheusBlocker({ alerts: failed('HTTP 500 from https://prom.example.com'), filter: { matchOnly: false, firingOnly: false } });
     expect(verdict.blocked).toBe(true);
@@ -155,10 +166,17 @@ describe('compileAlertFilterRegexp', () => {
   ])('%j on %j → %j', (source, name, expected) => {
     expect(re(source).test(name)).toBe(expected);
   });
-  it.each(['*', '(unclosed', '(?U)lazy'])('rejects %j naming the accepted form', (source) => {
+  it('accepts what Go accepts and JavaScript does not: the ungreedy flag', () => {
+    expect(re('(?U)^a+').test('aaa')).toBe(true);
+  });
+  it('never backtracks: a pattern that is exponential in JavaScript is linear', () => {
+    // (a+)+$ against 28 a's then b takes seconds with a backtracking engine; RE2 answers at once.
+    expect(re('(a+)+$').test(`${'a'.repeat(5_000)}b`)).toBe(false);
+  });
+  it.each(['*', '(unclosed', 'x(?=y)', '(a)\\1'])('rejects %j naming the accepted form', (source) => {
     const compiled = compileAlertFilterRegexp(source);
     expect(compiled.ok).toBe(false);
-    if (!compiled.ok) expect(compiled.error).toMatch(/^invalid regular expression: .*; expected a regular expression/);
+    if (!compiled.ok) expect(compiled.error).toMatch(/^invalid regular expression: .*; expected a Go \(RE2\) regular expression/);
   });
 });
 

@@ -3,6 +3,7 @@
 // beforehand (by an activity) and passed in, a failed fetch included, so that a blocker that
 // could not check reports "blocked" with the reason (fail closed, as kured does).
 
+import { RE2JS } from 're2js';
 import { type NodeFacts, type PodFacts, type PodPhase, qualifiedName } from './kubeFacts';
 import { compileLabelSelector } from './labelSelector';
 
@@ -102,7 +103,7 @@ export interface AlertSample {
 
 export interface AlertFilter {
   /** Without `matchOnly`: alerts whose name matches are ignored. With it: only they block. */
-  regexp?: RegExp;
+  regexp?: AlertNameMatcher;
   matchOnly: boolean;
   /** Only `alertstate="firing"` alerts count (pending ones are ignored). */
   firingOnly: boolean;
@@ -118,17 +119,11 @@ export function blockingAlertNames(samples: readonly AlertSample[], filter: Aler
   for (const sample of samples) {
     const name = sample.labels['alertname'];
     if (name === undefined || sample.value === 0) continue;
-    const passesRegexp = filter.regexp === undefined || matchesUnanchored(filter.regexp, name) === filter.matchOnly;
+    const passesRegexp = filter.regexp === undefined || filter.regexp.test(name) === filter.matchOnly;
     const passesState = !filter.firingOnly || sample.labels['alertstate'] === 'firing';
     if (passesRegexp && passesState) names.add(name);
   }
   return [...names].sort();
-}
-
-// A global or sticky RegExp keeps state between calls; search from the start every time.
-function matchesUnanchored(regexp: RegExp, text: string): boolean {
-  regexp.lastIndex = 0;
-  return regexp.test(text);
 }
 
 export interface PrometheusBlockerInput {
@@ -141,26 +136,34 @@ export function prometheusBlocker(input: PrometheusBlockerInput): BlockerVerdict
   if (!input.alerts.ok) return blocked('prometheus', `could not query Prometheus alerts: ${input.alerts.error}`);
   const names = blockingAlertNames(input.alerts.value, input.filter);
   if (names.length === 0) return clear('prometheus');
-  return blocked('prometheus', `${names.length} active Prometheus alert${names.length === 1 ? '' : 's'}: ${listed(names)}`);
+  return blocked('prometheus', `${names.length} active Prometheus alert${names.length === 1 ? '' : 's'}: ${listed(names.map(shownAlertName))}`);
+}
+
+// An alert name comes from outside (any UTF-8 label value): it is repeated in a reason only when
+// it looks like the names alerting rules use, else it is described by its length.
+const ORDINARY_ALERT_NAME = /^[A-Za-z_:][A-Za-z0-9_:.-]{0,127}$/;
+function shownAlertName(name: string): string {
+  return ORDINARY_ALERT_NAME.test(name) ? name : `(an alert name of ${name.length} unusual characters)`;
 }
 
 export const ALERT_FILTER_REGEXP_FORM =
-  'a regular expression searched in alert names (RE2/JavaScript syntax; a leading (?i), (?s) or (?m) flag group is accepted), e.g. ^(KubeNodeNotReady|EtcdMembersDown)$';
+  'a Go (RE2) regular expression searched in alert names, flags as a group such as (?i); no lookaround or backreferences, e.g. ^(KubeNodeNotReady|EtcdMembersDown)$';
 
-// Go's RE2 puts flags in a leading group; JavaScript takes them as RegExp flags.
-const LEADING_FLAGS = /^\(\?([ims]+)\)/;
+/** Searches (unanchored) an alert name; `test` is pure and takes time linear in the name. */
+export interface AlertNameMatcher {
+  test(name: string): boolean;
+}
 
 /**
- * Compiles REBOOT_ALERT_FILTER_REGEXP the way kured's flag compiles it (Go regexp, unanchored),
- * translating a leading `(?i)`-style flag group. An empty string compiles to a regexp that
- * matches every name (as in Go): treat an empty setting as unset before calling this.
+ * Compiles REBOOT_ALERT_FILTER_REGEXP as kured's flag does: a Go regexp (RE2 syntax and
+ * semantics, through re2js, a port of RE2), searched unanchored. RE2 never backtracks, so no
+ * pattern can make a blocker check take exponential time as a JavaScript RegExp can (`(a+)+$`).
+ * An empty string matches every name (as in Go): treat an empty setting as unset first.
  */
-export function compileAlertFilterRegexp(source: string): { ok: true; regexp: RegExp } | { ok: false; error: string } {
-  const flagGroup = LEADING_FLAGS.exec(source);
-  const flags = flagGroup ? [...new Set(flagGroup[1]!)].join('') : '';
-  const pattern = flagGroup ? source.slice(flagGroup[0].length) : source;
+export function compileAlertFilterRegexp(source: string): { ok: true; regexp: AlertNameMatcher } | { ok: false; error: string } {
   try {
-    return { ok: true, regexp: new RegExp(pattern, flags) };
+    const compiled = RE2JS.compile(source);
+    return { ok: true, regexp: { test: (name) => compiled.matcher(name).find() } };
   } catch (error) {
     return { ok: false, error: `invalid regular expression: ${(error as Error).message}; expected ${ALERT_FILTER_REGEXP_FORM}` };
   }

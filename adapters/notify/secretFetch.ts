@@ -85,19 +85,18 @@ export async function fetchSecretUrl(rawUrl: string, init: RequestInit, options:
   }
 }
 
-/** At most `max` characters of a response body for an error message, scrubbed of the URL. */
-export function snippetOf(text: string, url: string, max = 200): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const parsed = URL.parse(url);
-  const clean = parsed ? scrubUrl(flat, parsed) : flat;
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+/**
+ * Describes an answer that was not what we asked for by its status and content type only: its
+ * body comes from outside (a proxy's error page, whatever the URL points at) and is never
+ * echoed into runs, plans, notifications or logs. The body is discarded.
+ */
+export async function describeAnswer(response: Response): Promise<string> {
+  await response.body?.cancel().catch(() => undefined);
+  return `HTTP ${response.status} (${mediaTypeOf(response.headers.get('content-type'))})`;
 }
 
-/** Reads a body for an error message (empty when it cannot be read). */
-export async function bodySnippet(response: Response, url: string, max = 200): Promise<string> {
-  try {
-    return snippetOf(await response.text(), url, max);
-  } catch {
-    return '';
-  }
+/** The media type of a Content-Type header when it has the usual shape, else a placeholder. */
+export function mediaTypeOf(header: string | null): string {
+  const media = header?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,63}$/.test(media) ? media : 'no usable content type';
 }

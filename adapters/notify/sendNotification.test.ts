@@ -150,7 +150,8 @@ describe('sendNotification failures never throw', () => {
       [3, false, undefined],
       [4, true, 200],
     ]);
-    expect(outcomes[0]!.error).toBe('HTTP 500: workflow [redacted] failed: invalid_payload');
+    // The receiver's answer is not echoed, only its status and content type.
+    expect(outcomes[0]!.error).toBe('HTTP 500 (text/plain)');
     expect(outcomes[1]!.error).toBe(`http://127.0.0.1:${refusedPort}: request failed (ECONNREFUSED)`);
     expect(outcomes[3]!.error).toMatch(/^notify URL 4 is not a URL/);
     // The redirect was not followed.

@@ -4,7 +4,7 @@
 
 import { type Notification, parseNotifyTarget, redactUrl, type WebhookKind } from '../../core/notifyMessages';
 import { payloadFor } from './payloads';
-import { bodySnippet, DEFAULT_TIMEOUT_MS, fetchSecretUrl, SecretUrlError } from './secretFetch';
+import { DEFAULT_TIMEOUT_MS, describeAnswer, fetchSecretUrl, SecretUrlError } from './secretFetch';
 
 export interface NotifyOutcome {
   /** Position of the URL in the list given (0-based). */
@@ -53,8 +53,7 @@ async function sendOne(index: number, raw: string, n: Notification, options: Sen
       await response.body?.cancel();
       return { index, target: redacted, kind, ok: true, status: response.status };
     }
-    const snippet = await bodySnippet(response, url);
-    return { index, target: redacted, kind, ok: false, status: response.status, error: `HTTP ${response.status}${snippet ? `: ${snippet}` : ''}` };
+    return { index, target: redacted, kind, ok: false, status: response.status, error: await describeAnswer(response) };
   } catch (error) {
     const message = error instanceof SecretUrlError ? error.message : `${redacted}: could not send (${(error as Error).name})`;
     return { index, target: redacted, kind, ok: false, error: message };

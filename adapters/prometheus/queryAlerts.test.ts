@@ -1,7 +1,7 @@
 import { type IncomingHttpHeaders } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { closedPort, type LoopbackServer, startLoopbackServer } from '../../test/support/loopback';
-import { type AlertFilter, compileAlertFilterRegexp, prometheusBlocker } from '../../core/blockers';
+import { type AlertFilter, type AlertNameMatcher, compileAlertFilterRegexp, prometheusBlocker } from '../../core/blockers';
 import { fetchAlertsFact, parseAlertsResponse, queryAlerts } from './queryAlerts';
 
 // A Prometheus stub on loopback. /prom answers ALERTS with firing and pending alerts (kured's
@@ -43,6 +43,8 @@ beforeAll(async () => {
     if (url.pathname === '/prom/api/v1/query' && url.searchParams.get('query') === 'ALERTS') return json(200, ALERTS);
     if (url.pathname === '/down/api/v1/query') return json(503, { status: 'error', errorType: 'unavailable', error: 'TSDB not ready' });
     if (url.pathname === '/html/api/v1/query') return res.writeHead(500, { 'content-type': 'text/html' }).end(`<h1>500</h1> proxy error for ${req.url}`);
+    if (url.pathname === '/broken/api/v1/query') return res.writeHead(200, { 'content-type': 'application/json' }).end('ECHO <script>alert(1)</script>');
+    if (url.pathname === '/odd/api/v1/query') return json(500, { status: 'error', errorType: 'weird ECHO type', error: 'ECHO this back' });
     if (url.pathname === '/matrix/api/v1/query') return json(200, { status: 'success', data: { resultType: 'matrix', result: [] } });
     if (url.pathname === '/moved/api/v1/query') return res.writeHead(301, { location: '/prom/api/v1/query' }).end();
     if (url.pathname === '/slow/api/v1/query') return; // never answers
@@ -61,7 +63,7 @@ const NOW = Date.parse('2026-03-01T02:00:00.250Z');
 // Generous: only the timeout test wants a short bound.
 const TIMEOUT = 10_000;
 
-const re = (source: string): RegExp => {
+const re = (source: string): AlertNameMatcher => {
   const compiled = compileAlertFilterRegexp(source);
   if (!compiled.ok) throw new Error(compiled.error);
   return compiled.regexp;
@@ -109,9 +111,11 @@ describe('queryAlerts against a Prometheus stub', () => {
 describe('a Prometheus that cannot answer blocks (fail closed), without leaking credentials', () => {
   const withAuth = (path: string) => base.replace('http://', 'http://reader:topsecret@') + path;
   it.each([
-    ['an error status', '/down', 'HTTP 503: query failed: unavailable: TSDB not ready'],
-    ['a 500 that is not the API', '/html', 'HTTP 500: not a Prometheus API answer: <h1>500</h1> proxy error for'],
-    ['a result that is not a vector', '/matrix', 'HTTP 200: unexpected result type "matrix" (expected vector)'],
+    ['an error status', '/down', 'HTTP 503: query failed (unavailable)'],
+    ['a 500 that is not the API', '/html', 'HTTP 500 (text/html): not a Prometheus API answer'],
+    ['a result that is not a vector', '/matrix', 'HTTP 200: unexpected result type matrix (expected vector)'],
+    ['JSON that is not JSON', '/broken', 'HTTP 200 (application/json): not a Prometheus API answer (not JSON)'],
+    ['an error of a type Prometheus does not have', '/odd', 'HTTP 500: query failed (an unknown error type)'],
     ['a redirect', '/moved', 'HTTP 301 (redirects are not followed: configure the final URL)'],
   ])('%s', async (_why, path, error) => {
     const alerts = await fetchAlertsFact(withAuth(path), { now: NOW, timeoutMs: TIMEOUT });
@@ -120,6 +124,8 @@ describe('a Prometheus that cannot answer blocks (fail closed), without leaking 
     expect(verdict.blocked).toBe(true);
     expect(verdict.reason).toContain(`could not query Prometheus alerts: ${base}: ${error}`);
     expect(verdict.reason).not.toMatch(/topsecret|reader/);
+    // Nothing of what the server answered is repeated: only status, content type and shape.
+    expect(verdict.reason).not.toMatch(/TSDB|proxy error|<h1>|ECHO|weird/);
   });
 
   it('an unreachable Prometheus', async () => {
@@ -148,8 +154,9 @@ describe('parseAlertsResponse', () => {
     expect(parseAlertsResponse(body)[0]!.value).toBe(value);
   });
   it.each([
-    [{ status: 'success', data: { resultType: 'vector', result: [{ metric: { alertname: 'A' }, value: [1, 'one'] }] } }, /is not a number/],
-    [{ status: 'success', data: { resultType: 'vector', result: [{ metric: { alertname: 7 }, value: [1, '1'] }] } }, /label alertname is not a string/],
+    [{ status: 'success', data: { resultType: 'vector', result: [{ metric: { alertname: 'A' }, value: [1, 'one'] }] } }, /^a sample value is not a number$/],
+    [{ status: 'success', data: { resultType: 'vector', result: [{ metric: { alertname: 7 }, value: [1, '1'] }] } }, /^a label value is not a string$/],
+    [{ status: 'success', data: { resultType: '<b>x</b>', result: [] } }, /^unexpected result type unknown \(expected vector\)$/],
     [{ status: 'success', data: { resultType: 'vector', result: [{ metric: {} }] } }, /no \[time, value\] pair/],
     [{ status: 'success', data: { resultType: 'vector', result: {} } }, /not a list/],
     ['nonsense', /query failed/],

@@ -1,11 +1,12 @@
 // Prometheus HTTP API client for the alert blocker: the `ALERTS` instant query that kured's
 // Prometheus blocker runs (GET /api/v1/query), bounded in time. Errors surface so that the
 // blocker fails closed; they name the server as scheme://host only (the URL may carry
-// basic-auth credentials).
+// basic-auth credentials). Nothing of an unexpected answer is echoed: errors say what was
+// wrong with it (its status, content type, shape), never what it contained.
 
 import { type AlertSample, type Fact } from '../../core/blockers';
 import { redactUrl } from '../../core/notifyMessages';
-import { DEFAULT_TIMEOUT_MS, fetchSecretUrl, SecretUrlError, snippetOf } from '../notify/secretFetch';
+import { DEFAULT_TIMEOUT_MS, describeAnswer, fetchSecretUrl, mediaTypeOf, SecretUrlError } from '../notify/secretFetch';
 
 export interface QueryAlertsOptions {
   /** Evaluation time, epoch milliseconds (the query's `time`). */
@@ -26,13 +27,18 @@ interface ApiBody {
   data?: { resultType?: unknown; result?: unknown };
 }
 
+// The error types and result types of the Prometheus HTTP API (prometheus/web/api/v1/api.go);
+// anything else is named as unknown rather than repeated.
+const ERROR_TYPES = new Set(['timeout', 'canceled', 'execution', 'bad_data', 'internal', 'unavailable', 'not_found', 'not_acceptable']);
+const RESULT_TYPES = new Set(['matrix', 'vector', 'scalar', 'string']);
+
 /** Prometheus sample values are strings; Go's model also reads these spellings of infinity. */
 function sampleValue(text: unknown): number {
-  if (typeof text !== 'string') throw new Error(`sample value ${JSON.stringify(text)} is not a string`);
+  if (typeof text !== 'string') throw new Error('a sample value is not a string');
   const infinity = /^([+-]?)inf$/i.exec(text);
   if (infinity) return infinity[1] === '-' ? -Infinity : Infinity;
   const value = text.toLowerCase() === 'nan' ? Number.NaN : Number(text);
-  if (Number.isNaN(value) && text.toLowerCase() !== 'nan') throw new Error(`sample value ${JSON.stringify(text)} is not a number`);
+  if (Number.isNaN(value) && text.toLowerCase() !== 'nan') throw new Error('a sample value is not a number');
   return value;
 }
 
@@ -40,7 +46,7 @@ function labelsOf(metric: unknown): Record<string, string> {
   if (typeof metric !== 'object' || metric === null) throw new Error('sample has no metric labels');
   const labels: Record<string, string> = {};
   for (const [name, value] of Object.entries(metric)) {
-    if (typeof value !== 'string') throw new Error(`label ${name} is not a string`);
+    if (typeof value !== 'string') throw new Error('a label value is not a string');
     labels[name] = value;
   }
   return labels;
@@ -50,9 +56,13 @@ function labelsOf(metric: unknown): Record<string, string> {
 export function parseAlertsResponse(body: unknown): AlertSample[] {
   const api = (typeof body === 'object' && body !== null ? body : {}) as ApiBody;
   if (api.status !== 'success') {
-    throw new Error(`query failed: ${String(api.errorType ?? 'unknown error type')}: ${String(api.error ?? 'no message')}`);
+    const errorType = typeof api.errorType === 'string' && ERROR_TYPES.has(api.errorType) ? api.errorType : 'an unknown error type';
+    throw new Error(`query failed (${errorType})`);
   }
-  if (api.data?.resultType !== 'vector') throw new Error(`unexpected result type ${JSON.stringify(api.data?.resultType)} (expected vector)`);
+  if (api.data?.resultType !== 'vector') {
+    const resultType = typeof api.data?.resultType === 'string' && RESULT_TYPES.has(api.data.resultType) ? api.data.resultType : 'unknown';
+    throw new Error(`unexpected result type ${resultType} (expected vector)`);
+  }
   const result = api.data.result;
   if (!Array.isArray(result)) throw new Error('vector result is not a list');
   return result.map((sample: unknown) => {
@@ -94,6 +104,10 @@ export async function queryAlerts(prometheusUrl: string, options: QueryAlertsOpt
     await response.body?.cancel();
     throw new SecretUrlError(target, `HTTP ${response.status} (redirects are not followed: configure the final URL)`, response.status);
   }
+  const mediaType = mediaTypeOf(response.headers.get('content-type'));
+  if (!/[/+]json$/.test(mediaType)) {
+    throw new SecretUrlError(target, `${await describeAnswer(response)}: not a Prometheus API answer`, response.status);
+  }
   let text: string;
   try {
     text = await response.text();
@@ -104,8 +118,7 @@ export async function queryAlerts(prometheusUrl: string, options: QueryAlertsOpt
   try {
     body = JSON.parse(text);
   } catch {
-    const snippet = snippetOf(text, prometheusUrl, 300);
-    throw new SecretUrlError(target, `HTTP ${response.status}: not a Prometheus API answer${snippet ? `: ${snippet}` : ''}`, response.status);
+    throw new SecretUrlError(target, `HTTP ${response.status} (${mediaType}): not a Prometheus API answer (not JSON)`, response.status);
   }
   try {
     const samples = parseAlertsResponse(body);
