@@ -110,7 +110,9 @@ describe('parseNcrontab', () => {
     ['0 */15 * * * *', '0 */15 * * * *'],
     ['0  0 2 * * Sat', '0 0 2 * * Sat'],
     ['0 30 9 * Jan-Mar mon-fri', '0 30 9 * Jan-Mar mon-fri'],
-    ['5,10 0-30/5 1-5 1,15 */2 0', '5,10 0-30/5 1-5 1,15 */2 0'],
+    ['5 0-30/5 1-5 1,15 */2 0', '5 0-30/5 1-5 1,15 */2 0'],
+    ['0 0 3 29 feb *', '0 0 3 29 feb *'],
+    ['0 0 3 31 1-3 *', '0 0 3 31 1-3 *'],
     ['0 5/10 * * * *', '0 5/10 * * * *'],
   ])('%j is accepted', (text, normalised) => {
     expect(value(parseNcrontab(text))).toBe(normalised);
@@ -125,6 +127,11 @@ describe('parseNcrontab', () => {
     ['0 0 5-1 * * *', 'has a bad hour field "5-1" (0-23)'],
     ['0 */0 * * * *', 'has a bad minute field "*/0" (0-59)'],
     ['x * * * * *', 'has a bad second field "x" (0-59)'],
+    ['* */15 * * * *', 'fires 60 times a minute (second field "*"); fire at most once a minute, with one second value such as 0'],
+    ['0,30 * * * * *', 'fires 2 times a minute (second field "0,30"); fire at most once a minute, with one second value such as 0'],
+    ['0 0 0 31 2 *', 'never fires: no month of "2" has a day of "31"'],
+    ['0 0 0 30-31 feb *', 'never fires: no month of "feb" has a day of "30-31"'],
+    ['0 0 0 31 apr,jun,sep,nov *', 'never fires: no month of "apr,jun,sep,nov" has a day of "31"'],
   ])('%j: %s', (text, start) => {
     expect(problem(parseNcrontab(text))).toBe(`${start}; use a 6-field NCRONTAB expression "{second} {minute} {hour} {day} {month} {day-of-week}", e.g. 0 */15 * * * *`);
   });

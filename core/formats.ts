@@ -172,29 +172,55 @@ const CRON_FIELDS: { name: string; min: number; max: number; names?: string[]; o
   { name: 'day-of-week', min: 0, max: 6, names: DAY_NAMES.map((d) => d.slice(0, 3)), offset: 0 },
 ];
 
-/** Checks the syntax and ranges of a 6-field NCRONTAB expression; returns it normalised. */
+// The most days each month can have (February in a leap year).
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Checks the syntax and ranges of a 6-field NCRONTAB expression, and that it can work as the
+ * maintenance timer: it fires at most once a minute (one second value; the timer starts runs,
+ * it does not poll) and on some date (a day that exists in one of its months; NCrontab asks
+ * for the day of month and the day of week both, and every date falls on every weekday in
+ * some year). Returns it normalised.
+ */
 export function parseNcrontab(text: string): Parsed<string> {
   const fields = text.trim().split(/\s+/).filter((f) => f !== '');
   if (fields.length !== 6) return fail(`has ${fields.length} fields; ${NCRONTAB_FORM}`);
+  const sets: Set<number>[] = [];
   for (const [i, field] of fields.entries()) {
     const spec = CRON_FIELDS[i]!;
-    const value = (v: string): number | undefined => {
-      if (/^\d{1,2}$/.test(v)) return Number(v);
-      const n = spec.names?.indexOf(v.toLowerCase()) ?? -1;
-      return n < 0 ? undefined : n + (spec.offset ?? 0);
-    };
-    for (const item of field.split(',')) {
-      const m = /^(\*|([A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?)(?:\/(\d{1,2}))?$/.exec(item);
-      const from = m?.[2] === undefined ? spec.min : value(m[2]);
-      const to = m?.[3] === undefined ? (m?.[4] !== undefined || m?.[1] === '*' ? spec.max : from) : value(m[3]);
-      const step = m?.[4] === undefined ? 1 : Number(m[4]);
-      const inRange = (n: number | undefined): boolean => n !== undefined && n >= spec.min && n <= spec.max;
-      if (!m || !inRange(from) || !inRange(to) || from! > to! || step < 1) {
-        return fail(`has a bad ${spec.name} field ${quote(field)} (${spec.min}-${spec.max}); ${NCRONTAB_FORM}`);
-      }
-    }
+    const values = expandCronField(field, spec);
+    if (!values) return fail(`has a bad ${spec.name} field ${quote(field)} (${spec.min}-${spec.max}); ${NCRONTAB_FORM}`);
+    sets.push(values);
+  }
+  const [seconds, , , days, months] = sets as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
+  if (seconds.size > 1) {
+    return fail(`fires ${seconds.size} times a minute (second field ${quote(fields[0]!)}); fire at most once a minute, with one second value such as 0; ${NCRONTAB_FORM}`);
+  }
+  if (![...months].some((month) => [...days].some((day) => day <= MONTH_DAYS[month - 1]!))) {
+    return fail(`never fires: no month of ${quote(fields[4]!)} has a day of ${quote(fields[3]!)}; ${NCRONTAB_FORM}`);
   }
   return ok(fields.join(' '));
+}
+
+/** The values one NCRONTAB field selects, or undefined when it is not valid. */
+function expandCronField(field: string, spec: (typeof CRON_FIELDS)[number]): Set<number> | undefined {
+  const value = (v: string): number | undefined => {
+    if (/^\d{1,2}$/.test(v)) return Number(v);
+    const n = spec.names?.indexOf(v.toLowerCase()) ?? -1;
+    return n < 0 ? undefined : n + (spec.offset ?? 0);
+  };
+  const inRange = (n: number | undefined): n is number => n !== undefined && n >= spec.min && n <= spec.max;
+  const values = new Set<number>();
+  for (const item of field.split(',')) {
+    const m = /^(\*|([A-Za-z0-9]+)(?:-([A-Za-z0-9]+))?)(?:\/(\d{1,2}))?$/.exec(item);
+    if (!m) return undefined;
+    const from = m[2] === undefined ? spec.min : value(m[2]);
+    const to = m[3] === undefined ? (m[4] !== undefined || m[1] === '*' ? spec.max : from) : value(m[3]);
+    const step = m[4] === undefined ? 1 : Number(m[4]);
+    if (!inRange(from) || !inRange(to) || from > to || step < 1) return undefined;
+    for (let v = from; v <= to; v += step) values.add(v);
+  }
+  return values;
 }
 
 // ---- label selectors (parsed and matched by core/labelSelector) ---------------------------

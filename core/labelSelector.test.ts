@@ -40,6 +40,9 @@ describe('parseLabelSelector + matching (the string form)', () => {
     ['empty in ()', web, true],
     ['empty in (a,)', web, true],
     ['empty in (a,b)', web, false],
+    // apimachinery's labels/selector.go gives this as valid syntax: "()" and ",," are the empty value.
+    ['x in (foo,,baz),y,z notin ()', { x: '', y: '1', z: 'a' }, true],
+    ['x in (foo,,baz),y,z notin ()', { x: '', y: '1', z: '' }, false],
     ['zone>1', web, true],
     ['zone>2', web, false],
     ['zone<3', web, true],

@@ -68,6 +68,7 @@ const DEFAULT_SETTINGS: Settings = {
   messageTemplateUncordon: 'Node %s rebooted & uncordoned successfully!',
   useAdminCredentials: false,
   historyRetentionSeconds: 90 * 86_400,
+  allowPrivateUrls: false,
 };
 
 describe('defaults (DESIGN.md section 7, kured where it has the setting)', () => {
@@ -148,6 +149,7 @@ describe('values in every accepted form', () => {
       REBOOT_MESSAGE_TEMPLATE_REBOOT: 'Rebooting',
       REBOOT_MESSAGE_TEMPLATE_UNCORDON: '%s is back',
       REBOOT_USE_ADMIN_CREDENTIALS: 'true',
+      REBOOT_ALLOW_PRIVATE_URLS: 'true',
       REBOOT_HISTORY_RETENTION: '30d',
     });
     expect(settings).toEqual({
@@ -202,6 +204,7 @@ describe('values in every accepted form', () => {
       messageTemplateUncordon: '%s is back',
       useAdminCredentials: true,
       historyRetentionSeconds: 30 * 86_400,
+      allowPrivateUrls: true,
     } satisfies Settings);
   });
 
@@ -262,12 +265,13 @@ const BAD_VALUES: [setting: string, value: string, message: string][] = [
   ['REBOOT_PRE_REBOOT_NODE_LABELS', 'rebooting', 'REBOOT_PRE_REBOOT_NODE_LABELS: "rebooting" has "rebooting" without "="; use key=value pairs separated by commas, such as example.com/rebooting=true,team=ops'],
   ['REBOOT_POST_REBOOT_NODE_LABELS', 'a=1,a=2', 'REBOOT_POST_REBOOT_NODE_LABELS: "a=1,a=2" sets a twice; use key=value pairs separated by commas, such as example.com/rebooting=true,team=ops'],
   ['REBOOT_PREFER_NO_SCHEDULE_TAINT', 'no schedule', `REBOOT_PREFER_NO_SCHEDULE_TAINT: "no schedule" is not valid; use a taint key such as weave.works/kured-node-reboot (${QUALIFIED})`],
-  ['REBOOT_NOTIFY_URL', 'https://hooks.slack.com/services/T0/B0/hunter2 http://hooks.example.com/hunter3', 'REBOOT_NOTIFY_URL: entry 2 of 2 uses http:// (webhook URLs carry secrets, so only https:// is accepted); expected an https:// webhook URL: Slack incoming webhook (hooks.slack.com), Microsoft Teams Workflows webhook (*.logic.azure.com, *.powerautomate.com, *.powerplatform.com, flow.microsoft.com) or any other https endpoint for generic JSON; prefix it with slack+, teams+ or generic+ to choose the format for another host, e.g. teams+https://proxy.example.com/hook; separate several URLs with commas or spaces (the value is secret and not shown)'],
+  ['REBOOT_NOTIFY_URL', 'https://hooks.slack.com/services/T0/B0/hunter2 http://hooks.example.com/hunter3', 'REBOOT_NOTIFY_URL: entry 2 of 2 uses http:// to a public host (webhook URLs carry secrets); use https:// (the value is secret and not shown)'],
   ['REBOOT_MESSAGE_TEMPLATE_DRAIN', 'Draining %d', `REBOOT_MESSAGE_TEMPLATE_DRAIN: "Draining %d" has the verb "%d"; ${TEMPLATE_FORM}`],
   ['REBOOT_MESSAGE_TEMPLATE_REBOOT', 'Rebooting %s at %v', `REBOOT_MESSAGE_TEMPLATE_REBOOT: "Rebooting %s at %v" has the verb "%v"; ${TEMPLATE_FORM}`],
   ['REBOOT_MESSAGE_TEMPLATE_UNCORDON', 'x'.repeat(501), `REBOOT_MESSAGE_TEMPLATE_UNCORDON: "${'x'.repeat(200)}…" is 501 characters long; ${TEMPLATE_FORM}`],
   ['REBOOT_USE_ADMIN_CREDENTIALS', 'admin', `REBOOT_USE_ADMIN_CREDENTIALS: "admin" ${BOOLEAN}`],
   ['REBOOT_HISTORY_RETENTION', '12h', 'REBOOT_HISTORY_RETENTION: "12h" is out of range; use a duration from 1d to 3650d, in kured\'s form such as 30m or 1h30m'],
+  ['REBOOT_ALLOW_PRIVATE_URLS', 'maybe', `REBOOT_ALLOW_PRIVATE_URLS: "maybe" ${BOOLEAN}`],
 ];
 
 describe('one bad value per setting: the message names the setting, the value and the accepted form', () => {
@@ -383,5 +387,33 @@ describe('the schema describes itself', () => {
     expect(ours).toEqual(defaults);
     expect(settingsOf(example.Values).clusters).toHaveLength(1);
     expect(AKS_CLUSTERS).toMatch(/^[a-z0-9-]+=\/subscriptions\//);
+  });
+});
+
+describe('REBOOT_ALLOW_PRIVATE_URLS: where secrets may be sent', () => {
+  it.each([
+    ['REBOOT_NOTIFY_URL', 'https://hooks.slack.com/services/T0/B0/hunter2 generic+http://127.0.0.1:8080/hunter2', 'REBOOT_NOTIFY_URL: entry 2 of 2 points to a loopback address'],
+    ['REBOOT_NOTIFY_URL', 'https://169.254.169.254/metadata/hunter2', 'REBOOT_NOTIFY_URL: entry 1 of 1 points to a link-local address'],
+    ['REBOOT_PROMETHEUS_URL', 'http://10.0.0.7:9090/?token=hunter2', 'REBOOT_PROMETHEUS_URL: points to a private address'],
+    ['REBOOT_PROMETHEUS_URL', 'http://reader:hunter2@prometheus.example.com', 'REBOOT_PROMETHEUS_URL: sends credentials over plain http://'],
+  ])('%s=%j is refused by default, naming the setting that allows it, without the value', (setting, value, start) => {
+    const errors = errorsOf({ [setting]: value });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.setting).toBe(setting);
+    expect(errors[0]!.message.startsWith(start)).toBe(true);
+    expect(errors[0]!.message).toMatch(/REBOOT_ALLOW_PRIVATE_URLS=true.*\(the value is secret and not shown\)$/);
+    expect(formatSettingsErrors(errors)).not.toMatch(/hunter2|10\.0\.0\.7|127\.0\.0\.1|reader/);
+    const allowed = parseSettings({ [setting]: value, REBOOT_ALLOW_PRIVATE_URLS: 'true' });
+    expect(allowed.ok).toBe(true);
+  });
+
+  it('reports the URL policy together with the other problems', () => {
+    const errors = errorsOf({ REBOOT_PROMETHEUS_URL: 'http://10.0.0.7:9090', REBOOT_CONCURRENCY: 'many' });
+    expect(errors.map((e) => e.setting).sort()).toEqual(['REBOOT_CONCURRENCY', 'REBOOT_PROMETHEUS_URL']);
+  });
+
+  it('never lets http:// carry a webhook to a public host, even when private URLs are allowed', () => {
+    const errors = errorsOf({ REBOOT_NOTIFY_URL: 'http://hooks.example.com/hunter2', REBOOT_ALLOW_PRIVATE_URLS: 'true' });
+    expect(errors).toEqual([{ setting: 'REBOOT_NOTIFY_URL', message: 'REBOOT_NOTIFY_URL: entry 1 of 1 uses http:// to a public host (webhook URLs carry secrets); use https:// (the value is secret and not shown)' }]);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { ACCEPTED_FORMS, isDns1123Label, isImageReference, isQualifiedName, isLabelValue, isSafeAbsolutePath } from './k8sNames';
 import { compileAlertFilterRegexp } from './blockers';
 import { checkMessageTemplate, KURED_MESSAGE_TEMPLATES, parseNotifyTarget } from './notifyMessages';
+import { ALLOW_PRIVATE_URLS_SETTING, hostReach, urlPolicyProblem } from './urlPolicy';
 import type { WindowSpec } from './window';
 
 export type { ClusterRef } from './formats';
@@ -79,6 +80,8 @@ export interface Settings {
   messageTemplateUncordon: string;
   useAdminCredentials: boolean;
   historyRetentionSeconds: number;
+  /** Accept notification and Prometheus URLs on loopback, link-local or private addresses. */
+  allowPrivateUrls: boolean;
 }
 
 export interface SettingError {
@@ -147,18 +150,39 @@ function messageTemplate(text: string): Parsed<string> {
   return checkedTemplate.ok ? { ok: true, value: text } : { ok: false, problem: checkedTemplate.error };
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '[::1]', 'localhost']);
 const NOTIFY_SEPARATOR = /[\s,]+/;
 
-// Entry numbers only: the URLs are secrets. http:// is accepted for loopback receivers (tests).
+// Entry numbers only: the URLs are secrets. Where they may point is checked with
+// REBOOT_ALLOW_PRIVATE_URLS below (urlProblems), once every setting is read.
 function notifyUrls(text: string): Parsed<string[]> {
   const entries = splitList(text, NOTIFY_SEPARATOR);
   for (const [i, entry] of entries.entries()) {
-    const host = URL.parse(entry.replace(/^[a-z]+\+/i, ''))?.hostname ?? '';
-    const target = parseNotifyTarget(entry, { allowInsecureHttp: LOOPBACK.has(host) });
+    const target = parseNotifyTarget(entry, { allowInsecureHttp: true });
     if (!target.ok) return { ok: false, problem: `entry ${i + 1} of ${entries.length} ${target.error}; separate several URLs with commas or spaces` };
+    const url = new URL(target.target.url);
+    if (url.protocol === 'http:' && hostReach(url.hostname) === 'public') {
+      return { ok: false, problem: `entry ${i + 1} of ${entries.length} uses http:// to a public host (webhook URLs carry secrets); use https://` };
+    }
   }
   return { ok: true, value: entries };
+}
+
+type UrlSettings = Pick<Values, 'notifyUrls' | 'prometheusUrl' | 'allowPrivateUrls'>;
+
+/** What the URL policy refuses among the notify entries (by number), or undefined. */
+function notifyUrlsProblem(v: UrlSettings): string | undefined {
+  const problems = v.notifyUrls.flatMap((entry, i) => {
+    const target = parseNotifyTarget(entry, { allowInsecureHttp: true });
+    const problem = target.ok ? urlPolicyProblem(new URL(target.target.url), { allowPrivate: v.allowPrivateUrls, httpToPublic: false }) : undefined;
+    return problem ? [`entry ${i + 1} of ${v.notifyUrls.length} ${problem}`] : [];
+  });
+  return problems.length > 0 ? problems.join('; ') : undefined;
+}
+
+/** What the URL policy refuses in the Prometheus URL, or undefined. */
+function prometheusUrlProblem(v: UrlSettings): string | undefined {
+  const url = v.prometheusUrl === '' ? undefined : URL.parse(v.prometheusUrl.trim());
+  return url ? urlPolicyProblem(url, { allowPrivate: v.allowPrivateUrls, httpToPublic: true }) : undefined;
 }
 
 function prometheusUrl(text: string): Parsed<string> {
@@ -272,6 +296,8 @@ const SPECS = {
     description: "Use the cluster's admin kubeconfig instead of user credentials with Entra ID." }),
   historyRetentionSeconds: spec({ name: 'REBOOT_HISTORY_RETENTION', default: '90d', parse: duration(DAY, 3650 * DAY),
     description: 'Instance histories older than this are purged.' }),
+  allowPrivateUrls: spec({ name: ALLOW_PRIVATE_URLS_SETTING, default: 'false', parse: parseBoolean,
+    description: 'Accept notify and Prometheus URLs on private or loopback addresses, and passwords over http.' }),
 };
 
 type Specs = typeof SPECS;
@@ -319,6 +345,16 @@ export const settingsSchema = z
       const v = issue.input as Values;
       return `${SPECS.pollIntervalSeconds.name}: ${v.pollIntervalSeconds}s is more than a third of ${SPECS.lockTtlSeconds.name} (${v.lockTtlSeconds}s), so the Lease could lapse between renewals; use a shorter interval or a longer TTL`;
     },
+  })
+  .refine((v) => notifyUrlsProblem(v) === undefined, {
+    path: ['notifyUrls'],
+    when: (p) => clean(p.issues, ['notifyUrls', 'allowPrivateUrls']),
+    error: (issue) => problemLine(SPECS.notifyUrls, '', notifyUrlsProblem(issue.input as Values)!),
+  })
+  .refine((v) => prometheusUrlProblem(v) === undefined, {
+    path: ['prometheusUrl'],
+    when: (p) => clean(p.issues, ['prometheusUrl', 'allowPrivateUrls']),
+    error: (issue) => problemLine(SPECS.prometheusUrl, '', prometheusUrlProblem(issue.input as Values)!),
   })
   .transform((v): Settings => {
     const { windowDays, windowStart, windowEnd, windowTimeZone, ...rest } = v;

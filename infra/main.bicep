@@ -19,6 +19,9 @@ param aksClusters string = ''
 @description('REBOOT_USE_ADMIN_CREDENTIALS: sign in with the admin kubeconfig (local accounts); also adds listClusterAdminCredential to the custom role.')
 param useAdminCredentials bool = false
 
+@description('Accept notification and Prometheus URLs on private addresses (a Prometheus inside the VNet).')
+param allowPrivateUrls bool = false
+
 @description('REBOOT_HELPER_IMAGE: pin a digest in production (repository@sha256:...), mirrored in your ACR for air-gapped clusters.')
 param helperImage string = 'mcr.microsoft.com/azurelinux/busybox:1.36'
 
@@ -163,6 +166,7 @@ var appSettings = {
   REBOOT_MESSAGE_TEMPLATE_UNCORDON: 'Node %s rebooted & uncordoned successfully!'
   REBOOT_USE_ADMIN_CREDENTIALS: useAdminCredentials ? 'true' : 'false'
   REBOOT_HISTORY_RETENTION: '90d'
+  REBOOT_ALLOW_PRIVATE_URLS: allowPrivateUrls ? 'true' : 'false'
 }
 // END app-settings
 

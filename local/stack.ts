@@ -45,10 +45,14 @@ export interface StackOptions {
   alias?: string;
 }
 
-/** Settings every stack uses unless the caller overrides them: short polls keep histories small. */
+/**
+ * Settings every stack uses unless the caller overrides them: short polls keep histories small;
+ * webhook receivers and Prometheus stubs of the local world listen on 127.0.0.1.
+ */
 export const BASE_SETTINGS: Readonly<Record<string, string>> = {
   REBOOT_SCHEDULE: '0 */15 * * * *',
   REBOOT_POLL_INTERVAL: '10s',
+  REBOOT_ALLOW_PRIVATE_URLS: 'true',
 };
 
 /** The app settings a stack runs with: the base, the caller's, and the simulated cluster. */

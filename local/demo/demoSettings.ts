@@ -6,7 +6,17 @@ import { stackEnv } from '../stack';
 
 const WINDOW_SETTINGS = ['REBOOT_DAYS', 'REBOOT_START_TIME', 'REBOOT_END_TIME', 'REBOOT_TIME_ZONE'];
 
-export type DemoSettings = { ok: true; settings: Record<string, string>; namespace: string } | { ok: false; message: string };
+export type DemoSettings =
+  | { ok: true; settings: Record<string, string>; /** As reports show them: secrets replaced. */ shown: Record<string, string>; namespace: string }
+  | { ok: false; message: string };
+
+export const SECRET_SHOWN_AS = '(secret, not shown)';
+
+/** The settings as a report may show them: a secret setting's value never leaves the process. */
+export function shownSettings(settings: Readonly<Record<string, string>>): Record<string, string> {
+  const secret = new Set(settingDescriptions().filter((s) => s.secret).map((s) => s.name));
+  return Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, secret.has(name) ? SECRET_SHOWN_AS : value]));
+}
 
 /** The demo's settings on top of the app's defaults; `startMs` is when the scenario starts. */
 export function demoSettings(sets: Readonly<Record<string, string>>, startMs: number, alias: string, resourceId: string): DemoSettings {
@@ -21,5 +31,5 @@ export function demoSettings(sets: Readonly<Record<string, string>>, startMs: nu
   Object.assign(settings, sets);
   const parsed = parseSettings(stackEnv(settings, alias, resourceId));
   if (!parsed.ok) return { ok: false, message: formatSettingsErrors(parsed.errors) };
-  return { ok: true, settings, namespace: parsed.settings.namespace };
+  return { ok: true, settings, shown: shownSettings(settings), namespace: parsed.settings.namespace };
 }

@@ -55,7 +55,7 @@ export interface DemoReport {
   /** virtualSeconds over the lower bound, as a fraction (0.077 = 7.7% longer). */
   overLowerBound: number;
   concurrency: number;
-  /** The settings the demo set on top of the app's defaults. */
+  /** The settings the demo set on top of the app's defaults; secret ones are not shown. */
   settings: Record<string, string>;
   /** The maintenance window: whether it was open just before the run started, and where it opened or closed during the run (seconds from the start). */
   window: { describe: string; openBefore: boolean; edges: { at: number; opens: boolean }[] };

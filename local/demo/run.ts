@@ -189,7 +189,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
       scenario: scenario.name,
       ...(chosen.file ? { scenarioFile: chosen.file } : {}),
       cluster: { name: scenario.cluster.name, nodes: nodes.length, pools: cluster.pools.length, zones: new Set(nodes.map((n) => n.zone).filter(Boolean)).size },
-      settings: settings.settings,
+      settings: settings.shown,
       concurrency: app.settings.concurrency,
       window: { describe: createWindow(app.settings.window).describe(), ...windowEdges(createWindow(app.settings.window), startMs, endMs) },
       startMs,

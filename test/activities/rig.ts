@@ -46,7 +46,8 @@ export async function startActivityRig(scenarioValue: Scenario = seedScenario(),
   const clock = createVirtualClock(scenarioStartMs(scenario));
   const sim = await startSimulator(scenario, clock);
   const deps = createActivityDependencies({
-    env: { AKS_CLUSTERS: `sim=${sim.resourceId}`, ...env },
+    // Test receivers and Prometheus stubs listen on 127.0.0.1.
+    env: { AKS_CLUSTERS: `sim=${sim.resourceId}`, REBOOT_ALLOW_PRIVATE_URLS: 'true', ...env },
     credential: sim.credential,
     armEndpoint: sim.armEndpoint,
     armCaPem: sim.caPem,

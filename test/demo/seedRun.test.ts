@@ -37,13 +37,15 @@ function runDemoProcess(args: string[], limitMs = RUN_LIMIT_MS): Promise<Finishe
 }
 
 describe('npm run demo on the seed scenario, off a terminal', () => {
+  const SECRET_TOKEN = 'demo-webhook-secret-9f3a';
   let dir: string;
   let run: Finished;
   let report: DemoReport;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'demo-seed-'));
-    run = await runDemoProcess(['--report-json', path.join(dir, 'seed.json'), '--report-html', path.join(dir, 'seed.html')]);
+    // A webhook that refuses connections: the run goes on, and its secret URL must not show.
+    run = await runDemoProcess(['--report-json', path.join(dir, 'seed.json'), '--report-html', path.join(dir, 'seed.html'), '--set', `REBOOT_NOTIFY_URL=generic+http://127.0.0.1:9/${SECRET_TOKEN}`]);
     report = JSON.parse(fs.readFileSync(path.join(dir, 'seed.json'), 'utf8')) as DemoReport;
   }, RUN_LIMIT_MS + 10_000);
   afterAll(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
@@ -85,6 +87,13 @@ describe('npm run demo on the seed scenario, off a terminal', () => {
     expect(report.problems).toEqual([]);
     expect(report.virtualSeconds).toBeGreaterThanOrEqual(report.lowerBoundSeconds);
     expect(report.virtualSeconds).toBeLessThanOrEqual(report.lowerBoundSeconds * 1.1);
+  });
+
+  it('never shows a secret setting: not in the output, the JSON report nor the HTML report', () => {
+    expect(report.settings['REBOOT_NOTIFY_URL']).toBe('(secret, not shown)');
+    for (const text of [run.stdout, run.stderr, fs.readFileSync(path.join(dir, 'seed.json'), 'utf8'), fs.readFileSync(path.join(dir, 'seed.html'), 'utf8')]) {
+      expect(text.includes(SECRET_TOKEN)).toBe(false);
+    }
   });
 
   it('draws the HTML report in headless Chromium, with no network and no console error', async (ctx) => {
