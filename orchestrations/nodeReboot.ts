@@ -1,8 +1,9 @@
 // One node of one run (instance `reboot-<alias>-<runId>-<node>`): lock, drain-delay, pre-drain
 // gate, cordon, drain, reboot exactly once, wait for a new boot id and Ready, uncordon,
 // recovery gate. Its history and custom status are the node's audit trail. Every path ends
-// in a known state: before the reboot is issued, what we did is undone; after it, a node that
-// does not come back stays cordoned and annotated for an operator.
+// in a known state: before the reboot is issued, each step's undo runs (a saga's
+// compensations); after it, a node that does not come back stays cordoned and annotated for
+// an operator.
 import type { OrchestrationContext } from 'durable-functions';
 import type {
   CheckGateInput,
@@ -11,32 +12,24 @@ import type {
   GateResult,
   LockNodeResult,
   NodeStatus,
+  NotifyInput,
+  RecordNodeEventInput,
+  ReleaseNodeInput,
   StartRebootResult,
   WorkloadRef,
 } from '../activities/contracts';
-import type { NodeResult, NodeStep } from '../core/runTypes';
+import type { NodeResult } from '../core/runTypes';
+import { Compensations } from './compensations';
 import { Flow, initialControl, isPollFailure, type Op } from './flow';
 import { LeaseKeeper } from './lease';
 import { activities } from './names';
+import { NodeProgress } from './nodeProgress';
 import type { NodeRebootInput } from './types';
 
 const DRAIN_BACKOFF_SECONDS = [5, 10, 20, 30];
 /** Bounded: a Failed run-command is re-sent only while the boot id is unchanged. */
 const MAX_REBOOT_SENDS = 5;
 const COMMAND_RESULT_TIMEOUT_SECONDS = 600;
-
-/** Which of the result's timings each step's time counts towards. */
-const TIMING_OF: Partial<Record<NodeStep, keyof NodeResult['seconds']>> = {
-  delay: 'delay',
-  gate: 'gate',
-  cordon: 'drain',
-  drain: 'drain',
-  reboot: 'reboot',
-  'waiting-ready': 'reboot',
-  uncordon: 'recovery',
-  recovery: 'recovery',
-  'post-delay': 'recovery',
-};
 
 /** Ends the node early with an outcome; thrown inside the node's steps, caught at the top. */
 class NodeStop {
@@ -50,62 +43,102 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   const instanceId = context.df.instanceId;
   const flow = new Flow(context, initialControl());
   const lease = new LeaseKeeper(flow, { cluster, runId, namespace: settings.namespace, holder: input.runInstanceId, ttlSeconds: settings.lockTtlSeconds }, input.leaseRenewedAt);
-  const act = <T extends object>(extra: T) => ({ cluster, runId, node, at: flow.nowIso(), ...extra });
-
+  const progress = new NodeProgress(flow, { cluster: cluster.alias, runId, node });
+  const undo = new Compensations();
   const startedAt = flow.nowIso();
-  const seconds = { delay: 0, gate: 0, drain: 0, reboot: 0, recovery: 0 };
   const warnings: string[] = [];
   const evicted = new Map<string, WorkloadRef>();
   let evictedPods = 0;
-  let step: NodeStep = 'lock';
-  let since = startedAt;
-  let detail: Record<string, unknown> = {};
   let bootIdBefore: string | undefined;
   let bootIdAfter: string | undefined;
-  let locked = false;
+  /** The commit point: once the reboot is issued nothing is undone, and a cancel no longer stops the node. */
   let rebootIssued = false;
+  let released = false;
 
-  const showStatus = (): void => context.df.setCustomStatus({ node, runId, step, since, control: flow.control, ...detail });
-  /** Adds the time spent in the current step to its timing. */
-  const account = (): void => {
-    const timing = TIMING_OF[step];
-    if (timing) seconds[timing] += flow.secondsSince(since);
-    since = flow.nowIso();
-  };
-  const enter = (next: NodeStep): void => {
-    account();
-    step = next;
-    since = flow.nowIso();
-    detail = {};
-    showStatus();
-    flow.log('node step', { cluster: cluster.alias, node, step });
-  };
-  const describe = (extra: Record<string, unknown>): void => {
-    detail = extra;
-    showStatus();
-  };
-  flow.onControl = showStatus;
-  const result = (outcome: NodeResult['outcome'], reason?: string, leftCordoned = false): NodeResult => ({
-    node,
-    pool: input.node.pool,
-    zone: input.node.zone,
-    outcome,
-    ...(outcome !== 'rebooted' ? { step } : {}),
-    ...(reason ? { reason } : {}),
-    ...(bootIdBefore ? { bootIdBefore } : {}),
-    ...(bootIdAfter ? { bootIdAfter } : {}),
-    startedAt,
-    finishedAt: flow.nowIso(),
-    seconds,
-    evicted: evictedPods,
-    leftCordoned,
-    warnings,
-  });
+  yield* flow.listen();
+  progress.enter('lock');
+  try {
+    const lock = yield* flow.call<LockNodeResult>(activities.lockNode, act({ instanceId }));
+    if (!lock.locked) {
+      return result('skipped', 'missing' in lock ? 'the node no longer exists' : `the node is held by ${lock.heldBy}`);
+    }
+    undo.push('release the node', () => releaseNode({ postLabels: {}, taintKey: '' }));
+    bootIdBefore = lock.bootId;
+    yield* recordEvent('RebootScheduled', 'Normal', `reboot scheduled by run ${runId}`);
+    if (Object.keys(settings.preRebootLabels).length > 0) yield* flow.call(activities.labelNode, act({ labels: settings.preRebootLabels }));
+
+    progress.enter('delay');
+    yield* pause(settings.drainDelaySeconds);
+
+    if (settings.preDrainGate) {
+      progress.enter('gate');
+      yield* waitForGate('pre-drain', settings.preDrainTimeoutSeconds);
+    }
+
+    progress.enter('cordon');
+    yield* flow.call(activities.cordonNode, act({}));
+    undo.push('uncordon the node', () => flow.call(activities.uncordonNode, act({ instanceId })));
+    progress.enter('drain');
+    yield* notify({ event: 'node-draining', step: 'drain' });
+    yield* drain();
+    yield* notify({ event: 'node-drained', step: 'drain' });
+
+    progress.enter('reboot');
+    if (settings.rebootDelaySeconds > 0) yield* pause(settings.rebootDelaySeconds);
+    yield* flow.checkpoint();
+    if (flow.control.state === 'cancelling') throw cancelled();
+    yield* reboot(lock.bootId, false);
+    progress.enter('waiting-ready');
+    yield* waitUntilBack(lock.bootId);
+
+    progress.enter('uncordon');
+    yield* flow.call(activities.uncordonNode, act({ instanceId }));
+    yield* releaseNode({
+      postLabels: settings.postRebootLabels,
+      taintKey: settings.preferNoScheduleTaint,
+      lastReboot: { at: flow.nowIso(), bootIdBefore: lock.bootId, bootIdAfter: bootIdAfter ?? '' },
+    });
+    released = true;
+    yield* recordEvent('RebootCompleted', 'Normal', `rebooted by run ${runId}: boot id ${lock.bootId} → ${bootIdAfter}`);
+    yield* notify({ event: 'node-rebooted', step: 'reboot' });
+
+    if (settings.recoveryGate) {
+      progress.enter('recovery');
+      yield* waitForGate('recovery', settings.recoveryTimeoutSeconds);
+    }
+    if (settings.postRebootDelaySeconds > 0) {
+      progress.enter('post-delay');
+      yield* flow.sleep(settings.postRebootDelaySeconds);
+    }
+    progress.enter('done');
+    return result('rebooted');
+  } catch (error) {
+    return yield* stopAt(error instanceof NodeStop ? error : new NodeStop('failed', `activity failed at step ${progress.step}: ${errorText(error, 300)}`));
+  }
+
+  /** Ends the node: undoes what was done before the reboot was issued, or leaves a node that did not come back cordoned. */
+  function* stopAt(stop: NodeStop): Op<NodeResult> {
+    progress.stopClock();
+    const leftCordoned = rebootIssued && !released;
+    if (!rebootIssued && undo.pending) {
+      warnings.push(...(yield* undo.runAll()));
+      yield* recordEventOrWarn('RebootCancelled', 'Normal', `reboot not done: ${stop.reason}`);
+    } else if (leftCordoned) {
+      yield* recordEventOrWarn('RebootFailed', 'Warning', `${stop.reason}; left cordoned for an operator`);
+    }
+    progress.describe({ reason: stop.reason });
+    if (stop.outcome === 'failed') yield* notify({ event: 'node-failed', step: progress.step, reason: stop.reason });
+    return result(stop.outcome, stop.reason, leftCordoned);
+  }
 
   /** Waits on a durable timer; a cancel before the reboot is issued stops the node. */
   function* pause(secondsToWait: number): Op<void> {
-    const cancelled = (yield* flow.sleep(secondsToWait, (c) => !rebootIssued && c.state === 'cancelling')) === 'interrupted';
-    if (cancelled) throw new NodeStop('cancelled', `cancelled by ${flow.control.by ?? 'an operator'}`);
+    const interrupted = (yield* flow.sleep(secondsToWait, (c) => !rebootIssued && c.state === 'cancelling')) === 'interrupted';
+    if (interrupted) throw cancelled();
+  }
+
+  function cancelled(): NodeStop {
+    return new NodeStop('cancelled', `cancelled by ${flow.control.by ?? 'an operator'}`);
   }
 
   function* keepLease(): Op<void> {
@@ -120,7 +153,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       const polled = yield* flow.poll<GateResult>(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()] }));
       const verdict: GateResult = isPollFailure(polled) ? { ok: false, reasons: [`could not check: ${polled.failed}`] } : polled;
       if (verdict.ok) return;
-      describe({ waitingFor: verdict.reasons.slice(0, 5) });
+      progress.describe({ waitingFor: verdict.reasons.slice(0, 5) });
       if (flow.secondsSince(began) >= timeoutSeconds) {
         throw new NodeStop('failed', `${gate} gate still closed after ${timeoutSeconds}s: ${verdict.reasons.slice(0, 3).join('; ')}`);
       }
@@ -128,6 +161,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     }
   }
 
+  /** Evicts in passes with a backoff until the node is drained, a pod is refused, or the drain timeout passes. */
   function* drain(): Op<void> {
     const began = flow.nowIso();
     for (let pass = 0; ; pass++) {
@@ -144,7 +178,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       }
       if (outcome.drained) return;
       const blocked = outcome.blocked.slice(0, 3).map((b) => `${b.pod}: ${b.message}`);
-      describe({ pass, remaining: outcome.blocked.length + outcome.terminating.length + outcome.errors.length, blocked });
+      progress.describe({ pass, remaining: outcome.blocked.length + outcome.terminating.length + outcome.errors.length, blocked });
       if (flow.secondsSince(began) >= settings.drainTimeoutSeconds) {
         const why = `drain did not finish within ${settings.drainTimeoutSeconds}s${blocked.length ? ` (${blocked.join('; ')})` : ''}`;
         if (!settings.forceReboot) throw new NodeStop('failed', why);
@@ -225,95 +259,52 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     }
   }
 
-  /** Puts back what we did before the reboot was issued: uncordon (only if we cordoned), release. */
-  function* undo(reason: string): Op<void> {
-    if (!locked) return;
-    yield* flow.call(activities.uncordonNode, act({ instanceId }));
-    yield* flow.call(activities.releaseNode, act({ instanceId, namespace: settings.namespace, postLabels: {}, taintKey: '' }));
-    yield* flow.call(activities.recordNodeEvent, act({ reason: 'RebootCancelled', type: 'Normal', message: `reboot not done: ${reason}` }));
+  function* releaseNode(release: Pick<ReleaseNodeInput, 'postLabels' | 'taintKey' | 'lastReboot'>): Op<void> {
+    yield* flow.call(activities.releaseNode, act({ instanceId, namespace: settings.namespace, ...release }));
   }
 
-  yield* flow.listen();
-  enter('lock');
-  try {
-    const lock = yield* flow.call<LockNodeResult>(activities.lockNode, act({ instanceId }));
-    if (!lock.locked) {
-      return result('skipped', 'missing' in lock ? 'the node no longer exists' : `the node is held by ${lock.heldBy}`);
-    }
-    locked = true;
-    bootIdBefore = lock.bootId;
-    yield* flow.call(activities.recordNodeEvent, act({ reason: 'RebootScheduled', type: 'Normal', message: `reboot scheduled by run ${runId}` }));
-    if (Object.keys(settings.preRebootLabels).length > 0) yield* flow.call(activities.labelNode, act({ labels: settings.preRebootLabels }));
-
-    enter('delay');
-    yield* pause(settings.drainDelaySeconds);
-
-    if (settings.preDrainGate) {
-      enter('gate');
-      yield* waitForGate('pre-drain', settings.preDrainTimeoutSeconds);
-    }
-
-    enter('cordon');
-    yield* flow.call(activities.cordonNode, act({}));
-    enter('drain');
-    if (settings.notify) yield* flow.call(activities.notify, act({ event: 'node-draining', step: 'drain' }));
-    yield* drain();
-    if (settings.notify) yield* flow.call(activities.notify, act({ event: 'node-drained', step: 'drain' }));
-
-    enter('reboot');
-    if (settings.rebootDelaySeconds > 0) yield* pause(settings.rebootDelaySeconds);
-    yield* flow.checkpoint();
-    if (flow.control.state === 'cancelling') throw new NodeStop('cancelled', `cancelled by ${flow.control.by ?? 'an operator'}`);
-    yield* reboot(lock.bootId, false);
-    enter('waiting-ready');
-    yield* waitUntilBack(lock.bootId);
-
-    enter('uncordon');
-    yield* flow.call(activities.uncordonNode, act({ instanceId }));
-    yield* flow.call(activities.releaseNode, act({
-      instanceId,
-      namespace: settings.namespace,
-      postLabels: settings.postRebootLabels,
-      taintKey: settings.preferNoScheduleTaint,
-      lastReboot: { at: flow.nowIso(), bootIdBefore: lock.bootId, bootIdAfter: bootIdAfter ?? '' },
-    }));
-    locked = false;
-    yield* flow.call(activities.recordNodeEvent, act({ reason: 'RebootCompleted', type: 'Normal', message: `rebooted by run ${runId}: boot id ${lock.bootId} → ${bootIdAfter}` }));
-    if (settings.notify) yield* flow.call(activities.notify, act({ event: 'node-rebooted', step: 'reboot' }));
-
-    if (settings.recoveryGate) {
-      enter('recovery');
-      yield* waitForGate('recovery', settings.recoveryTimeoutSeconds);
-    }
-    if (settings.postRebootDelaySeconds > 0) {
-      enter('post-delay');
-      yield* flow.sleep(settings.postRebootDelaySeconds);
-    }
-    enter('done');
-    return result('rebooted');
-  } catch (error) {
-    const stop = error instanceof NodeStop ? error : new NodeStop('failed', `activity failed at step ${step}: ${error instanceof Error ? error.message.slice(0, 300) : String(error)}`);
-    account();
-    const failedStep = step;
-    const leftCordoned = rebootIssued && locked;
-    if (locked && !rebootIssued) {
-      try {
-        yield* undo(stop.reason);
-      } catch (undoError) {
-        warnings.push(`could not undo: ${undoError instanceof Error ? undoError.message.slice(0, 200) : String(undoError)}`);
-      }
-    } else if (leftCordoned) {
-      try {
-        yield* flow.call(activities.recordNodeEvent, act({ reason: 'RebootFailed', type: 'Warning', message: `${stop.reason}; left cordoned for an operator` }));
-      } catch {
-        warnings.push('could not post the RebootFailed event');
-      }
-    }
-    step = failedStep;
-    describe({ reason: stop.reason });
-    if (stop.outcome === 'failed' && settings.notify) {
-      yield* flow.call(activities.notify, act({ event: 'node-failed', step: failedStep, reason: stop.reason }));
-    }
-    return result(stop.outcome, stop.reason, leftCordoned);
+  function* recordEvent(reason: RecordNodeEventInput['reason'], type: RecordNodeEventInput['type'], message: string): Op<void> {
+    yield* flow.call(activities.recordNodeEvent, act({ reason, type, message }));
   }
+
+  /** The closing event of a failed or cancelled node: a failure to post it is a warning, never a second failure. */
+  function* recordEventOrWarn(reason: RecordNodeEventInput['reason'], type: RecordNodeEventInput['type'], message: string): Op<void> {
+    try {
+      yield* recordEvent(reason, type, message);
+    } catch {
+      warnings.push(`could not post the ${reason} event`);
+    }
+  }
+
+  function* notify(event: Pick<NotifyInput, 'event' | 'step' | 'reason'>): Op<void> {
+    if (settings.notify) yield* flow.call(activities.notify, act(event));
+  }
+
+  /** Every node activity's input: the node, the run, the orchestrator's time. */
+  function act<T extends object>(extra: T) {
+    return { cluster, runId, node, at: flow.nowIso(), ...extra };
+  }
+
+  function result(outcome: NodeResult['outcome'], reason?: string, leftCordoned = false): NodeResult {
+    return {
+      node,
+      pool: input.node.pool,
+      zone: input.node.zone,
+      outcome,
+      ...(outcome !== 'rebooted' ? { step: progress.step } : {}),
+      ...(reason ? { reason } : {}),
+      ...(bootIdBefore ? { bootIdBefore } : {}),
+      ...(bootIdAfter ? { bootIdAfter } : {}),
+      startedAt,
+      finishedAt: flow.nowIso(),
+      seconds: progress.seconds,
+      evicted: evictedPods,
+      leftCordoned,
+      warnings,
+    };
+  }
+}
+
+function errorText(error: unknown, max: number): string {
+  return error instanceof Error ? error.message.slice(0, max) : String(error);
 }
