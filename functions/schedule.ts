@@ -1,9 +1,11 @@
 // The maintenance timer: on each tick, start a run for every configured cluster that has
 // none alive. The run itself checks the window at its own clock and decides. The retention
-// timer purges old instance histories.
+// timer purges old instance histories (cutoff from the current time, see core/retention.ts).
 import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { loadSettings } from './settings';
+import { purgeCutoff } from '../core/retention';
+import { functionClock } from './clock';
 import { startClusterRun } from './instances';
 
 export const REBOOT_TIMER = 'rebootSchedule';
@@ -36,20 +38,19 @@ export async function onRebootSchedule(_timer: Timer, context: InvocationContext
   }
 }
 
-/** The time this tick was due: the schedule's own clock when the host gives it, else now. */
-function tickTime(timer: Timer): number {
-  const last = Date.parse(timer.scheduleStatus?.last ?? '');
-  return Number.isFinite(last) ? last : Date.now();
-}
-
-export async function onPurgeHistory(timer: Timer, context: InvocationContext): Promise<void> {
+export async function onPurgeHistory(_timer: Timer, context: InvocationContext): Promise<void> {
   const loaded = loadSettings();
   if (!loaded.ok) {
     context.error(`no history purged: ${loaded.message}`);
     return;
   }
+  const cutoff = purgeCutoff(functionClock().now(), loaded.settings.historyRetentionSeconds);
+  if (!cutoff.ok) {
+    context.error(`no history purged: ${cutoff.reason}`);
+    return;
+  }
+  const before = cutoff.cutoff;
   const client = df.getClient(context);
-  const before = new Date(tickTime(timer) - loaded.settings.historyRetentionSeconds * 1000);
   try {
     const result = await client.purgeInstanceHistoryBy({
       createdTimeFrom: new Date(0),

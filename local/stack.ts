@@ -5,6 +5,7 @@
 // (vitest's setup file does; the demo's entry does it on its first line).
 import path from 'node:path';
 import { overrideActivityDependencies, resetActivityDependencies } from '../activities/deps';
+import { useFunctionClock } from '../functions/clock';
 import { reloadSettings } from '../functions/settings';
 import { type Clock, createRealTimeClock, createVirtualClock } from './clock';
 import { startSimulator, type Simulator } from './aks';
@@ -72,6 +73,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const settings = reloadSettings();
     if (!settings.ok) throw new Error(settings.message);
     overrideActivityDependencies({ env: process.env, credential: sim.credential, armEndpoint: sim.armEndpoint, armCaPem: sim.caPem, now: () => clock.now() });
+    // Client functions read the host's clock, as they read the wall clock on Azure.
+    useFunctionClock({ now: () => clock.now(), sleep: (ms) => clock.sleep(ms) });
     const host = await startHost({
       entry: path.join(ROOT, 'functions/index.ts'),
       clock,
@@ -89,12 +92,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       api: (method, route, body) => callApi(host, method, route, body),
       async close() {
         await host.close();
+        useFunctionClock(undefined);
         await resetActivityDependencies();
         await sim.stop();
         clock.stop();
       },
     };
   } catch (error) {
+    useFunctionClock(undefined);
     await resetActivityDependencies();
     await sim.stop();
     clock.stop();

@@ -81,15 +81,21 @@ describe('local host: the extension HTTP API through the real DurableClient', ()
     await expect(client.startNew('noSuchOrchestrator')).rejects.toThrow(/400/);
   });
 
-  it('fires the timer with a real Timer on the virtual clock; the timer function uses the singleton pattern', async () => {
-    ({ host } = await fixtureHost());
-    const first = (await host.fireTimer('nightly')) as { started: boolean; scheduleStatus: { last: string; next: string }; isPastDue: boolean };
-    expect(first.started).toBe(true);
-    expect(first.isPastDue).toBe(false);
-    expect(first.scheduleStatus.next).toBe(new Date(T0 + 3600_000).toISOString()); // T0 is 01:00, schedule 02:00 daily
-    expect(first.scheduleStatus.last).toBe(new Date(T0 - 23 * 3600_000).toISOString());
+  it('fires the timer with the status from before the fire: year 1 first, then the previous fire; past due when catching up', async () => {
+    let clock;
+    ({ host, clock } = await fixtureHost());
+    type Fired = { started: boolean; scheduleStatus: { last: string; next: string; lastUpdated: string }; isPastDue: boolean };
+    // T0 is 01:00; the schedule is 02:00 daily. No status yet (as after a deployment): last is year 1.
+    const first = (await host.fireTimer('nightly')) as Fired;
+    expect(first).toMatchObject({ started: true, isPastDue: false, scheduleStatus: { last: '0001-01-01T00:00:00', next: new Date(T0).toISOString(), lastUpdated: '0001-01-01T00:00:00' } });
     await host.settle();
-    expect(((await host.fireTimer('nightly')) as { started: boolean }).started).toBe(false);
+    const second = (await host.fireTimer('nightly')) as Fired;
+    expect(second).toMatchObject({ started: false, isPastDue: false, scheduleStatus: { last: new Date(T0).toISOString(), next: new Date(T0).toISOString() } });
+    // The 02:00 occurrence the listener expected was missed: the next fire catches it up.
+    clock.advanceTo(T0 + 5 * 3600_000);
+    const late = (await host.fireTimer('nightly')) as Fired;
+    expect(late).toMatchObject({ isPastDue: true, scheduleStatus: { last: new Date(T0).toISOString(), next: new Date(T0 + 5 * 3600_000).toISOString() } });
+    expect(host.events.filter((e) => e.type === 'timerTriggered').map((e) => e.type === 'timerTriggered' && e.isPastDue)).toEqual([false, false, true]);
   });
 
   it('raiseEvent: 202 while running, then 410 once finished; unknown instance rejects', async () => {
@@ -150,5 +156,25 @@ describe('local host: the extension HTTP API through the real DurableClient', ()
     expect(await client.purgeInstanceHistory('list-a')).toMatchObject({ instancesDeleted: 1 });
     await expect(client.getStatus('list-a')).rejects.toThrow(/404/);
     expect(await client.purgeInstanceHistoryBy({ createdTimeFrom: new Date(T0 - 1000), runtimeStatus: [df.OrchestrationRuntimeStatus.Completed] })).toMatchObject({ instancesDeleted: 0 });
+  });
+
+  it('reads createdTime bounds as .NET DateTime.TryParse does: a year-0 cutoff is "now" for a purge, no bound for a list', async () => {
+    let clock;
+    ({ host, clock } = await fixtureHost());
+    const client = clientOf(host);
+    await client.startNew('sequence', { instanceId: 'old-a' });
+    await host.waitFor('old-a');
+    clock.advanceTo(T0 + 86_400_000);
+    await client.startNew('sequence', { instanceId: 'new-b' });
+    await host.waitFor('new-b');
+    const base = host.durableClient.rpcBaseUrl;
+    const listed = (await (await fetch(`${base}instances/?createdTimeFrom=0000-12-25T02:30:00.000Z`)).json()) as { instanceId: string }[];
+    expect(listed.map((s) => s.instanceId).sort()).toEqual(['new-b', 'old-a']);
+    expect((await fetch(`${base}instances/?createdTimeTo=2026-01-05T12:00:00Z`, { method: 'DELETE' })).status).toBe(400); // no createdTimeFrom
+    // What the app's year-1 bug sent: the cutoff cannot be parsed, so the extension purges up to now.
+    const yearOne = new Date(0);
+    yearOne.setUTCFullYear(1, 0, 1);
+    const purged = await client.purgeInstanceHistoryBy({ createdTimeFrom: new Date(0), createdTimeTo: new Date(yearOne.getTime() - 7 * 86_400_000) });
+    expect(purged).toMatchObject({ instancesDeleted: 2 });
   });
 });

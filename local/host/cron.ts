@@ -58,18 +58,3 @@ export function nextOccurrence(s: CronSchedule, afterMs: number): number | undef
   }
   return undefined;
 }
-
-/** The latest occurrence at or before `atMs` (searching back up to ~4 years), else undefined. */
-export function previousOccurrence(s: CronSchedule, atMs: number): number | undefined {
-  // Walk forward from a day-aligned point well before; schedules are sparse enough for this.
-  for (let days = 1; days <= 4 * 366; days *= 2) {
-    let t = nextOccurrence(s, atMs - days * 86400_000 - 1000);
-    let last: number | undefined;
-    while (t !== undefined && t <= atMs) {
-      last = t;
-      t = nextOccurrence(s, t);
-    }
-    if (last !== undefined) return last;
-  }
-  return undefined;
-}

@@ -30,6 +30,7 @@ export type HostEvent =
   | { type: 'instanceCompleted'; at: number; instanceId: string; output: unknown }
   | { type: 'instanceFailed'; at: number; instanceId: string; error: string }
   | { type: 'instanceTerminated'; at: number; instanceId: string; reason: unknown }
+  | { type: 'timerTriggered'; at: number; name: string; scheduleStatus: { Last: string; Next: string; LastUpdated: string }; isPastDue: boolean }
   | { type: 'hostCrashed'; at: number; point: CrashPoint }
   | { type: 'hostRestarted'; at: number };
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Clock } from '../clock';
-import { parseNcrontab, nextOccurrence, previousOccurrence } from './cron';
+import { parseNcrontab } from './cron';
 import { type CrashPoint, Engine, type EngineSettings, type HostEvent, type InstanceStats } from './engine';
 import { coreRegistry, installFunctionsCoreStandIn, type Registration, takeRegistrations } from './functionsCore';
 import type { HistoryEvent } from './history';
@@ -16,6 +16,7 @@ import { matchRoute, parseRoute, type RouteTemplate } from './httpRoutes';
 import { bindingsOfType, fromTypedData, invokeRegistered, type InvocationLog, type RpcHttpData, type RpcTypedData, triggerBindingName, triggerType } from './invoke';
 import { durableClientBinding, type DurableClientBinding, handleManagement, historyForStatus, readBody, send, statusPayload } from './managementApi';
 import { type HistoryStore, MemoryHistoryStore, TERMINAL } from './store';
+import { TimerSchedules } from './timerStatus';
 
 export interface StartHostOptions {
   /** The app's entry module (the product's functions/index.ts, or a fixture). */
@@ -238,6 +239,8 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     });
   let engine = makeEngine();
   engine.recover();
+  // Kept outside the engine: the real host keeps it in a blob that survives restarts.
+  const timerSchedules = new TimerSchedules(clock.now());
 
   const management = { engine: () => engine, binding, now: () => clock.now() };
 
@@ -357,14 +360,8 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
       if (!reg) throw new Error(`no timer function '${name}'; timer functions: ${[...timers.keys()].join(', ') || 'none'}`);
       const schedule = resolveAppSettings(describe(reg).schedule);
       const now = clock.now();
-      const parsed = schedule ? parseNcrontab(schedule) : undefined;
-      const last = parsed ? previousOccurrence(parsed, now) : undefined;
-      const next = parsed ? nextOccurrence(parsed, now) : undefined;
-      const timer = {
-        Schedule: { AdjustForDST: true },
-        ScheduleStatus: { Last: new Date(last ?? now).toISOString(), Next: new Date(next ?? now).toISOString(), LastUpdated: new Date(now).toISOString() },
-        IsPastDue: false,
-      };
+      const timer = timerSchedules.fire(name, schedule ? parseNcrontab(schedule) : undefined, now);
+      emit({ type: 'timerTriggered', at: now, name, scheduleStatus: timer.ScheduleStatus, isPastDue: timer.IsPastDue });
       const outcome = await engine.track(() => invokeRegistered(reg, { ...extraInputs(reg), [triggerBindingName(reg)]: { json: JSON.stringify(timer) } }, options.onLog ? { onLog: options.onLog } : {}));
       return fromTypedData(outcome.returnValue);
     },

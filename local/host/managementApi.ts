@@ -4,6 +4,7 @@
 // Status codes and payloads follow the extension's HttpApiHandler.cs and DurableClient.cs
 // (azure-functions-durable-extension: src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs).
 import type http from 'node:http';
+import { tryParseDotNetDateTime } from './dotnetDate';
 import { type Engine, InstanceAlreadyExistsError, UnknownFunctionError } from './engine';
 import { ev, EventType, eventTypeName, type HistoryEvent, OrchestrationStatus, parseJsonText } from './history';
 import { type InstanceRecord, type RuntimeStatus, TERMINAL } from './store';
@@ -245,32 +246,49 @@ export async function handleManagement(ctx: ManagementContext, method: string, p
   }
 }
 
-function filterRecords(ctx: ManagementContext, query: URLSearchParams): InstanceRecord[] {
-  const from = query.get('createdTimeFrom');
-  const to = query.get('createdTimeTo');
-  const statuses = (query.get('runtimeStatus') ?? '').split(',').filter(Boolean) as RuntimeStatus[];
-  const prefix = query.get('instanceIdPrefix');
-  const engine = ctx.engine();
-  return engine
+interface InstanceFilter {
+  from?: number;
+  to?: number;
+  statuses: RuntimeStatus[];
+  prefix: string | null;
+}
+
+/** The list's filter: a createdTime bound that .NET cannot parse is no bound (HttpApiHandler.cs). */
+function listFilter(query: URLSearchParams): InstanceFilter {
+  const from = tryParseDotNetDateTime(query.get('createdTimeFrom'));
+  const to = tryParseDotNetDateTime(query.get('createdTimeTo'));
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}), statuses: (query.get('runtimeStatus') ?? '').split(',').filter(Boolean) as RuntimeStatus[], prefix: query.get('instanceIdPrefix') };
+}
+
+function filterRecords(ctx: ManagementContext, filter: InstanceFilter): InstanceRecord[] {
+  return ctx
+    .engine()
     .listRecords()
-    .filter((r) => (from ? Date.parse(r.createdTime) >= Date.parse(from) : true))
-    .filter((r) => (to ? Date.parse(r.createdTime) <= Date.parse(to) : true))
-    .filter((r) => (statuses.length ? statuses.includes(r.runtimeStatus) : true))
-    .filter((r) => (prefix ? r.instanceId.startsWith(prefix) : true));
+    .filter((r) => (filter.from !== undefined ? Date.parse(r.createdTime) >= filter.from : true))
+    .filter((r) => (filter.to !== undefined ? Date.parse(r.createdTime) <= filter.to : true))
+    .filter((r) => (filter.statuses.length ? filter.statuses.includes(r.runtimeStatus) : true))
+    .filter((r) => (filter.prefix ? r.instanceId.startsWith(filter.prefix) : true));
 }
 
 function listInstances(ctx: ManagementContext, query: URLSearchParams): unknown[] {
   const showInput = bool(query, 'showInput', false);
-  return filterRecords(ctx, query).map((r) => {
+  return filterRecords(ctx, listFilter(query)).map((r) => {
     const p = statusPayload(r);
     if (!showInput) p.input = null;
     return p;
   });
 }
 
+/**
+ * Purge by filter (HttpApiHandler.HandleDeleteHistoryWithFiltersRequestAsync): createdTimeFrom
+ * must parse (else 400); a createdTimeTo that does not parse becomes DateTime.UtcNow — so a
+ * cutoff in year 0 purges everything finished until now.
+ */
 function purgeBy(ctx: ManagementContext, query: URLSearchParams): Reply {
-  if (!query.get('createdTimeFrom')) return { status: 400, body: "Please provide value for 'createdTimeFrom' parameter." };
-  const doomed = filterRecords(ctx, query).filter((r) => TERMINAL.has(r.runtimeStatus));
+  const from = tryParseDotNetDateTime(query.get('createdTimeFrom'));
+  if (from === undefined) return { status: 400, body: "Please provide value for 'createdTimeFrom' parameter." };
+  const to = tryParseDotNetDateTime(query.get('createdTimeTo')) ?? ctx.now();
+  const doomed = filterRecords(ctx, { ...listFilter(query), from, to }).filter((r) => TERMINAL.has(r.runtimeStatus));
   for (const r of doomed) ctx.engine().purge(r.instanceId);
   if (doomed.length === 0) return { status: 404 };
   return { status: 200, body: { instancesDeleted: doomed.length } };
