@@ -2,6 +2,7 @@
 // written against, so the TLS servers, the ARM API, the kube API and the runCommand
 // interpreter can be built and tested apart, and the interpreter can create pods through the
 // very handler kubectl talks to.
+import type { AdmissionConfig } from './cluster/admission';
 
 /** One HTTP request, already authenticated, as the API handlers see it. */
 export interface SimRequest {
@@ -42,6 +43,8 @@ export interface ScenarioCluster {
   nodeOsUpgradeChannel?: string;
   /** Seconds for the run-command pod to start before the command runs. */
   runCommandStartSeconds?: number;
+  /** Pod Security Admission from namespace labels, and Gatekeeper-like policies (cluster/admission.ts). */
+  admission?: AdmissionConfig;
 }
 
 /** An agent pool as the scenario declares it. */

@@ -18,6 +18,8 @@ export type RebootRequired =
   | 'none'
   | { pools?: string[]; nodes?: NodeRef[]; count?: number };
 
+export type ScenarioNamespace = string | { name: string; labels?: Record<string, string> };
+
 export interface ScenarioPdb {
   minAvailable?: number | string;
   maxUnavailable?: number | string;
@@ -114,8 +116,8 @@ export interface Scenario {
   rerunFinishedPodsAfterReboot?: boolean;
   /** Nodes cordoned before the run starts (by someone else). */
   cordoned?: NodeRef[];
-  /** Extra namespaces to create. */
-  namespaces?: string[];
+  /** Extra namespaces to create, by name or with labels (e.g. `pod-security.kubernetes.io/enforce`). */
+  namespaces?: ScenarioNamespace[];
   workloads?: ScenarioWorkload[];
   faults?: ScenarioFaults;
 }

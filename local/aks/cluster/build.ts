@@ -11,11 +11,11 @@ import type { Container, KubeObject, Node, Pod, PodSpec, Workload } from './type
 
 export const DEFAULT_IMAGE = 'mcr.microsoft.com/azurelinux/base/nginx:1.25';
 
-export function namespaceObject(name: string): KubeObject {
+export function namespaceObject(name: string, labels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+    metadata: { name, labels: { ...labels, 'kubernetes.io/metadata.name': name } },
     spec: { finalizers: ['kubernetes'] },
     status: { phase: 'Active' },
   };
@@ -23,9 +23,14 @@ export function namespaceObject(name: string): KubeObject {
 
 export function buildCluster(cluster: Cluster, prng: Prng): void {
   const s = cluster.scenario;
-  const namespaces = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...(s.namespaces ?? [])]);
-  for (const w of s.workloads ?? []) namespaces.add(w.namespace ?? 'default');
-  for (const ns of namespaces) cluster.store.create(NAMESPACES, namespaceObject(ns));
+  // Name -> labels; a namespace named twice (once with labels) is created once, with its labels.
+  const namespaces = new Map<string, Record<string, string>>(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((n) => [n, {}]));
+  for (const ns of s.namespaces ?? []) {
+    const { name, labels } = typeof ns === 'string' ? { name: ns, labels: {} } : ns;
+    namespaces.set(name, { ...namespaces.get(name), ...labels });
+  }
+  for (const w of s.workloads ?? []) if (!namespaces.has(w.namespace ?? 'default')) namespaces.set(w.namespace ?? 'default', {});
+  for (const [ns, labels] of namespaces) cluster.store.create(NAMESPACES, namespaceObject(ns, labels));
 
   let ip = 4;
   for (const pool of s.pools) {

@@ -5,6 +5,7 @@
 import type { Cluster } from '../cluster/cluster';
 import { NAMESPACES, PODS } from '../cluster/resourceNames';
 import { matchesFields, matchesRequirements, parseFieldSelector, parseLabelSelector, SelectorError } from '../cluster/selectors';
+import { admitPod } from '../cluster/admission';
 import { clone, objectKey } from '../cluster/store';
 import type { KubeObject, Node, Pod, PodDisruptionBudget, Workload } from '../cluster/types';
 import type { SimResponse } from '../contracts';
@@ -169,6 +170,14 @@ function validateKind(ctx: Ctx, obj: KubeObject): void {
   if (causes.length) throw invalid(ctx.info.kind, name, ctx.info.group, causes);
 }
 
+/** Validating admission of a pod create (dry runs too): Pod Security, then the policy webhooks; a denial is a 403. */
+function admit(ctx: Ctx, pod: Pod): void {
+  const namespace = ctx.namespace ?? 'default';
+  const labels = ctx.cluster.store.get(NAMESPACES, undefined, namespace)?.metadata.labels;
+  const result = admitPod(pod, namespace, labels, ctx.cluster.scenario.cluster.admission);
+  if (!result.allowed) throw new ApiError(403, 'Forbidden', result.message, { name: pod.metadata.name ?? '', kind: 'pods' });
+}
+
 export function createObject(ctx: Ctx, body: Buffer): unknown {
   const raw = parseBody(ctx.info, body);
   const obj = raw as unknown as KubeObject;
@@ -182,6 +191,7 @@ export function createObject(ctx: Ctx, body: Buffer): unknown {
   validateName(ctx, obj);
   requireNamespace(ctx);
   validateKind(ctx, obj);
+  if (ctx.info.resource === 'pods') admit(ctx, obj as Pod);
   const name = obj.metadata.name;
   if (name && ctx.cluster.store.get(ctx.info.store, ctx.namespace, name)) throw alreadyExists(qualified(ctx.info), name, ctx.info.group);
   obj.apiVersion = apiVersionOf(ctx.info);
