@@ -26,6 +26,16 @@ export interface TokenClaims {
   /** Who the token stands for, e.g. `product`; becomes the request's `client`. */
   subject: string;
   expiresOnTimestamp: number;
+  /** Entra object id (`oid`): the user name Kubernetes RBAC sees (AKS maps Entra principals by it). */
+  oid?: string;
+  /** Entra group object ids (`groups`): an AKS admin group makes the caller cluster-admin. */
+  groups?: string[];
+}
+
+/** Who a token or a client certificate stands for, beyond its subject. */
+export interface TokenIdentity {
+  oid?: string;
+  groups?: string[];
 }
 
 export type TokenCheck =
@@ -50,8 +60,8 @@ export class TokenAuthority {
     this.secret = secret;
   }
 
-  mint(audience: Audience, subject: string, lifetimeMs = DEFAULT_LIFETIME_MS): AccessToken {
-    const claims: TokenClaims = { audience, subject, expiresOnTimestamp: this.clock.now() + lifetimeMs };
+  mint(audience: Audience, subject: string, lifetimeMs = DEFAULT_LIFETIME_MS, identity: TokenIdentity = {}): AccessToken {
+    const claims: TokenClaims = { audience, subject, expiresOnTimestamp: this.clock.now() + lifetimeMs, ...identity };
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     return { token: `${PREFIX}${payload}.${this.sign(payload)}`, expiresOnTimestamp: claims.expiresOnTimestamp, tokenType: 'Bearer' };
   }
@@ -72,13 +82,13 @@ export class TokenAuthority {
   }
 
   /** A TokenCredential for tests and tools: mints a fresh token per call, for the scope asked. */
-  credential(subject = 'product', lifetimeMs = DEFAULT_LIFETIME_MS): SimTokenCredential {
+  credential(subject = 'product', lifetimeMs = DEFAULT_LIFETIME_MS, identity: TokenIdentity = {}): SimTokenCredential {
     return {
       getToken: async (scopes) => {
         const list = typeof scopes === 'string' ? [scopes] : scopes;
         const first = list[0];
         if (first === undefined) throw new Error('simulator credential: getToken needs a scope');
-        return this.mint(audienceOfScope(first), subject, lifetimeMs);
+        return this.mint(audienceOfScope(first), subject, lifetimeMs, identity);
       },
     };
   }
@@ -92,9 +102,11 @@ function parseClaims(payload: string): TokenClaims | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (typeof value !== 'object' || value === null) return undefined;
-    const { audience, subject, expiresOnTimestamp } = value as Record<string, unknown>;
+    const { audience, subject, expiresOnTimestamp, oid, groups } = value as Record<string, unknown>;
     if ((audience !== 'arm' && audience !== 'aks') || typeof subject !== 'string' || typeof expiresOnTimestamp !== 'number') return undefined;
-    return { audience, subject, expiresOnTimestamp };
+    if (oid !== undefined && typeof oid !== 'string') return undefined;
+    if (groups !== undefined && !(Array.isArray(groups) && groups.every((g) => typeof g === 'string'))) return undefined;
+    return { audience, subject, expiresOnTimestamp, ...(oid !== undefined && { oid }), ...(groups !== undefined && { groups: groups as string[] }) };
   } catch {
     return undefined;
   }

@@ -15,6 +15,11 @@ export interface SimRequest {
   body: Buffer;
   /** Who sent it: `kubectl`, `product`, `run-command`… (from the user agent or the caller). */
   client?: string;
+  /**
+   * The authenticated Kubernetes user (Entra object id or certificate CN, and groups) that RBAC
+   * authorizes; absent for the simulator's own in-process calls (the AKS control plane).
+   */
+  user?: { name: string; groups: string[] };
 }
 
 /** A handler's answer. `body` objects are sent as JSON; `stream` chunks (watch) are written as they come. */
@@ -35,8 +40,16 @@ export interface ScenarioCluster {
   location: string;
   kubernetesVersion?: string;
   nodeResourceGroup?: string;
-  /** Entra ID integration (`aadProfile`); with it, run-command needs a `clusterToken`. */
+  /**
+   * Entra ID integration (`aadProfile`): the kube API takes Entra tokens and run-command needs a
+   * `clusterToken`. Without it the API refuses Entra tokens (401) and `listClusterUserCredential`
+   * hands out a client certificate (admin-equivalent, as on AKS).
+   */
   entraEnabled?: boolean;
+  /** `disableLocalAccounts`: `listClusterAdminCredential` fails and client certificates are refused. */
+  disableLocalAccounts?: boolean;
+  /** Kubernetes RBAC from manifests; `enforce` authorizes the app identity's requests per verb and resource. */
+  rbac?: ScenarioRbac;
   /** `apiServerAccessProfile.disableRunCommand`. */
   disableRunCommand?: boolean;
   /** `autoUpgradeProfile.nodeOSUpgradeChannel`, usually `Unmanaged` for our users. */
@@ -45,6 +58,13 @@ export interface ScenarioCluster {
   runCommandStartSeconds?: number;
   /** Pod Security Admission from namespace labels, and Gatekeeper-like policies (cluster/admission.ts). */
   admission?: AdmissionConfig;
+}
+
+/** `cluster.rbac`: which manifests hold the Roles, ClusterRoles and bindings, and whether they are enforced. */
+export interface ScenarioRbac {
+  enforce: boolean;
+  /** YAML files, relative to the repository root (or absolute), e.g. `infra/k8s/rbac.yaml`. */
+  files: string[];
 }
 
 /** An agent pool as the scenario declares it. */

@@ -4,14 +4,16 @@
 import { setDefaultCACertificates, getCACertificates } from 'node:tls';
 import { type Clock } from '../clock';
 import { type SimHandler, type SimRequest, type SimResponse } from './contracts';
-import { armUnauthorized, kubeUnauthorized, TokenAuthority, type SimTokenCredential } from './auth';
-import { requireBearer, startHttpsSurface, type RunningSurface } from './server';
-import { createSimulatorTls, type SimulatorTls } from './tls';
+import { armUnauthorized, TokenAuthority, type SimTokenCredential } from './auth';
+import { bearerAuthenticator, requireAuthentication, startHttpsSurface, type RunningSurface } from './server';
+import { createSimulatorTls, issueClientCertificate, type ClientCertificate, type SimulatorTls } from './tls';
+import { APP_OBJECT_ID, kubeAuthenticator, loadClusterRbac } from './kubeAccess';
+import { SYSTEM_MASTERS } from './kube/rbac';
 import { armError } from './arm/errors';
 import { createArmHandler, type CredentialFormat } from './arm/handler';
 import { kubeconfigYaml, type KubeconfigUser } from './arm/kubeconfig';
 import { type ArmClusterView, type ArmPoolState } from './arm/model';
-import { clusterResourceId } from './arm/resources';
+import { clusterResourceId, SIM_ADMIN_GROUP_ID } from './arm/resources';
 import { RunCommandService } from './arm/runCommands';
 import { commandPodsThrough } from './arm/commandPods';
 import { createRunCommandInterpreter } from './runCommand/interpreter';
@@ -22,9 +24,12 @@ import { type Scenario } from './scenario';
 
 export { ARM_SCOPE, AKS_SCOPE, TokenAuthority, type AccessToken, type SimTokenCredential } from './auth';
 export { ARM_ACTIONS, ARM_OPERATIONS } from './arm/handler';
+export { APP_OBJECT_ID, DEFAULT_RBAC, IDENTITY_PLACEHOLDER, withDefaultRbac } from './kubeAccess';
 export { zipCommandContext } from './runCommand/zipContext';
 
 const YEAR_MS = 365 * 24 * 60 * 60 * 1000;
+/** The CN of the client certificate AKS issues to local accounts. */
+const LOCAL_ADMIN_NAME = 'masterclient';
 const HOUR_MS = 60 * 60 * 1000;
 
 export interface SimulatorOptions {
@@ -44,6 +49,8 @@ export interface SimulatorOptions {
    * operation name (`ARM_OPERATIONS`), optionally only for one token subject.
    */
   armDenied?: Array<{ operation: string; client?: string }>;
+  /** The object id (`oid`) in `credential`'s tokens: the user Kubernetes RBAC authorizes (default APP_OBJECT_ID). */
+  appObjectId?: string;
 }
 
 export interface KubeconfigOptions {
@@ -69,8 +76,13 @@ export interface Simulator {
   credential: SimTokenCredential;
   /** Mints and checks tokens: `tokens.mint('aks', 'someone', ms)` for any identity or lifetime. */
   tokens: TokenAuthority;
-  /** A kubeconfig for the kube endpoint with the CA and a bearer token. */
+  /**
+   * An admin kubeconfig for people, kubectl and tests: on an Entra cluster a bearer token in the
+   * AKS admin group (cluster-admin), otherwise the local admin's client certificate (`system:masters`).
+   */
   kubeconfigYaml(options?: KubeconfigOptions): string;
+  /** The object id the app's tokens carry: the user name in RBAC checks and 403 messages. */
+  appObjectId: string;
   cluster: Cluster;
   recorder: Recorder;
   clock: Clock;
@@ -84,44 +96,49 @@ interface ClusterParts {
   cluster: Cluster;
   kube: RunningSurface;
   armHandler: SimHandler;
-  userKubeconfig(user: KubeconfigUser): string;
+  kubeconfig(user: KubeconfigUser, userName?: string): string;
+  /** The local accounts' client certificate (`masterclient`, `system:masters`, as AKS issues it). */
+  localAdmin: ClientCertificate;
 }
 
 async function startClusterParts(scenario: Scenario, clock: Clock, tls: SimulatorTls, tokens: TokenAuthority, options: SimulatorOptions): Promise<ClusterParts> {
   const cluster = new Cluster(scenario, clock);
-  const kubeHandler = createKubeHandler(cluster);
-  const guardedKube = requireBearer(tokens, 'aks', kubeUnauthorized, kubeHandler);
+  const kubeHandler = createKubeHandler(cluster, { rbac: loadClusterRbac(scenario.cluster.rbac, options.appObjectId ?? APP_OBJECT_ID) });
+  const authenticate = kubeAuthenticator(tokens, scenario.cluster);
   const kube = await startHttpsSurface({
-    tls, authority: tokens, audience: 'aks', handler: kubeHandler,
-    unauthorized: kubeUnauthorized,
+    tls, handler: kubeHandler, authenticate, requestClientCertificates: true,
     internalError: (error) => kubeInternalError(error),
   });
-  const userKubeconfig = (user: KubeconfigUser) =>
-    kubeconfigYaml({ clusterName: scenario.cluster.name, userName: `clusterUser_${scenario.cluster.resourceGroup}_${scenario.cluster.name}`, server: kube.url, caPem: tls.caPem, user });
+  const localAdmin = await issueClientCertificate(tls, LOCAL_ADMIN_NAME, [SYSTEM_MASTERS]);
+  const { resourceGroup, name } = scenario.cluster;
+  const kubeconfig = (user: KubeconfigUser, userName = `clusterUser_${resourceGroup}_${name}`) =>
+    kubeconfigYaml({ clusterName: name, userName, server: kube.url, caPem: tls.caPem, user });
+  const certificateUser: KubeconfigUser = { kind: 'clientCertificate', certPem: localAdmin.certPem, keyPem: localAdmin.keyPem };
   const runCommands = new RunCommandService({
     clock,
     startSeconds: scenario.cluster.runCommandStartSeconds ?? 0,
     failureAt: (now) => cluster.faults.runCommandFailure(now),
     pods: commandPodsThrough(kubeHandler),
-    execute: runCommandExecutor(scenario, tokens, guardedKube, () => clock.now()),
+    execute: runCommandExecutor(scenario, requireAuthentication(authenticate, kubeHandler), kubeHandler, () => clock.now()),
   });
   const armHandler = createArmHandler({
     view: armView(scenario, cluster, clock),
     runCommands,
     poolPageSize: options.poolPageSize,
-    userKubeconfig: (format) => userKubeconfig(credentialUser(scenario, tokens, format)),
+    userKubeconfig: (format) => kubeconfig(scenario.cluster.entraEnabled ? entraUser(format) : certificateUser),
+    adminKubeconfig: () => (scenario.cluster.disableLocalAccounts ? undefined : kubeconfig(certificateUser, `clusterAdmin_${resourceGroup}_${name}`)),
     authorize: (operation, req) => !(options.armDenied ?? []).some((d) => d.operation === operation && (d.client === undefined || d.client === req.client)),
     fault: (operation, req) => armFault(cluster, clock, operation, req),
     onOperation: (operation, req, response) =>
       cluster.recorder.recordApiRequest({ surface: 'arm', verb: req.method, resource: operation, client: req.client, status: response.status }),
   });
-  return { scenario, cluster, kube, armHandler, userKubeconfig };
+  return { scenario, cluster, kube, armHandler, kubeconfig, localAdmin };
 }
 
 function startArmSurface(tls: SimulatorTls, tokens: TokenAuthority, clock: Clock, handler: SimHandler): Promise<RunningSurface> {
   return startHttpsSurface({
-    tls, authority: tokens, audience: 'arm', handler,
-    unauthorized: (check) => armUnauthorized(check, clock.now()),
+    tls, handler,
+    authenticate: bearerAuthenticator(tokens, 'arm', (check) => armUnauthorized(check, clock.now())),
     internalError: (error) => armError(500, 'InternalServerError', error instanceof Error ? error.message : String(error)),
   });
 }
@@ -136,9 +153,12 @@ function simulatorOf(parts: ClusterParts, arm: RunningSurface, tls: SimulatorTls
     resourceGroup: scenario.cluster.resourceGroup,
     clusterName: scenario.cluster.name,
     resourceId: clusterResourceId(scenario.cluster),
-    credential: tokens.credential(options.clientName ?? 'product', options.tokenLifetimeMs ?? HOUR_MS),
+    credential: appCredential(tokens, options),
     tokens,
-    kubeconfigYaml: (o = {}) => parts.userKubeconfig({ kind: 'token', token: tokens.mint('aks', o.subject ?? 'kubectl', o.tokenLifetimeMs ?? 10 * YEAR_MS).token }),
+    kubeconfigYaml: (o = {}) => parts.kubeconfig(scenario.cluster.entraEnabled
+      ? { kind: 'token', token: tokens.mint('aks', o.subject ?? 'kubectl', o.tokenLifetimeMs ?? 10 * YEAR_MS, { groups: [SIM_ADMIN_GROUP_ID] }).token }
+      : { kind: 'clientCertificate', certPem: parts.localAdmin.certPem, keyPem: parts.localAdmin.keyPem }),
+    appObjectId: options.appObjectId ?? APP_OBJECT_ID,
     cluster: parts.cluster,
     recorder: parts.cluster.recorder,
     clock,
@@ -193,7 +213,7 @@ export async function startSimulators(scenarios: Scenario[], clock: Clock, optio
     return {
       armEndpoint: arm.url,
       caPem: tls.caPem,
-      credential: tokens.credential(options.clientName ?? 'product', options.tokenLifetimeMs ?? HOUR_MS),
+      credential: appCredential(tokens, options),
       tokens,
       clusters: parts.map((p) => simulatorOf(p, arm, tls, tokens, clock, options, stop)),
       stop,
@@ -242,23 +262,23 @@ function armView(scenario: Scenario, cluster: Cluster, clock: Clock): ArmCluster
 
 /**
  * kubectl in the command pod: on Entra clusters it authenticates with the request's
- * clusterToken (checked when the command runs, so an expired one fails there); otherwise with
- * the pod's own cluster credentials.
+ * clusterToken (checked when the command runs, so an expired one fails there), so the caller's
+ * own RBAC applies; otherwise with the cluster's local admin credentials (`system:masters`).
  */
-function runCommandExecutor(scenario: Scenario, tokens: TokenAuthority, kube: SimHandler, now: () => number) {
-  const interpret = createRunCommandInterpreter(kube, now, 'run-command');
-  return (input: { command: string; context?: string; clusterToken?: string }) => {
-    const authorization = scenario.cluster.entraEnabled
-      ? `Bearer ${input.clusterToken ?? ''}`
-      : `Bearer ${tokens.mint('aks', 'run-command', HOUR_MS).token}`;
-    return interpret({ command: input.command, context: input.context, authorization });
-  };
+function runCommandExecutor(scenario: Scenario, authenticated: SimHandler, kube: SimHandler, now: () => number) {
+  const asLocalAdmin: SimHandler = (req) => kube({ ...req, user: { name: LOCAL_ADMIN_NAME, groups: [SYSTEM_MASTERS] } });
+  const interpret = createRunCommandInterpreter(scenario.cluster.entraEnabled ? authenticated : asLocalAdmin, now, 'run-command');
+  return (input: { command: string; context?: string; clusterToken?: string }) =>
+    interpret({ command: input.command, context: input.context, authorization: `Bearer ${input.clusterToken ?? ''}` });
 }
 
-/** Local accounts get a static token; Entra clusters get kubelogin (exec) or the legacy azure auth provider. */
-function credentialUser(scenario: Scenario, tokens: TokenAuthority, format: CredentialFormat | undefined): KubeconfigUser {
-  if (!scenario.cluster.entraEnabled) return { kind: 'token', token: tokens.mint('aks', 'clusterUser', 10 * YEAR_MS).token };
+/** Entra clusters' user kubeconfig: kubelogin (exec) or the legacy azure auth provider. */
+function entraUser(format: CredentialFormat | undefined): KubeconfigUser {
   return format === 'exec' ? { kind: 'kubelogin' } : { kind: 'azure-auth-provider' };
+}
+
+function appCredential(tokens: TokenAuthority, options: SimulatorOptions): SimTokenCredential {
+  return tokens.credential(options.clientName ?? 'product', options.tokenLifetimeMs ?? HOUR_MS, { oid: options.appObjectId ?? APP_OBJECT_ID });
 }
 
 async function armFault(cluster: Cluster, clock: Clock, operation: string, req: SimRequest): Promise<SimResponse | undefined> {

@@ -233,6 +233,9 @@ function crossCheck(s: Scenario): string[] {
     (r.nodes ?? []).forEach((n, i) => checkRef(n, `scenario.rebootRequired.nodes[${i}]`));
   }
   (s.cordoned ?? []).forEach((n, i) => checkRef(n, `scenario.cordoned[${i}]`));
+  if (s.cluster.disableLocalAccounts && !s.cluster.entraEnabled) {
+    errors.push('scenario.cluster.disableLocalAccounts: AKS accepts it only on a cluster with Entra ID; set cluster.entraEnabled to true');
+  }
   const f = s.faults ?? {};
   (f.nodesNeverReturn ?? []).forEach((n, i) => checkRef(n, `scenario.faults.nodesNeverReturn[${i}]`));
   (f.rebootsIgnored ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.rebootsIgnored[${i}].node`));

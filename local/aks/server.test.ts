@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVirtualClock } from '../clock';
 import { type SimRequest } from './contracts';
 import { armUnauthorized, kubeUnauthorized, TokenAuthority } from './auth';
-import { startHttpsSurface, type RunningSurface } from './server';
+import { bearerAuthenticator, startHttpsSurface, type RunningSurface } from './server';
 import { createSimulatorTls, type SimulatorTls } from './tls';
 
 interface Answer {
@@ -36,8 +36,7 @@ describe('HTTPS surfaces', () => {
   beforeAll(async () => {
     tls = await createSimulatorTls();
     kube = await startHttpsSurface({
-      tls, authority, audience: 'aks',
-      unauthorized: kubeUnauthorized,
+      tls, authenticate: bearerAuthenticator(authority, 'aks', kubeUnauthorized),
       internalError: () => ({ status: 500, body: { kind: 'Status', code: 500 } }),
       handler: async (req) => {
         seen.push(req);
@@ -49,8 +48,7 @@ describe('HTTPS surfaces', () => {
       },
     });
     arm = await startHttpsSurface({
-      tls, authority, audience: 'arm',
-      unauthorized: (check) => armUnauthorized(check, clock.now()),
+      tls, authenticate: bearerAuthenticator(authority, 'arm', (check) => armUnauthorized(check, clock.now())),
       internalError: () => ({ status: 500, body: {} }),
       handler: async () => ({ status: 204 }),
     });

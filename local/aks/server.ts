@@ -1,21 +1,40 @@
-// HTTPS on 127.0.0.1 for one API surface: turns Node requests into SimRequests, checks the
-// bearer token for the surface's audience, and writes SimResponses (JSON bodies or streams).
+// HTTPS on 127.0.0.1 for one API surface: turns Node requests into SimRequests, authenticates
+// them (a bearer token for the surface's audience, or a client certificate where the surface
+// takes them), and writes SimResponses (JSON bodies or streams).
 import { createServer, type Server } from 'node:https';
+import { type TLSSocket } from 'node:tls';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type SimHandler, type SimRequest, type SimResponse } from './contracts';
 import { bearerToken, type Audience, type TokenAuthority, type TokenCheck } from './auth';
 import { type SimulatorTls } from './tls';
 
+/** The subject of a client certificate that chains to the simulator's CA. */
+export interface PeerIdentity {
+  commonName: string;
+  organizations: string[];
+}
+
+/** Decides who a request is from: the request to hand on (with `client`, `user`), or the refusal. */
+export type Authenticate = (req: SimRequest, peer: PeerIdentity | undefined) => { ok: true; req: SimRequest } | { ok: false; response: SimResponse };
+
 export interface HttpsSurfaceOptions {
   tls: SimulatorTls;
   handler: SimHandler;
-  /** Answers a request whose token is missing or not valid for this surface. */
-  unauthorized: (check: Exclude<TokenCheck, { ok: true }>) => SimResponse;
+  authenticate: Authenticate;
+  /** Ask clients for a certificate (the kube-apiserver's x509 authenticator); unverified ones are ignored. */
+  requestClientCertificates?: boolean;
   /** Answers a request whose handler threw. */
   internalError: (error: unknown) => SimResponse;
-  authority: TokenAuthority;
-  audience: Audience;
+}
+
+/** Bearer tokens only, for `audience` (ARM, and the kube API of an Entra cluster). */
+export function bearerAuthenticator(authority: TokenAuthority, audience: Audience, unauthorized: (check: Exclude<TokenCheck, { ok: true }>) => SimResponse): Authenticate {
+  return (req) => {
+    const check = authority.verify(bearerToken(req.headers.authorization), audience);
+    if (!check.ok) return { ok: false, response: unauthorized(check) };
+    return { ok: true, req: { ...req, client: req.client ?? clientOf(req.headers['user-agent'], check.claims.subject) } };
+  };
 }
 
 export interface RunningSurface {
@@ -24,23 +43,26 @@ export interface RunningSurface {
   stop(): Promise<void>;
 }
 
-/** Rejects requests without a valid token for `audience`; names the caller for the recorder. */
-export function requireBearer(authority: TokenAuthority, audience: Audience, unauthorized: HttpsSurfaceOptions['unauthorized'], inner: SimHandler): SimHandler {
+/** Hands on only what `authenticate` accepts; `peer` is what the TLS layer verified, if anything. */
+export function requireAuthentication(authenticate: Authenticate, inner: SimHandler, peer?: PeerIdentity): SimHandler {
   return async (req) => {
-    const check = authority.verify(bearerToken(req.headers.authorization), audience);
-    if (!check.ok) return unauthorized(check);
-    return inner({ ...req, client: req.client ?? clientOf(req.headers['user-agent'], check.claims.subject) });
+    const decision = authenticate(req, peer);
+    return decision.ok ? inner(decision.req) : decision.response;
   };
 }
 
-function clientOf(userAgent: string | undefined, subject: string): string {
+/** The recorder's name for a caller: kubectl by its user agent, else who the credential names. */
+export function clientOf(userAgent: string | undefined, subject: string): string {
   return userAgent?.startsWith('kubectl/') ? 'kubectl' : subject;
 }
 
 export async function startHttpsSurface(options: HttpsSurfaceOptions): Promise<RunningSurface> {
-  const guarded = requireBearer(options.authority, options.audience, options.unauthorized, options.handler);
-  const server = createServer({ key: options.tls.keyPem, cert: options.tls.certPem }, (req, res) => {
-    void serve(req, res, guarded, options.internalError);
+  const server = createServer({
+    key: options.tls.keyPem,
+    cert: options.tls.certPem,
+    ...(options.requestClientCertificates && { requestCert: true, rejectUnauthorized: false, ca: options.tls.caPem }),
+  }, (req, res) => {
+    void serve(req, res, requireAuthentication(options.authenticate, options.handler, verifiedPeer(req)), options.internalError);
   });
   await listen(server);
   const { port } = server.address() as AddressInfo;
@@ -48,6 +70,17 @@ export async function startHttpsSurface(options: HttpsSurfaceOptions): Promise<R
     url: `https://127.0.0.1:${port}`,
     stop: () => close(server),
   };
+}
+
+/** The client certificate's subject, only when it chains to our CA (`socket.authorized`). */
+function verifiedPeer(req: IncomingMessage): PeerIdentity | undefined {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized || typeof socket.getPeerCertificate !== 'function') return undefined;
+  const subject = socket.getPeerCertificate().subject as Record<string, string | string[] | undefined> | undefined;
+  const commonName = subject?.CN;
+  if (typeof commonName !== 'string') return undefined;
+  const o = subject?.O;
+  return { commonName, organizations: o === undefined ? [] : Array.isArray(o) ? o : [o] };
 }
 
 async function serve(req: IncomingMessage, res: ServerResponse, handler: SimHandler, internalError: HttpsSurfaceOptions['internalError']): Promise<void> {

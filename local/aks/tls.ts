@@ -8,6 +8,14 @@ export interface SimulatorTls {
   /** The servers' certificate chain (leaf then CA) and key. */
   certPem: string;
   keyPem: string;
+  /** The CA's key: it also signs the client certificates of local accounts. */
+  caKeyPem: string;
+}
+
+/** A client certificate and its key (PEM), as a kubeconfig's `client-certificate-data` carries it. */
+export interface ClientCertificate {
+  certPem: string;
+  keyPem: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -42,5 +50,27 @@ export async function createSimulatorTls(): Promise<SimulatorTls> {
       { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
     ],
   });
-  return { caPem: ca.cert, certPem: `${leaf.cert.trim()}\n${ca.cert.trim()}\n`, keyPem: leaf.private };
+  return { caPem: ca.cert, certPem: `${leaf.cert.trim()}\n${ca.cert.trim()}\n`, keyPem: leaf.private, caKeyPem: ca.private };
+}
+
+/**
+ * A client certificate signed by the cluster CA: the apiserver's x509 authenticator takes the
+ * subject's CN as the user name and each O as a group (`masterclient`, `system:masters` on AKS).
+ */
+export async function issueClientCertificate(tls: SimulatorTls, commonName: string, organizations: string[]): Promise<ClientCertificate> {
+  const notBeforeDate = new Date(Date.now() - DAY_MS);
+  const notAfterDate = new Date(Date.now() + 30 * DAY_MS);
+  const cert = await generate([...organizations.map((value) => ({ name: 'organizationName', value })), { name: 'commonName', value: commonName }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    ca: { key: tls.caKeyPem, cert: tls.caPem },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+      { name: 'extKeyUsage', clientAuth: true },
+    ],
+  });
+  return { certPem: cert.cert, keyPem: cert.private };
 }

@@ -5,7 +5,7 @@ import { ContainerServiceClient } from '@azure/arm-containerservice';
 import { createVirtualClock, type VirtualClock } from '../../clock';
 import { type ScenarioCluster } from '../contracts';
 import { armUnauthorized, TokenAuthority } from '../auth';
-import { startHttpsSurface, type RunningSurface } from '../server';
+import { bearerAuthenticator, startHttpsSurface, type RunningSurface } from '../server';
 import { createSimulatorTls, type SimulatorTls } from '../tls';
 import { createArmHandler } from './handler';
 import { armError } from './errors';
@@ -28,6 +28,7 @@ interface Rig {
   executed: RunCommandInput[];
   operations: string[];
   failNext: { reason: string } | undefined;
+  localAccountsDisabled?: boolean;
 }
 
 async function startRig(tls: SimulatorTls, cluster: ScenarioCluster): Promise<Rig> {
@@ -55,11 +56,11 @@ async function startRig(tls: SimulatorTls, cluster: ScenarioCluster): Promise<Ri
     runCommands,
     poolPageSize: 2,
     userKubeconfig: (format) => `format: ${format ?? 'none'}\n`,
+    adminKubeconfig: () => (rig.localAccountsDisabled ? undefined : 'admin: true\n'),
     onOperation: (op) => operations.push(op),
   });
   const surface = await startHttpsSurface({
-    tls, handler, authority, audience: 'arm',
-    unauthorized: (check) => armUnauthorized(check, clock.now()),
+    tls, handler, authenticate: bearerAuthenticator(authority, 'arm', (check) => armUnauthorized(check, clock.now())),
     internalError: (error) => armError(500, 'InternalServerError', String(error)),
   });
   const client = new ContainerServiceClient(authority.credential('product'), cluster.subscriptionId, {
@@ -194,6 +195,20 @@ describe('ARM surface through @azure/arm-containerservice', () => {
     const creds = await plain.client.managedClusters.listClusterUserCredentials('rg-prod', 'aks-prod', { format: 'exec' });
     expect(creds.kubeconfigs?.[0]?.name).toBe('clusterUser');
     expect(parse(Buffer.from(creds.kubeconfigs![0]!.value!).toString('utf8'))).toEqual({ format: 'exec' });
+  });
+
+  it('returns the admin kubeconfig, and refuses it as AKS does once local accounts are disabled', async () => {
+    const creds = await plain.client.managedClusters.listClusterAdminCredentials('rg-prod', 'aks-prod');
+    expect(creds.kubeconfigs?.[0]?.name).toBe('clusterAdmin');
+    expect(plain.operations.at(-1)).toBe('managedClusters.listClusterAdminCredentials');
+    plain.localAccountsDisabled = true;
+    try {
+      await expect(plain.client.managedClusters.listClusterAdminCredentials('rg-prod', 'aks-prod')).rejects.toMatchObject({
+        statusCode: 400, code: 'BadRequest', message: 'Getting static credential is not allowed because this cluster is set to disable local accounts.',
+      });
+    } finally {
+      plain.localAccountsDisabled = false;
+    }
   });
 
   it.each([

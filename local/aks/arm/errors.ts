@@ -27,6 +27,8 @@ export const armErrors = {
   authorizationFailed: (client: string, action: string, scope: string) =>
     armError(403, 'AuthorizationFailed',
       `The client '${client}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`),
+  localAccountsDisabled: () =>
+    armError(400, 'BadRequest', 'Getting static credential is not allowed because this cluster is set to disable local accounts.'),
   runCommandDisabled: () =>
     armError(400, 'RunCommandDisabled', 'Run command is disabled for this cluster (apiServerAccessProfile.disableRunCommand is true).'),
 };

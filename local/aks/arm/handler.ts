@@ -13,6 +13,8 @@ export interface ArmHandlerOptions {
   runCommands: RunCommandService;
   /** The kubeconfig `listClusterUserCredential` returns for this format. */
   userKubeconfig(format: CredentialFormat | undefined): string;
+  /** The kubeconfig `listClusterAdminCredential` returns; undefined when local accounts are disabled. */
+  adminKubeconfig(): string | undefined;
   /** Called once per request with the operation it reached (`unknown` if none) and the answer. */
   onOperation?(operation: string, req: SimRequest, response: SimResponse): void;
   /** Whether the caller holds the RBAC action of this operation (default: everyone does). */
@@ -36,6 +38,7 @@ export const ARM_OPERATIONS = {
   runCommand: 'managedClusters.runCommand',
   getCommandResult: 'managedClusters.getCommandResult',
   listUserCredentials: 'managedClusters.listClusterUserCredentials',
+  listAdminCredentials: 'managedClusters.listClusterAdminCredentials',
 } as const;
 
 type Operation = (typeof ARM_OPERATIONS)[keyof typeof ARM_OPERATIONS];
@@ -48,6 +51,7 @@ export const ARM_ACTIONS: Record<Operation, string> = {
   'managedClusters.runCommand': 'Microsoft.ContainerService/managedClusters/runCommand/action',
   'managedClusters.getCommandResult': 'Microsoft.ContainerService/managedClusters/commandResults/read',
   'managedClusters.listClusterUserCredentials': 'Microsoft.ContainerService/managedClusters/listClusterUserCredential/action',
+  'managedClusters.listClusterAdminCredentials': 'Microsoft.ContainerService/managedClusters/listClusterAdminCredential/action',
 };
 type Routed = { operation: Operation; method: string; answer: () => SimResponse } | { error: SimResponse };
 
@@ -114,6 +118,8 @@ function clusterOperation(options: ArmHandlerOptions, req: SimRequest, rest: str
       return id === undefined ? undefined : { operation: op.getCommandResult, method: 'GET', answer: () => commandResult(options, req, id, apiVersion) };
     case 'listclusterusercredential':
       return id === undefined ? { operation: op.listUserCredentials, method: 'POST', answer: () => userCredential(options, req) } : undefined;
+    case 'listclusteradmincredential':
+      return id === undefined ? { operation: op.listAdminCredentials, method: 'POST', answer: () => adminCredential(options) } : undefined;
     default:
       return undefined;
   }
@@ -164,6 +170,13 @@ function userCredential(options: ArmHandlerOptions, req: SimRequest): SimRespons
   }
   const value = Buffer.from(options.userKubeconfig(format)).toString('base64');
   return { status: 200, body: { kubeconfigs: [{ name: 'clusterUser', value }] } };
+}
+
+/** AKS refuses static credentials once local accounts are disabled (400 BadRequest, its wording). */
+function adminCredential(options: ArmHandlerOptions): SimResponse {
+  const kubeconfig = options.adminKubeconfig();
+  if (kubeconfig === undefined) return armErrors.localAccountsDisabled();
+  return { status: 200, body: { kubeconfigs: [{ name: 'clusterAdmin', value: Buffer.from(kubeconfig).toString('base64') }] } };
 }
 
 function resultUrl(options: ArmHandlerOptions, req: SimRequest, id: string, apiVersion: string): string {

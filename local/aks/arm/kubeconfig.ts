@@ -1,5 +1,6 @@
-// Kubeconfig files as AKS hands them out: a cluster entry with the CA, and a user that either
-// carries a static token (local accounts) or runs kubelogin (Entra ID, `format=exec`).
+// Kubeconfig files as AKS hands them out: a cluster entry with the CA, and a user that carries a
+// client certificate (local accounts), a static token (our tests' kubectl), or runs kubelogin
+// (Entra ID, `format=exec`).
 import { stringify } from 'yaml';
 import { AKS_SERVER_APP_ID } from '../auth';
 import { SIM_TENANT_ID } from './resources';
@@ -9,6 +10,7 @@ const AZURE_CLI_CLIENT_ID = '04b07795-8ddb-461a-bbee-02f9e1bf7b46';
 
 export type KubeconfigUser =
   | { kind: 'token'; token: string }
+  | { kind: 'clientCertificate'; certPem: string; keyPem: string }
   | { kind: 'kubelogin' }
   | { kind: 'azure-auth-provider' };
 
@@ -36,6 +38,8 @@ function userEntry(user: KubeconfigUser): object {
   switch (user.kind) {
     case 'token':
       return { token: user.token };
+    case 'clientCertificate':
+      return { 'client-certificate-data': Buffer.from(user.certPem).toString('base64'), 'client-key-data': Buffer.from(user.keyPem).toString('base64') };
     case 'kubelogin':
       return {
         exec: {

@@ -4,6 +4,8 @@ import { type ScenarioCluster } from '../contracts';
 import { type ArmPoolState } from './model';
 
 export const SIM_TENANT_ID = '72f988bf-86f1-41af-91ab-2d7cd011db47';
+/** The Entra group of cluster admins (`aadProfile.adminGroupObjectIDs`); AKS binds it to cluster-admin. */
+export const SIM_ADMIN_GROUP_ID = '00000000-0000-4000-8000-00000000ad41';
 
 export function clusterResourceId(cluster: ScenarioCluster): string {
   return `/subscriptions/${cluster.subscriptionId}/resourceGroups/${cluster.resourceGroup}/providers/Microsoft.ContainerService/managedClusters/${cluster.name}`;
@@ -66,11 +68,11 @@ export function managedClusterResource(cluster: ScenarioCluster, pools: ArmPoolS
       enableRBAC: true,
       supportPlan: 'KubernetesOfficial',
       ...(cluster.entraEnabled
-        ? { aadProfile: { managed: true, enableAzureRBAC: false, adminGroupObjectIDs: [], tenantID: SIM_TENANT_ID } }
+        ? { aadProfile: { managed: true, enableAzureRBAC: false, adminGroupObjectIDs: [SIM_ADMIN_GROUP_ID], tenantID: SIM_TENANT_ID } }
         : {}),
       apiServerAccessProfile: { enablePrivateCluster: false, disableRunCommand: cluster.disableRunCommand ?? false },
       autoUpgradeProfile: { upgradeChannel: 'none', nodeOSUpgradeChannel: cluster.nodeOsUpgradeChannel ?? 'Unmanaged' },
-      disableLocalAccounts: cluster.entraEnabled ?? false,
+      disableLocalAccounts: cluster.disableLocalAccounts ?? false,
     },
   };
 }

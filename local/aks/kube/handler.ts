@@ -11,6 +11,7 @@ import { ApiError, methodNotAllowed, pathNotFound, statusBody } from './status';
 import { createObject, deleteCollection, deleteObject, getObject, listObjects, patchObject, readScale, updateObject, writeScale } from './crud';
 import { podLogs } from './logs';
 import { watchStream } from './watch';
+import { authorize, forbiddenStatus, type RbacPolicy } from './rbac';
 
 type Route =
   | { kind: 'version' | 'health' | 'api' | 'apis' | 'openapi' }
@@ -92,6 +93,8 @@ function clientOf(req: SimRequest): string {
 
 export interface KubeHandlerOptions {
   kubernetesVersion?: string;
+  /** Kubernetes RBAC to enforce on authenticated users' resource requests (`cluster.rbac`); none: everyone may do anything. */
+  rbac?: RbacPolicy;
 }
 
 export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions = {}): SimHandler {
@@ -107,7 +110,14 @@ export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions 
     // waits for its activities first), so latency is only served on a real-time clock.
     if (fault?.latencyMs && cluster.clock.mode === 'realtime') await cluster.clock.sleep(fault.latencyMs);
     let res: SimResponse;
-    if (fault?.status) {
+    // The apiserver authorizes what its request info names; a path the simulator does not serve stays a 404.
+    const served = route?.kind === 'resource' && (route.sub === undefined || route.info.subresources.some((s) => s.name === route.sub));
+    const denied = options.rbac && req.user && route?.kind === 'resource' && served
+      ? forbiddenIfDenied(options.rbac, req.user, { ...info, group: route.info.group, ...(route.name !== undefined && { name: route.name }) })
+      : undefined;
+    if (denied) {
+      res = denied;
+    } else if (fault?.status) {
       const [reason, message] = FAULT_REASONS[fault.status] ?? ['InternalError', `injected fault ${fault.status}`];
       const retry = fault.retryAfterSeconds ?? (fault.status === 429 ? 1 : undefined);
       res = json(fault.status, statusBody(fault.status, reason, message, retry !== undefined ? { retryAfterSeconds: retry } : undefined), retry !== undefined ? { 'retry-after': String(retry) } : {});
@@ -124,6 +134,10 @@ export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions 
     cluster.recorder.recordApiRequest({ surface: 'kube', ...info, client, status: res.status });
     return res;
   };
+}
+
+function forbiddenIfDenied(policy: RbacPolicy, user: NonNullable<SimRequest['user']>, request: Parameters<typeof authorize>[2]): SimResponse | undefined {
+  return authorize(policy, user, request) ? undefined : json(403, forbiddenStatus(user, request));
 }
 
 function dispatch(cluster: Cluster, req: SimRequest, route: Route | undefined, k8sVersion: string, client: string): SimResponse {
