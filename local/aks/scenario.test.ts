@@ -21,6 +21,9 @@ describe('loadScenario', () => {
     ['an unknown pool in a workload', (s: Record<string, unknown>) => { s.workloads = [{ name: 'a', kind: 'Deployment', pool: 'gpu' }]; }, 'scenario.workloads[0].pool: no pool "gpu"'],
     ['both PDB forms', (s: Record<string, unknown>) => { s.workloads = [{ name: 'a', kind: 'Deployment', pdb: { minAvailable: 1, maxUnavailable: 1 } }]; }, 'scenario.workloads[0].pdb: set minAvailable or maxUnavailable, not both'],
     ['a node index out of range', (s: Record<string, unknown>) => { s.cordoned = [{ pool: 'user', index: 9 }]; }, 'scenario.cordoned[0].index: pool user has 3 node(s), index 9 is out of range'],
+    ['a surge on a StatefulSet', (s: Record<string, unknown>) => { s.workloads = [{ name: 'a', kind: 'StatefulSet', maxSurge: 1 }]; }, 'scenario.workloads[0].maxSurge: only a Deployment surges'],
+    ['a strategy on a DaemonSet', (s: Record<string, unknown>) => { s.workloads = [{ name: 'a', kind: 'DaemonSet', maxUnavailable: 1 }]; }, 'scenario.workloads[0].maxUnavailable: only a Deployment or a StatefulSet'],
+    ['a Deployment that can neither surge nor lose a pod', (s: Record<string, unknown>) => { s.workloads = [{ name: 'a', kind: 'Deployment', maxUnavailable: 0, maxSurge: '0%' }]; }, 'scenario.workloads[0].maxUnavailable: maxUnavailable and maxSurge cannot both be 0'],
     ['a fault on an unknown pool', (s: Record<string, unknown>) => { s.faults = { poolsUpgrading: [{ pool: 'x', from: 0 }] }; }, 'scenario.faults.poolsUpgrading[0].pool: no pool "x"'],
   ])('rejects %s, naming the field', (_, mutate, message) => {
     const s = structuredClone(smallScenario()) as unknown as Record<string, unknown>;

@@ -44,6 +44,14 @@ export interface ScenarioWorkload {
   graceSeconds?: number;
   /** Seconds the app takes to stop after SIGTERM (default: the whole grace period). */
   shutdownSeconds?: number;
+  /**
+   * The rolling update's maxUnavailable (int or "N%"): a Deployment's
+   * spec.strategy.rollingUpdate (default 25%), a StatefulSet's spec.updateStrategy.rollingUpdate
+   * (default 1).
+   */
+  maxUnavailable?: number | string;
+  /** A Deployment's spec.strategy.rollingUpdate.maxSurge (int or "N%", default 25%). */
+  maxSurge?: number | string;
   /** Mounts an emptyDir volume (kubectl drain needs --delete-emptydir-data). */
   emptyDir?: boolean;
   /** Tolerates every taint (as system agents do). */
@@ -201,6 +209,8 @@ export function validateAgainstSchema(value: unknown, schema: Schema, path = 'sc
   return errors;
 }
 
+const isZero = (v: number | string) => v === 0 || v === '0%';
+
 /** Checks what the schema cannot: references between pools, workloads and faults. */
 function crossCheck(s: Scenario): string[] {
   const errors: string[] = [];
@@ -225,6 +235,10 @@ function crossCheck(s: Scenario): string[] {
       checkRef(w.node, `${path}.node`);
     }
     if (w.completesAfterSeconds !== undefined && w.kind !== 'Pod') errors.push(`${path}.completesAfterSeconds: only a bare Pod can complete`);
+    if (w.maxUnavailable !== undefined && w.kind !== 'Deployment' && w.kind !== 'StatefulSet') errors.push(`${path}.maxUnavailable: only a Deployment or a StatefulSet has a rolling update strategy`);
+    if (w.maxSurge !== undefined && w.kind !== 'Deployment') errors.push(`${path}.maxSurge: only a Deployment surges (a StatefulSet replaces a pod only once the old one is gone)`);
+    if (w.kind === 'Deployment' && isZero(w.maxUnavailable ?? '25%') && isZero(w.maxSurge ?? '25%')) errors.push(`${path}.maxUnavailable: maxUnavailable and maxSurge cannot both be 0 (the apiserver refuses it)`);
+    if (w.kind === 'StatefulSet' && w.maxUnavailable !== undefined && isZero(w.maxUnavailable)) errors.push(`${path}.maxUnavailable: a StatefulSet's maxUnavailable cannot be 0`);
     if (w.kind === 'DaemonSet' && w.replicas !== undefined) errors.push(`${path}.replicas: a DaemonSet runs one pod per eligible node; remove replicas`);
   });
   const r = s.rebootRequired;

@@ -7,6 +7,7 @@ import { HOSTNAME_LABEL, ZONE_LABEL } from './scheduler';
 import type { Cluster } from './cluster';
 import { DEPLOY, DS, NAMESPACES, NODES, PDBS, STS } from './resourceNames';
 import type { Prng } from './prng';
+import { DEPLOYMENT_DEFAULT } from './rolloutStrategy';
 import type { Container, KubeObject, Node, Pod, PodSpec, Workload } from './types';
 
 export const DEFAULT_IMAGE = 'mcr.microsoft.com/azurelinux/base/nginx:1.25';
@@ -115,6 +116,15 @@ export function podSpecFor(w: ScenarioWorkload): PodSpec {
   return spec;
 }
 
+// As the apiserver serves them once defaulted (pkg/apis/apps/v1/defaults.go).
+function deploymentStrategy(w: ScenarioWorkload): Record<string, unknown> {
+  return { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: w.maxUnavailable ?? DEPLOYMENT_DEFAULT.maxUnavailable, maxSurge: w.maxSurge ?? DEPLOYMENT_DEFAULT.maxSurge } };
+}
+
+function statefulSetStrategy(w: ScenarioWorkload): Record<string, unknown> {
+  return { type: 'RollingUpdate', rollingUpdate: { partition: 0, ...(w.maxUnavailable !== undefined ? { maxUnavailable: w.maxUnavailable } : {}) } };
+}
+
 export function addWorkload(cluster: Cluster, w: ScenarioWorkload): void {
   const namespace = w.namespace ?? 'default';
   const labels = { app: w.name, ...(w.labels ?? {}) };
@@ -137,7 +147,8 @@ export function addWorkload(cluster: Cluster, w: ScenarioWorkload): void {
       metadata: { name: w.name, namespace, labels, ...(w.annotations ? { annotations: { ...w.annotations } } : {}) },
       spec: {
         ...(w.kind === 'DaemonSet' ? {} : { replicas: w.replicas ?? 1 }),
-        ...(w.kind === 'StatefulSet' ? { serviceName: w.name, podManagementPolicy: 'OrderedReady' as const } : {}),
+        ...(w.kind === 'StatefulSet' ? { serviceName: w.name, podManagementPolicy: 'OrderedReady' as const, updateStrategy: statefulSetStrategy(w) } : {}),
+        ...(w.kind === 'Deployment' ? { strategy: deploymentStrategy(w) } : {}),
         selector: { matchLabels: { app: w.name } },
         template: { metadata: { labels }, spec },
       },

@@ -4,6 +4,7 @@
 // gone), a DaemonSet keeps one pod per eligible node. Each also writes its status.
 import { isActive, isHealthy, isPodReady, tolerates } from './podState';
 import { NAME_SUFFIX_ALPHABET } from './prng';
+import { resolvedMaxUnavailable } from './rolloutStrategy';
 import type { Node, OwnerReference, Pod, Toleration, Workload } from './types';
 
 import { DEPLOY, DS, RS, STS } from './resourceNames';
@@ -103,7 +104,7 @@ export function reconcileDeployment(host: ControllerHost, d: Workload): void {
   const all = host.ownedReplicaSets(d.metadata.uid!);
   const sum = (field: string) => all.reduce((s, rs) => s + Number(rs.status?.[field] ?? 0), 0);
   const available = sum('availableReplicas');
-  const maxUnavailable = Math.floor(replicas * 0.25);
+  const maxUnavailable = resolvedMaxUnavailable(d);
   const ok = available >= replicas - maxUnavailable;
   const prev = (d.status?.conditions as { type: string; status: string; lastTransitionTime?: string }[] | undefined) ?? [];
   const since = (type: string, status: string) => prev.find((c) => c.type === type && c.status === status)?.lastTransitionTime ?? host.now();
