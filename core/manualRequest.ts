@@ -6,10 +6,22 @@ import type { ManualRequest } from './runTypes';
 
 export const MAX_REQUEST_NODES = 1000;
 const MAX_REASON_LENGTH = 500;
+/** An answer lists at most this many problems, so that it cannot grow with the request. */
+export const MAX_REPORTED_PROBLEMS = 20;
 const FIELDS = ['nodes', 'pools', 'ignoreWindow', 'reason'] as const;
 
-function hasControlCharacter(text: string): boolean {
-  return [...text].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+// What a single line of text for an operator's eyes may not hold: C0 and C1 controls (U+0085
+// is a line break), the Unicode line and paragraph separators, and the bidirectional controls
+// that make a log line read differently from what it holds (Trojan Source, CVE-2021-42574).
+const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why `text` is not a single, plain line of text, or undefined. */
+function lineProblem(text: string): string | undefined {
+  if (LONE_SURROGATE.test(text)) return 'holds a lone surrogate (not valid Unicode)';
+  const bad = NOT_ONE_LINE.exec(text);
+  return bad ? `holds the control character U+${bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}` : undefined;
 }
 
 export interface FieldError {
@@ -19,9 +31,21 @@ export interface FieldError {
 
 export type ManualRequestResult = { ok: true; request: ManualRequest } | { ok: false; errors: FieldError[] };
 
+/** The first problems, and one line saying how many more there were. */
+function capped(errors: FieldError[]): FieldError[] {
+  if (errors.length <= MAX_REPORTED_PROBLEMS) return errors;
+  const more = errors.length - MAX_REPORTED_PROBLEMS;
+  return [...errors.slice(0, MAX_REPORTED_PROBLEMS), { field: 'body', message: `and ${more} more problem${more === 1 ? '' : 's'} not listed; fix these first` }];
+}
+
+/** A value as an error shows it: short scalars as JSON, anything else described, never walked. */
 function quote(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+  if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return String(value);
+  if (typeof value === 'string') {
+    return value.length <= 80 && lineProblem(value) === undefined ? JSON.stringify(value) : `a string of ${value.length} characters`;
+  }
+  if (Array.isArray(value)) return `an array of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function nameList(field: 'nodes' | 'pools', value: unknown, valid: (v: string) => boolean, form: string, errors: FieldError[]): string[] | undefined {
@@ -39,10 +63,10 @@ function nameList(field: 'nodes' | 'pools', value: unknown, valid: (v: string) =
   return names;
 }
 
-/** Parses a start request's JSON body (`undefined` or `{}` for "every node that needs a reboot"). */
+/** Parses a start request's JSON body (no body, `undefined`, or `{}` for "every node that needs a reboot"). */
 export function parseManualRequest(body: unknown): ManualRequestResult {
-  if (body === undefined || body === null) return { ok: true, request: {} };
-  if (typeof body !== 'object' || Array.isArray(body)) {
+  if (body === undefined) return { ok: true, request: {} };
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, errors: [{ field: 'body', message: `the body must be a JSON object such as {"nodes":["aks-user-12345678-vmss000000"],"ignoreWindow":true,"reason":"CVE patch"}, got ${quote(body)}` }] };
   }
   const input = body as Record<string, unknown>;
@@ -55,10 +79,13 @@ export function parseManualRequest(body: unknown): ManualRequestResult {
   if (input.ignoreWindow !== undefined && typeof input.ignoreWindow !== 'boolean') {
     errors.push({ field: 'ignoreWindow', message: `ignoreWindow must be true or false, got ${quote(input.ignoreWindow)}` });
   }
-  if (input.reason !== undefined && (typeof input.reason !== 'string' || input.reason.length > MAX_REASON_LENGTH || hasControlCharacter(input.reason))) {
-    errors.push({ field: 'reason', message: `reason must be a single line of text of at most ${MAX_REASON_LENGTH} characters, got ${quote(input.reason)}` });
+  if (input.reason !== undefined) {
+    const why = typeof input.reason !== 'string' ? undefined : input.reason.length > MAX_REASON_LENGTH ? `is ${input.reason.length} characters long` : lineProblem(input.reason);
+    if (typeof input.reason !== 'string' || why) {
+      errors.push({ field: 'reason', message: `reason must be a single line of plain text of at most ${MAX_REASON_LENGTH} characters, got ${quote(input.reason)}${why ? ` (it ${why})` : ''}` });
+    }
   }
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: capped(errors) };
   return {
     ok: true,
     request: {

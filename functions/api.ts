@@ -15,6 +15,7 @@ import { CONTROL_EVENT, lockInstanceId, nodeInstanceId, orchestrators, planInsta
 import type { ClusterRebootInput } from '../orchestrations/types';
 import { badRequest, internalError, json, notFound, problem, runLinks } from './httpResponses';
 import { isLive, startClusterRun, statusOf } from './instances';
+import { readJsonBody } from './requestBody';
 import { loadSettings } from './settings';
 
 const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
@@ -119,16 +120,9 @@ const startRun: Handler = async (request, context, settings) => {
   const cluster = clusterOf(settings, request);
   if (!cluster) return unknownCluster(request, settings);
   if (!settings.enabled) return problem(403, 'Disabled', 'REBOOT_ENABLED is false (the kill switch): no run can start');
-  let body: unknown;
-  const text = await request.text();
-  if (text.trim() !== '') {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return badRequest('the body is not valid JSON; send an object such as {"nodes":["aks-user-12345678-vmss000000"],"ignoreWindow":true}', [{ field: 'body', message: 'not valid JSON' }]);
-    }
-  }
-  const parsed = parseManualRequest(body);
+  const body = await readJsonBody(request);
+  if (!body.ok) return body.response;
+  const parsed = parseManualRequest(body.value);
   if (!parsed.ok) return badRequest(parsed.errors.map((e) => e.message).join('; '), parsed.errors);
   const targets = await checkRequestTargets(cluster, parsed.request);
   if (targets.length > 0) return badRequest(targets.map((e) => e.message).join('; '), targets);
