@@ -13,6 +13,7 @@ const FIELDS = ['nodes', 'pools', 'ignoreWindow', 'reason'] as const;
 // What a single line of text for an operator's eyes may not hold: C0 and C1 controls (U+0085
 // is a line break), the Unicode line and paragraph separators, and the bidirectional controls
 // that make a log line read differently from what it holds (Trojan Source, CVE-2021-42574).
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NOT_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
