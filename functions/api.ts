@@ -16,10 +16,13 @@ import type { ClusterRebootInput } from '../orchestrations/types';
 import { badRequest, internalError, json, notFound, problem, runLinks } from './httpResponses';
 import { isLive, startClusterRun, statusOf } from './instances';
 import { readJsonBody } from './requestBody';
+import { functionClock } from './clock';
 import { loadSettings } from './settings';
 
 const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
 const PLAN_WAIT_MS = 60_000;
+/** A plan computed less than this long ago answers GET …/plan again instead of a new one. */
+const PLAN_REUSE_MS = 120_000;
 const START_WAIT_MS = 10_000;
 const CONTROL_WAIT_MS = 15_000;
 const POLL_MS = 500;
@@ -198,41 +201,69 @@ async function raise(client: df.DurableClient, instanceId: string, event: Contro
   }
 }
 
+/**
+ * One plan per cluster at a time, and a recent one is reused: each plan is a durable instance
+ * and a check pod per node, so a caller asking in a loop must not multiply them. The plan
+ * instance has a fixed id per cluster; a new plan replaces the previous one.
+ */
 const startPlan: Handler = async (request, context, settings) => {
   const cluster = clusterOf(settings, request);
   if (!cluster) return unknownCluster(request, settings);
   const client = df.getClient(context);
-  const now = new Date();
+  const instanceId = planInstanceId(cluster.alias);
+  const existing = await statusOf(client, instanceId, { showInput: true });
+  const recent = existing && !isLive(existing) && functionClock().now() - new Date(existing.createdTime).getTime() < PLAN_REUSE_MS;
+  if (existing && (isLive(existing) || recent)) return waitForPlan(client, cluster, existing);
+  const now = new Date(functionClock().now());
   const runId = `${now.toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomUUID().slice(0, 4)}`;
   const input: ClusterRebootInput = {
     cluster, settings: toRunSettings(settings), trigger: 'manual', requestedBy: requestedBy(request), request: { dryRun: true }, runId, holdsLease: false,
   };
-  const instanceId = planInstanceId(cluster.alias, runId);
-  await client.startNew(orchestrators.clusterReboot, { instanceId, input });
-  for (const deadline = Date.now() + PLAN_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS)) {
-    const status = await statusOf(client, instanceId);
-    if (status && !isLive(status)) return planAnswer(cluster, runId, status);
+  try {
+    await client.startNew(orchestrators.clusterReboot, { instanceId, input });
+  } catch (error) {
+    // Another caller started a plan in between: that one is the answer.
+    const racing = await statusOf(client, instanceId, { showInput: true });
+    if (racing && isLive(racing)) return waitForPlan(client, cluster, racing);
+    throw error;
   }
-  return json(202, { cluster: cluster.alias, planId: runId, message: 'the plan is still being computed', links: { plan: `/api/clusters/${cluster.alias}/plan/${runId}` } });
+  return waitForPlan(client, cluster, await statusOf(client, instanceId, { showInput: true }), runId);
 };
+
+/** Waits a little for the cluster's plan instance to finish; its answer, or 202 with where to look. */
+async function waitForPlan(client: df.DurableClient, cluster: ClusterRef, status: df.DurableOrchestrationStatus | undefined, startedRunId?: string): Promise<HttpResponseInit> {
+  const planId = startedRunId ?? planIdOf(status);
+  const instanceId = planInstanceId(cluster.alias);
+  for (const deadline = Date.now() + PLAN_WAIT_MS; ; await sleep(POLL_MS)) {
+    if (status && !isLive(status)) return planAnswer(cluster, planIdOf(status) ?? planId ?? '', status, startedRunId === undefined);
+    if (Date.now() >= deadline) break;
+    status = await statusOf(client, instanceId, { showInput: true });
+  }
+  return json(202, { cluster: cluster.alias, ...(planId ? { planId } : {}), message: 'the plan is still being computed', links: { plan: `/api/clusters/${cluster.alias}/plan${planId ? `/${planId}` : ''}` } });
+}
+
+function planIdOf(status: df.DurableOrchestrationStatus | undefined): string | undefined {
+  const runId = (status?.input as Partial<ClusterRebootInput> | undefined)?.runId;
+  return typeof runId === 'string' ? runId : undefined;
+}
 
 const getPlan: Handler = async (request, context, settings) => {
   const cluster = clusterOf(settings, request);
   if (!cluster) return unknownCluster(request, settings);
   const planId = request.params.planId ?? '';
   if (!RUN_ID.test(planId)) return badRequest(`planId ${JSON.stringify(planId.slice(0, 64))} is not a plan id; the form is yyyymmddThhmmssZ-xxxx`, [{ field: 'planId', message: 'not a plan id' }]);
-  const status = await statusOf(df.getClient(context), planInstanceId(cluster.alias, planId));
-  if (!status) return notFound(`no plan ${planId} of ${cluster.alias}`);
+  const status = await statusOf(df.getClient(context), planInstanceId(cluster.alias), { showInput: true });
+  if (!status || planIdOf(status) !== planId) return notFound(`no plan ${planId} of ${cluster.alias} (only the latest plan is kept: GET /api/clusters/${cluster.alias}/plan)`);
   if (isLive(status)) return json(202, { cluster: cluster.alias, planId, message: 'the plan is still being computed' });
-  return planAnswer(cluster, planId, status);
+  return planAnswer(cluster, planId, status, false);
 };
 
-function planAnswer(cluster: ClusterRef, planId: string, status: df.DurableOrchestrationStatus): HttpResponseInit {
+function planAnswer(cluster: ClusterRef, planId: string, status: df.DurableOrchestrationStatus, reused: boolean): HttpResponseInit {
   const output = status.output as RunOutput | undefined;
   if (String(status.runtimeStatus) !== 'Completed' || !output?.plan) {
-    return problem(502, 'PlanFailed', `the plan could not be computed (${status.runtimeStatus}); see instance ${planInstanceId(cluster.alias, planId)} in the portal`);
+    return problem(502, 'PlanFailed', `the plan could not be computed (${status.runtimeStatus}); see instance ${planInstanceId(cluster.alias)} in the portal`);
   }
-  return json(200, { cluster: cluster.alias, planId, plan: output.plan, skipped: output.skipped });
+  return json(200, { cluster: cluster.alias, planId, computedAt: status.createdTime, reused, plan: output.plan, skipped: output.skipped });
 }
 
 const routes: Array<[name: string, method: 'GET' | 'POST', route: string, handler: Handler]> = [

@@ -52,9 +52,14 @@ export function nodeInstanceId(alias: string, runId: string, node: string): stri
   return `reboot-${alias}-${runId}-${node}`;
 }
 
-/** A dry run: not under the lock, so it never collides with a real run. */
-export function planInstanceId(alias: string, runId: string): string {
-  return `reboot-${alias}-plan-${runId}`;
+/**
+ * The cluster's dry run (one at a time, the latest kept): not under the lock, so it never
+ * collides with a real run. Its own prefix keeps ids unambiguous: an alias is a DNS label
+ * (lower case) and a run id carries upper-case T and Z, so no `reboot-…` id of one cluster can
+ * equal another's, and no alias can make a `reboot-…` id look like a plan (`x-plan` once could).
+ */
+export function planInstanceId(alias: string): string {
+  return `plan-${alias}`;
 }
 
 /** `yyyymmddThhmmssZ-xxxx`: sortable, unique with 4 characters of a durable GUID. */

@@ -98,6 +98,18 @@ describe('HTTP API', () => {
     expect(plan.body.plan.order).toHaveLength(6);
     expect(plan.body.plan.order.slice(0, 4).every((n: { pool: string }) => n.pool === 'user')).toBe(true);
     expect(plan.body.plan.window).toEqual({ open: true });
+    expect(plan.body.reused).toBe(false);
+    // Asked again at once: the same plan, no new instance and no new check pods.
+    const podCreates = () => stack!.sim.recorder.summary().apiRequests.kube.byVerbAndResource['create pods'] ?? 0;
+    const checkPods = podCreates();
+    expect(checkPods).toBeGreaterThan(0);
+    const again = await stack.api('GET', 'clusters/seed/plan');
+    expect(again.status).toBe(200);
+    expect(again.body).toMatchObject({ planId: plan.body.planId, reused: true, computedAt: plan.body.computedAt });
+    expect(podCreates()).toBe(checkPods);
+    const byId = await stack.api('GET', `clusters/seed/plan/${plan.body.planId as string}`);
+    expect(byId.status).toBe(200);
+    expect(byId.body.plan).toEqual(plan.body.plan);
     const summary = stack.sim.recorder.summary();
     const writes = Object.entries(summary.apiRequests.kube.byVerbAndResource).filter(([key]) => /^(patch|update|create|delete) (nodes|pods\/eviction|poddisruptionbudgets|deployments|replicasets|leases)/.test(key));
     expect(writes).toEqual([]);
