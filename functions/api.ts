@@ -276,6 +276,9 @@ const routes: Array<[name: string, method: 'GET' | 'POST', route: string, handle
   ['apiGetPlan', 'GET', 'clusters/{alias}/plan/{planId}', getPlan],
 ];
 
+/** The HTTP functions' registered names (with the timers and names.ts, the app's whole list). */
+export const apiFunctionNames: readonly string[] = routes.map(([name]) => name);
+
 for (const [name, method, route, handler] of routes) {
   app.http(name, { methods: [method], authLevel: 'function', route, extraInputs: [df.input.durableClient()], handler: guarded(handler) });
 }

@@ -59,11 +59,15 @@ describe('the packaging script (infra/scripts/package.sh)', () => {
 });
 
 describe('.funcignore', () => {
+  it('anchors every pattern at the root, so azd (gitignore rules) and Core Tools read it alike', () => {
+    expect(FUNCIGNORE.filter((p) => !p.startsWith('/'))).toEqual([]);
+  });
+
   it('keeps out sources, tests, tooling and the local tools', () => {
-    expect(FUNCIGNORE).toEqual(expect.arrayContaining(['*.ts', 'test', 'bench', 'local', 'infra', 'docs', 'local.settings.json', 'node_modules/node']));
+    expect(FUNCIGNORE).toEqual(expect.arrayContaining(['/core', '/test', '/bench', '/local', '/infra', '/docs', '/local.settings.json', '/node_modules/node']));
   });
 
   it('never drops what the host runs', () => {
-    for (const needed of ['dist', 'host.json', 'package.json', 'node_modules', '*.js', '*.json']) expect(FUNCIGNORE).not.toContain(needed);
+    for (const needed of ['/dist', '/host.json', '/package.json', '/node_modules', '*.js', '*.json', '/*.js', '/*.json']) expect(FUNCIGNORE).not.toContain(needed);
   });
 });
