@@ -1,6 +1,7 @@
 // aks-reboot-orchestrator in Azure: a Function App on the Flex Consumption plan (Node.js 22,
-// Linux) with one user-assigned managed identity for its task hub storage, Application
-// Insights, ARM and Kubernetes; no keys anywhere. Each cluster of AKS_CLUSTERS gets a custom
+// Linux) with one user-assigned managed identity for its host storage, its task hub (the Durable
+// Task Scheduler by default, or the storage account: ADR 0015), Application Insights, ARM and
+// Kubernetes; no keys anywhere. Each cluster of AKS_CLUSTERS gets a custom
 // role for that identity holding only the ARM operations the app calls (modules/clusterAccess).
 // Deploy with `azd up` or `az deployment group create` (infra/README.md).
 targetScope = 'resourceGroup'
@@ -64,12 +65,28 @@ param alwaysReadyDurableInstances int = 1
 @description('Client id of an Entra app registration: turns on App Service authentication (Entra sign-in) in front of the API; empty: function keys only.')
 param apiAuthClientId string = ''
 
+@allowed([
+  'durableTaskScheduler'
+  'azureStorage'
+])
+@description('Where orchestrations and their history live: the Durable Task Scheduler (a dashboard of every run and node in the portal) or the storage account\'s tables and queues (no portal view of instances). ADR 0015.')
+param durableBackend string = 'durableTaskScheduler'
+
+@description('Object id of an Entra group of operators who read the run history: Durable Task Data Reader on the task hub, or with azureStorage Storage Table/Blob/Queue Data Reader on the storage account; empty: none.')
+param operatorPrincipalId string = ''
+
 @description('Tags added to every resource.')
 param tags object = {}
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var allTags = union(tags, { 'azd-env-name': environmentName })
 var deploymentContainerName = 'app-package'
+var useScheduler = durableBackend == 'durableTaskScheduler'
+// REBOOT_HISTORY_RETENTION in days (app-settings block): the scheduler's autopurge keeps finished
+// instances as long, and Log Analytics keeps the app's logs at least as long.
+var historyRetentionDays = 90
+// host.json extensions.durableTask.hubName: the task hub resource carries the same name.
+var taskHubName = 'AksRebootOrchestrator'
 
 // AKS_CLUSTERS split the way core/settings.ts reads it (commas; alias=resource id), so the role
 // assignments follow exactly the clusters the app will manage.
@@ -101,6 +118,20 @@ module storage 'modules/storage.bicep' = {
     name: 'staksreboot${take(resourceToken, 11)}'
     deploymentContainerName: deploymentContainerName
     identityPrincipalId: identity.properties.principalId
+    operatorPrincipalId: useScheduler ? '' : operatorPrincipalId
+  }
+}
+
+module scheduler 'modules/durableTaskScheduler.bicep' = if (useScheduler) {
+  name: 'durableTaskScheduler'
+  params: {
+    location: location
+    tags: allTags
+    name: 'dts-aksreboot-${resourceToken}'
+    taskHubName: taskHubName
+    retentionDays: historyRetentionDays
+    identityPrincipalId: identity.properties.principalId
+    operatorPrincipalId: operatorPrincipalId
   }
 }
 
@@ -170,6 +201,23 @@ var appSettings = {
 }
 // END app-settings
 
+// BEGIN backend-settings
+// The task hub connection for each backend (ADR 0015). host.json names the Durable Task
+// Scheduler's connection; with azureStorage these settings override host.json's storageProvider
+// (AzureFunctionsJobHost__<path>, the Functions host's documented override) to the Azure Storage
+// provider on AzureWebJobsStorage with its polling and partition settings.
+var schedulerSettings = {
+  DURABLE_TASK_SCHEDULER_CONNECTION_STRING: useScheduler ? 'Endpoint=${scheduler!.outputs.endpoint};Authentication=ManagedIdentity;ClientID=${identity.properties.clientId}' : ''
+}
+var azureStorageSettings = {
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: 'AzureStorage'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionName: 'AzureWebJobsStorage'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: 'AzureWebJobsStorage'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount: '4'
+  AzureFunctionsJobHost__extensions__durableTask__storageProvider__maxQueuePollingInterval: '00:00:10'
+}
+// END backend-settings
+
 module functionApp 'modules/functionApp.bicep' = {
   name: 'functionApp'
   params: {
@@ -179,7 +227,7 @@ module functionApp 'modules/functionApp.bicep' = {
     appName: 'func-aksreboot-${resourceToken}'
     identityId: identity.id
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
-    appSettings: appSettings
+    appSettings: union(appSettings, useScheduler ? schedulerSettings : azureStorageSettings)
     subnetId: subnetId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -205,6 +253,10 @@ output AZURE_LOCATION string = location
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_DURABLE_BACKEND string = durableBackend
+@description('The task hub\'s page in the Durable Task Scheduler dashboard: every run and node, with its history; empty with azureStorage.')
+output AZURE_DURABLE_DASHBOARD_URL string = useScheduler ? scheduler!.outputs.dashboardUrl : ''
+output AZURE_DURABLE_TASK_HUB string = useScheduler ? scheduler!.outputs.taskHubName : taskHubName
 output AZURE_IDENTITY_CLIENT_ID string = identity.properties.clientId
 @description('Object id of the managed identity: the Kubernetes RBAC subject in infra/k8s/rbac.yaml.')
 output AZURE_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId

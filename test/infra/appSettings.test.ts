@@ -17,7 +17,8 @@ const DEFAULTS = settingDefaults();
 // host's FUNCTIONS_*, and the identity @azure/identity picks (AZURE_CLIENT_ID).
 const PLATFORM_IN_AZURE = /^(AzureWebJobsStorage__(accountName|credential|clientId)|APPLICATIONINSIGHTS_CONNECTION_STRING|APPLICATIONINSIGHTS_AUTHENTICATION_STRING|FUNCTIONS_[A-Z_]+|AZURE_CLIENT_ID)$/;
 // Locally, the storage emulator's connection string and the worker runtime are the platform's.
-const PLATFORM_LOCALLY = /^(AzureWebJobsStorage(__[A-Za-z]+)?|FUNCTIONS_[A-Z_]+|APPLICATIONINSIGHTS_CONNECTION_STRING|AZURE_CLIENT_ID)$/;
+// The Durable Task Scheduler emulator's connection (host.json's default backend) too.
+const PLATFORM_LOCALLY = /^(AzureWebJobsStorage(__[A-Za-z]+)?|DURABLE_TASK_SCHEDULER_CONNECTION_STRING|FUNCTIONS_[A-Z_]+|APPLICATIONINSIGHTS_CONNECTION_STRING|AZURE_CLIENT_ID)$/;
 
 describe('Bicep app settings (infra/main.bicep, block app-settings)', () => {
   const byName = new Map(BICEP_SETTINGS.map((s) => [s.name, s.value]));
@@ -69,7 +70,7 @@ describe('Bicep app settings (infra/main.bicep, block app-settings)', () => {
   });
 
   it('are the settings the Function App gets', () => {
-    expect(MAIN).toMatch(/^\s*appSettings: appSettings$/m);
+    expect(MAIN).toMatch(/^\s*appSettings: union\(appSettings, useScheduler \? schedulerSettings : azureStorageSettings\)$/m);
     expect(readInfraFile('modules/functionApp.bicep')).toMatch(/name: 'appsettings'\s*\n\s*properties: appSettings\s*\n/);
   });
 });

@@ -10,7 +10,7 @@ interface HostJson {
     http?: { routePrefix?: string };
     durableTask?: {
       hubName?: string;
-      storageProvider?: { type?: string; connectionName?: string; partitionCount?: number };
+      storageProvider?: { type?: string; connectionName?: string; connectionStringName?: string; partitionCount?: number; maxQueuePollingInterval?: string };
       maxConcurrentActivityFunctions?: number;
       maxConcurrentOrchestratorFunctions?: number;
       extendedSessionsEnabled?: boolean;
@@ -22,8 +22,8 @@ const HOST = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../host.json
 const DURABLE = HOST.extensions?.durableTask ?? {};
 
 describe('host.json', () => {
-  it('uses extension bundle 4 (durable-functions 3 for Node, and what Flex Consumption requires of non-C# apps)', () => {
-    expect(HOST.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  it('uses extension bundle 4 from 4.32.0, the first that carries the Durable Task Scheduler provider (ADR 0015)', () => {
+    expect(HOST.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.32.0, 5.0.0)' });
   });
 
   it('names the task hub (3–45 letters and digits, starting with a letter, as the Azure Storage provider requires)', () => {
@@ -31,15 +31,13 @@ describe('host.json', () => {
     expect(DURABLE.hubName).toMatch(/^[A-Za-z][A-Za-z0-9]{2,44}$/);
   });
 
-  it('uses the Azure Storage provider (the only one Flex Consumption supports) on AzureWebJobsStorage', () => {
-    expect(DURABLE.storageProvider?.type).toBe('AzureStorage');
-    expect(DURABLE.storageProvider?.connectionName ?? 'AzureWebJobsStorage').toBe('AzureWebJobsStorage');
+  it('uses the Durable Task Scheduler provider by default, with only what it reads (no Azure Storage tuning)', () => {
+    expect(DURABLE.storageProvider).toEqual({ type: 'azureManaged', connectionStringName: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING' });
   });
 
-  it('finds that connection among the identity-based settings of the deployment', () => {
-    const connection = DURABLE.storageProvider?.connectionName ?? 'AzureWebJobsStorage';
-    const settings = objectEntries(delimitedBlock(readInfraFile('main.bicep'), 'app-settings')).map((s) => s.name);
-    expect(settings).toEqual(expect.arrayContaining([`${connection}__accountName`, `${connection}__credential`, `${connection}__clientId`]));
+  it('finds that connection among the backend settings of the deployment', () => {
+    const settings = objectEntries(delimitedBlock(readInfraFile('main.bicep'), 'backend-settings')).map((s) => s.name);
+    expect(settings).toContain(DURABLE.storageProvider?.connectionStringName);
   });
 
   it('bounds activity and orchestrator concurrency per instance', () => {
