@@ -56,6 +56,8 @@ export interface ScenarioCluster {
   nodeOsUpgradeChannel?: string;
   /** Seconds for the run-command pod to start before the command runs. */
   runCommandStartSeconds?: number;
+  /** Seconds the first pull of an image on a node takes (default 5; 0 turns pulls off). */
+  imagePullSeconds?: number;
   /** Pod Security Admission from namespace labels, and Gatekeeper-like policies (cluster/admission.ts). */
   admission?: AdmissionConfig;
 }

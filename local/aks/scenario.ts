@@ -88,6 +88,32 @@ export interface ApiFault {
   retryAfterSeconds?: number;
 }
 
+/**
+ * How a run-command fails, as AKS fails: `result` (200, provisioningState Failed, default),
+ * `armError` (the result GET answers an ARM error body with `armStatus`; the pod never started),
+ * `notFound` (the result GET answers 404 after the start limit), `hang` (InProgress until
+ * `untilSeconds` after the submission).
+ */
+export type RunCommandFailureShape = 'result' | 'armError' | 'notFound' | 'hang';
+
+export interface RunCommandFailureSpec {
+  shape?: RunCommandFailureShape;
+  rate?: number;
+  count?: number;
+  from?: number;
+  to?: number;
+  /** `result`: the exit code reported (omitted: none, as AKS often reports a Failed result). */
+  exitCode?: number;
+  /** `result`: AKS's reason (default `CommandFailed`). */
+  reason?: string;
+  /** `armError`: the HTTP status of the error (default 500). */
+  armStatus?: number;
+  /** `hang`: seconds after the submission until the real result shows (omitted: never). */
+  untilSeconds?: number;
+  /** `result` and `hang`: whether the command still ran in its pod (default: `result` no, `hang` yes). */
+  commandRuns?: boolean;
+}
+
 export interface ScenarioFaults {
   api?: ApiFault[];
   /** Every request fails (kube: 503; ARM: the other side decides) inside these windows. */
@@ -102,8 +128,12 @@ export interface ScenarioFaults {
   pdbsNeverAllow?: { name: string; namespace?: string }[];
   /** The node object is deleted at `at` seconds (its pods are garbage collected). */
   nodeDeletions?: { node: NodeRef; at: number }[];
-  /** ARM: run-command results that end `Failed`. */
-  runCommandFailures?: { rate?: number; count?: number; from?: number; to?: number; exitCode?: number; reason?: string }[];
+  /** ARM: run-commands submitted in the window fail, in one of AKS's shapes (README: run-command failures). */
+  runCommandFailures?: RunCommandFailureSpec[];
+  /** Image pulls that fail (ErrImagePull, then ImagePullBackOff) in the window; omitted fields match any. */
+  imagePullFailures?: { image?: string; node?: NodeRef; from?: number; to?: number }[];
+  /** A fraction of the reboot helpers that reboot their node never report their exit (README: helper pods). */
+  helperStatusLost?: { rate: number };
   /** ARM: the pool's provisioningState is `Upgrading` in this window. */
   poolsUpgrading?: { pool: string; from: number; to?: number }[];
 }
@@ -254,6 +284,7 @@ function crossCheck(s: Scenario): string[] {
   (f.nodesNeverReturn ?? []).forEach((n, i) => checkRef(n, `scenario.faults.nodesNeverReturn[${i}]`));
   (f.rebootsIgnored ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.rebootsIgnored[${i}].node`));
   (f.nodeDeletions ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.nodeDeletions[${i}].node`));
+  (f.imagePullFailures ?? []).forEach((n, i) => { if (n.node !== undefined) checkRef(n.node, `scenario.faults.imagePullFailures[${i}].node`); });
   (f.poolsUpgrading ?? []).forEach((u, i) => { if (!pools.has(u.pool)) errors.push(`scenario.faults.poolsUpgrading[${i}].pool: no pool ${JSON.stringify(u.pool)}`); });
   return errors;
 }

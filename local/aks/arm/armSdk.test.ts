@@ -10,7 +10,7 @@ import { createSimulatorTls, type SimulatorTls } from '../tls';
 import { createArmHandler } from './handler';
 import { armError } from './errors';
 import { type ArmPoolState } from './model';
-import { RunCommandService, type RunCommandInput } from './runCommands';
+import { type RunCommandFault, RunCommandService, type RunCommandInput } from './runCommands';
 import { parse } from 'yaml';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
@@ -27,7 +27,7 @@ interface Rig {
   client: ContainerServiceClient;
   executed: RunCommandInput[];
   operations: string[];
-  failNext: { reason: string } | undefined;
+  failNext: RunCommandFault | undefined;
   localAccountsDisabled?: boolean;
 }
 
@@ -47,7 +47,7 @@ async function startRig(tls: SimulatorTls, cluster: ScenarioCluster): Promise<Ri
     failureAt: () => {
       const failure = rig.failNext;
       rig.failNext = undefined;
-      return failure ? { exitCode: 1, reason: failure.reason } : undefined;
+      return failure;
     },
   });
   const pools = [pool('system', 'System', { count: 2 }), pool('user', 'User', { count: 4 }), pool('spot', 'User', { priority: 'Spot', zones: [] })];
@@ -178,11 +178,64 @@ describe('ARM surface through @azure/arm-containerservice', () => {
   });
 
   it('reports an injected failure as provisioningState Failed with the reason; the poller still resolves', async () => {
-    plain.failNext = { reason: 'ImagePullBackOff' };
+    plain.failNext = { shape: 'result', reason: 'ImagePullBackoff', commandRuns: false };
     const result = await advancing(plain.clock, 1000, plain.client.managedClusters.beginRunCommandAndWait(
       'rg-prod', 'aks-prod', { command: 'kubectl get pods' }, { updateIntervalInMs: 5 },
     ));
-    expect(result).toMatchObject({ provisioningState: 'Failed', reason: 'ImagePullBackOff' });
+    // As in azure-rest-api-specs' RunCommandResultFailed example: a reason, no exit code, no logs.
+    expect(result).toMatchObject({ provisioningState: 'Failed', reason: 'ImagePullBackoff' });
+    expect(result.exitCode).toBeUndefined();
+    expect(plain.executed.at(-1)?.command).not.toBe('kubectl get pods');
+  });
+
+  it('armError: 202 until the 30 s start limit, then the ARM error body with armStatus; the SDK throws it', async () => {
+    plain.failNext = { shape: 'armError', status: 500 };
+    const attempt = advancing(plain.clock, 1000, plain.client.managedClusters.beginRunCommandAndWait('rg-prod', 'aks-prod', { command: 'kubectl get ns' }, { updateIntervalInMs: 5 }));
+    await expect(attempt).rejects.toMatchObject({
+      statusCode: 500,
+      code: 'KubernetesPerformanceError',
+      message: expect.stringMatching(/container command-[0-9a-f]{32} in aks-command namespace did not start within 30s/),
+    });
+    expect(plain.executed.at(-1)?.command).not.toBe('kubectl get ns');
+  });
+
+  it('notFound: 202 until the start limit, then 404 on commandResults', async () => {
+    plain.failNext = { shape: 'notFound' };
+    const poller = plain.client.managedClusters.runCommand('rg-prod', 'aks-prod', { command: 'kubectl get cm' }, { updateIntervalInMs: 5 });
+    await poller.submitted();
+    const location = (poller.operationState as { config?: { operationLocation?: string } }).config?.operationLocation ?? '';
+    const id = /commandResults\/([0-9a-f]+)/.exec(location)![1]!;
+    plain.clock.advanceTo(plain.clock.now() + 29_000);
+    expect(await plain.client.managedClusters.getCommandResult('rg-prod', 'aks-prod', id)).toBeUndefined();
+    plain.clock.advanceTo(plain.clock.now() + 2_000);
+    await expect(plain.client.managedClusters.getCommandResult('rg-prod', 'aks-prod', id)).rejects.toMatchObject({ statusCode: 404 });
+    await expect(advancing(plain.clock, 1000, poller.pollUntilDone())).rejects.toMatchObject({ statusCode: 404 });
+  });
+
+  it('hang: the command runs, but its result stays InProgress until untilSeconds after the submission', async () => {
+    plain.failNext = { shape: 'hang', untilSeconds: 300, commandRuns: true };
+    const submittedAt = plain.clock.now();
+    const poller = plain.client.managedClusters.runCommand('rg-prod', 'aks-prod', { command: 'kubectl get sa' }, { updateIntervalInMs: 5 });
+    await poller.submitted();
+    const id = /commandResults\/([0-9a-f]+)/.exec((poller.operationState as { config?: { operationLocation?: string } }).config?.operationLocation ?? '')![1]!;
+    plain.clock.advanceTo(submittedAt + 120_000);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(plain.executed.at(-1)?.command).toBe('kubectl get sa');
+    expect(await plain.client.managedClusters.getCommandResult('rg-prod', 'aks-prod', id)).toBeUndefined();
+    plain.clock.advanceTo(submittedAt + 301_000);
+    expect(await plain.client.managedClusters.getCommandResult('rg-prod', 'aks-prod', id)).toMatchObject({ provisioningState: 'Succeeded', exitCode: 0 });
+    await advancing(plain.clock, 1000, poller.pollUntilDone());
+  });
+
+  it('a start latency past the 30 s limit ends every command with KubernetesPerformanceError', async () => {
+    const slow = await startRig(tls, { ...base, name: 'aks-slow', runCommandStartSeconds: 45 });
+    try {
+      const attempt = advancing(slow.clock, 1000, slow.client.managedClusters.beginRunCommandAndWait('rg-prod', 'aks-slow', { command: 'kubectl get nodes' }, { updateIntervalInMs: 5 }));
+      await expect(attempt).rejects.toMatchObject({ statusCode: 500, code: 'KubernetesPerformanceError' });
+      expect(slow.executed).toEqual([]);
+    } finally {
+      await slow.surface.stop();
+    }
   });
 
   it('refuses runCommand when the cluster disables it', async () => {

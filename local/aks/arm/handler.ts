@@ -1,7 +1,7 @@
 // The ARM surface of the simulator: Microsoft.ContainerService managedClusters operations, with
 // ARM's path and query conventions (case-insensitive segments, required api-version) and errors.
 import { type SimHandler, type SimRequest, type SimResponse } from '../contracts';
-import { armErrors } from './errors';
+import { armError, armErrors } from './errors';
 import { type ArmClusterView } from './model';
 import { agentPoolResource, clusterResourceId, managedClusterResource } from './resources';
 import { type RunCommandService } from './runCommands';
@@ -160,6 +160,7 @@ function commandResult(options: ArmHandlerOptions, req: SimRequest, id: string, 
   const status = options.runCommands.status(id);
   if (status.state === 'unknown') return armErrors.commandNotFound(id);
   if (status.state === 'running') return { status: 202, headers: { location: resultUrl(options, req, id, apiVersion) } };
+  if (status.state === 'error') return armError(status.error.status, status.error.code, status.error.message);
   return { status: 200, body: status.result };
 }
 

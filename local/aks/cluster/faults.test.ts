@@ -98,12 +98,29 @@ describe('Faults (API and ARM side)', () => {
 
   it('run-command failures are counted and pools turn Upgrading in their window', () => {
     const f = new Faults({ runCommandFailures: [{ count: 2, exitCode: 3, reason: 'Boom' }], poolsUpgrading: [{ pool: 'user', from: 100, to: 200 }] }, 1, start, resolve);
-    expect(f.runCommandFailure(start)).toEqual({ exitCode: 3, reason: 'Boom' });
-    expect(f.runCommandFailure(start)).toEqual({ exitCode: 3, reason: 'Boom' });
+    const boom = { shape: 'result', exitCode: 3, reason: 'Boom', commandRuns: false };
+    expect(f.runCommandFailure(start)).toEqual(boom);
+    expect(f.runCommandFailure(start)).toEqual(boom);
     expect(f.runCommandFailure(start)).toBeUndefined();
     expect(f.poolProvisioningState('user', 'Succeeded', start + 150_000)).toBe('Upgrading');
     expect(f.poolProvisioningState('user', 'Succeeded', start + 250_000)).toBe('Succeeded');
     expect(f.poolProvisioningState('system', 'Succeeded', start + 150_000)).toBe('Succeeded');
+  });
+});
+
+describe('run-command failure shapes', () => {
+  it.each([
+    [{}, { shape: 'result', reason: 'CommandFailed', commandRuns: false }],
+    [{ shape: 'result', commandRuns: true }, { shape: 'result', reason: 'CommandFailed', commandRuns: true }],
+    [{ shape: 'armError' }, { shape: 'armError', status: 500 }],
+    [{ shape: 'armError', armStatus: 504 }, { shape: 'armError', status: 504 }],
+    [{ shape: 'notFound' }, { shape: 'notFound' }],
+    [{ shape: 'hang' }, { shape: 'hang', commandRuns: true }],
+    [{ shape: 'hang', untilSeconds: 90, commandRuns: false }, { shape: 'hang', untilSeconds: 90, commandRuns: false }],
+  ] as const)('%j resolves to %j (no exit code unless given, as AKS often reports none)', (spec, expected) => {
+    const start = Date.UTC(2026, 0, 1);
+    const f = new Faults({ runCommandFailures: [spec] }, 1, start, () => undefined);
+    expect(f.runCommandFailure(start)).toEqual(expected);
   });
 });
 

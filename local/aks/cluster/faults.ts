@@ -1,6 +1,6 @@
 // The faults a scenario injects, evaluated against the virtual clock. Rates draw from their own
 // seeded generator, so a run with the same scenario and the same requests fails the same way.
-import type { ApiFault, NodeRef, ScenarioFaults } from '../scenario';
+import type { ApiFault, NodeRef, RunCommandFailureSpec, ScenarioFaults } from '../scenario';
 import { Prng } from './prng';
 
 export interface ApiCall {
@@ -20,6 +20,29 @@ export interface ApiFaultDecision {
   /** The fault that fired, for messages. */
   fault: ApiFault | 'outage';
 }
+
+/** A run-command failure, resolved to its shape with the defaults applied. */
+export type RunCommandFailure =
+  | { shape: 'result'; reason: string; exitCode?: number; commandRuns: boolean }
+  | { shape: 'armError'; status: number }
+  | { shape: 'notFound' }
+  | { shape: 'hang'; untilSeconds?: number; commandRuns: boolean };
+
+function runCommandFailureOf(f: RunCommandFailureSpec): RunCommandFailure {
+  switch (f.shape ?? 'result') {
+    case 'armError':
+      return { shape: 'armError', status: f.armStatus ?? 500 };
+    case 'notFound':
+      return { shape: 'notFound' };
+    case 'hang':
+      return { shape: 'hang', commandRuns: f.commandRuns ?? true, ...(f.untilSeconds !== undefined && { untilSeconds: f.untilSeconds }) };
+    default:
+      return { shape: 'result', reason: f.reason ?? 'CommandFailed', commandRuns: f.commandRuns ?? false, ...(f.exitCode !== undefined && { exitCode: f.exitCode }) };
+  }
+}
+
+export const HELPER_STATUS_LOSSES = ['stays-running', 'killed', 'runs-again'] as const;
+export type HelperStatusLoss = (typeof HELPER_STATUS_LOSSES)[number];
 
 export class Faults {
   private readonly prng: Prng;
@@ -99,8 +122,8 @@ export class Faults {
     return (this.spec.pdbsNeverAllow ?? []).some((p) => p.name === name && (p.namespace ?? 'default') === namespace);
   }
 
-  /** ARM: whether the run-command result finishing now is a failure, and how. */
-  runCommandFailure(nowMs: number): { exitCode: number; reason: string } | undefined {
+  /** ARM: whether the run-command submitted now fails, and in which shape. */
+  runCommandFailure(nowMs: number): RunCommandFailure | undefined {
     const list = this.spec.runCommandFailures ?? [];
     for (let i = 0; i < list.length; i++) {
       const f = list[i]!;
@@ -109,9 +132,25 @@ export class Faults {
       if (!this.inWindow(f, nowMs)) continue;
       if (f.rate !== undefined && this.prng.next() >= f.rate) continue;
       if (left !== undefined) this.runCommandFailuresLeft[i] = left - 1;
-      return { exitCode: f.exitCode ?? 1, reason: f.reason ?? 'CommandFailed' };
+      return runCommandFailureOf(f);
     }
     return undefined;
+  }
+
+  /** Whether a pull of `image` on `node` now fails. */
+  imagePullFails(image: string, node: string, nowMs: number): boolean {
+    return (this.spec.imagePullFailures ?? []).some((f) =>
+      (f.image === undefined || f.image === image) && (f.node === undefined || this.resolve(f.node) === node) && this.inWindow(f, nowMs));
+  }
+
+  /**
+   * For a reboot helper whose node reboots now: whether its exit is never reported, and what the
+   * API shows instead — it stays Running, turns Failed 137 after the boot, or runs again after it.
+   */
+  helperStatusLost(): HelperStatusLoss | undefined {
+    const rate = this.spec.helperStatusLost?.rate;
+    if (rate === undefined || this.prng.next() >= rate) return undefined;
+    return HELPER_STATUS_LOSSES[this.prng.int(HELPER_STATUS_LOSSES.length)];
   }
 
   /** ARM: a pool's provisioningState now, given its declared one. */

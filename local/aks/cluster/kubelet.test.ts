@@ -1,18 +1,11 @@
 // Reboot mechanics, graceful termination and the helper pods of DESIGN.md section 6, as the
 // model executes them.
 import { describe, expect, it } from 'vitest';
-import { REBOOT_SCRIPT } from './helperPods';
+import { DEFAULT_IMAGE_PULL_SECONDS } from './imagePulls';
 import { isHealthy, isNodeReady } from './podState';
 import { EVENTS } from './resourceNames';
-import { advanceUntil, clusterFor, seedScenario, smallScenario } from './testing';
-import type { Cluster } from './cluster';
+import { advanceUntil, clusterFor, ensureNamespace, HELPER_NS as NS, rebootPod, seedScenario, smallScenario } from './testing';
 import type { KubeObject, Pod } from './types';
-
-const NS = 'aks-reboot-orchestrator';
-
-function ensureNamespace(c: Cluster): void {
-  if (!c.store.get('namespaces', undefined, NS)) c.act(() => c.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } }));
-}
 
 function checkPod(node: string, file = 'reboot-required', dir = '/var/run'): Pod {
   return {
@@ -22,23 +15,6 @@ function checkPod(node: string, file = 'reboot-required', dir = '/var/run'): Pod
       nodeName: node, restartPolicy: 'Never', tolerations: [{ operator: 'Exists' }],
       containers: [{ name: 'check', image: 'mcr.microsoft.com/azurelinux/busybox:1.36', command: ['test', '-f', `/sentinel/${file}`], volumeMounts: [{ name: 'sentinel', mountPath: '/sentinel', readOnly: true }] }],
       volumes: [{ name: 'sentinel', hostPath: { path: dir, type: 'Directory' } }],
-    },
-    status: {},
-  };
-}
-
-function rebootPod(node: string, bootId: string): Pod {
-  return {
-    apiVersion: 'v1', kind: 'Pod',
-    metadata: { name: `arc-reboot-${node}-${bootId.slice(0, 8)}`, namespace: NS, labels: { 'aks-reboot-orchestrator/role': 'reboot' } },
-    spec: {
-      nodeName: node, restartPolicy: 'Never', hostPID: true, tolerations: [{ operator: 'Exists' }],
-      containers: [{
-        name: 'reboot', image: 'mcr.microsoft.com/azurelinux/busybox:1.36', securityContext: { privileged: true },
-        command: ['chroot', '/host', '/bin/sh', '-c', REBOOT_SCRIPT, 'reboot', bootId],
-        volumeMounts: [{ name: 'host', mountPath: '/host' }],
-      }],
-      volumes: [{ name: 'host', hostPath: { path: '/' } }],
     },
     status: {},
   };
@@ -137,6 +113,9 @@ describe('graceful deletion', () => {
 });
 
 describe('helper pods (DESIGN.md section 6)', () => {
+  // The helper image is new on every node: its first pod waits for the pull.
+  const PULL = DEFAULT_IMAGE_PULL_SECONDS;
+
   it('the check pod exits 0 when the sentinel exists and 1 when it does not', () => {
     const c = clusterFor();
     ensureNamespace(c);
@@ -144,7 +123,7 @@ describe('helper pods (DESIGN.md section 6)', () => {
     c.setFile(b, '/var/run/reboot-required', false);
     c.createPod(checkPod(a));
     c.createPod(checkPod(b));
-    c.advance(2);
+    c.advance(PULL + 2);
     const pa = c.pod(NS, `arc-check-${a}-abcd`)!;
     const pb = c.pod(NS, `arc-check-${b}-abcd`)!;
     expect([pa.status.phase, exitCode(pa), pa.status.containerStatuses![0]!.state.terminated!.reason]).toEqual(['Succeeded', 0, 'Completed']);
@@ -157,7 +136,7 @@ describe('helper pods (DESIGN.md section 6)', () => {
     ensureNamespace(c);
     const [a] = c.nodeNames() as [string];
     c.createPod(checkPod(a, 'reboot-required'));
-    c.advance(2);
+    c.advance(PULL + 2);
     expect(exitCode(c.pod(NS, `arc-check-${a}-abcd`))).toBe(1);
     c.deletePod(NS, `arc-check-${a}-abcd`);
     c.createPod(checkPod(a, 'needs-reboot'));
@@ -172,7 +151,7 @@ describe('helper pods (DESIGN.md section 6)', () => {
     const p = checkPod(a);
     p.spec.volumes = [{ name: 'sentinel', emptyDir: {} }];
     c.createPod(p);
-    c.advance(5);
+    c.advance(PULL + 5);
     expect(c.pod(NS, p.metadata.name)!.status.phase).toBe('Running');
   });
 
@@ -185,7 +164,7 @@ describe('helper pods (DESIGN.md section 6)', () => {
     const bootA = c.nodeRuntime(a)!.bootId;
     c.createPod(rebootPod(a, bootA));
     c.createPod(rebootPod(b, '11111111-2222-4333-8444-555555555555'));
-    c.advance(1);
+    c.advance(PULL + 1);
     expect(c.nodeRuntime(a)!.down).toBe(true);
     expect(c.nodeRuntime(b)!.down).toBe(false);
     expect(exitCode(c.pod(NS, `arc-reboot-${a}-${bootA.slice(0, 8)}`))).toBe(0);
@@ -221,7 +200,7 @@ describe('helper pods (DESIGN.md section 6)', () => {
     const p = rebootPod(a, c.nodeRuntime(a)!.bootId);
     p.spec.hostPID = false;
     c.createPod(p);
-    c.advance(5);
+    c.advance(PULL + 5);
     expect(c.nodeRuntime(a)!.down).toBe(false);
     expect(c.pod(NS, p.metadata.name)!.status.phase).toBe('Running');
   });

@@ -1,10 +1,13 @@
-// The kubelet of every simulated node: starts bound pods (container start, then Ready after
-// the readiness probe's initial delay), runs the helper pods' commands against the node's
-// files and boot id, terminates pods within their grace period, and reboots the node (Ready
-// False for the pool's reboot time, a new boot id, every pod restarted, a `Rebooted` event).
+// The kubelet of every simulated node: starts bound pods (the image pulled on its first use on
+// the node, container start, then Ready after the readiness probe's initial delay), runs the
+// helper pods' commands against the node's files and boot id, terminates pods within their
+// grace period, and reboots the node (Ready False for the pool's reboot time, a new boot id,
+// every pod restarted, a `Rebooted` event).
 import type { ScheduledHandle } from '../../clock';
 import type { Cluster } from './cluster';
+import type { HelperStatusLoss } from './faults';
 import { containerBehaviour } from './helperPods';
+import { DEFAULT_IMAGE_PULL_SECONDS, errImagePull, imageBackOffSeconds, imagePullBackOff, ImagePulls } from './imagePulls';
 import { condition, isFinished, isTerminating, setCondition } from './podState';
 import type { ContainerStatus, Node, Pod } from './types';
 
@@ -17,12 +20,17 @@ interface PodRuntime {
   startedOnBoot?: string;
   /** Whether it already ran once more after a reboot (at most once). */
   reran: boolean;
+  /** A reboot helper whose exit was never reported (faults.helperStatusLost): what shows after the boot. */
+  statusLost?: HelperStatusLoss;
 }
 
 export class Kubelet {
   private readonly runtimes = new Map<string, PodRuntime>();
+  private readonly images: ImagePulls;
 
-  constructor(private readonly c: Cluster) {}
+  constructor(private readonly c: Cluster) {
+    this.images = new ImagePulls(c.scenario.cluster.imagePullSeconds ?? DEFAULT_IMAGE_PULL_SECONDS);
+  }
 
   private rt(pod: Pod): PodRuntime {
     const uid = pod.metadata.uid!;
@@ -78,6 +86,7 @@ export class Kubelet {
       lastState: prev.get(ct.name)?.lastState ?? {},
     }));
     if (this.c.warmStart) {
+      for (const ct of pod.spec.containers) if (ct.image) this.images.add(node.name, ct.image);
       this.run(pod);
       return;
     }
@@ -86,7 +95,42 @@ export class Kubelet {
     setCondition(conds, { type: 'ContainersReady', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((x) => x.name).join(' ')}]` }, this.c.iso());
     setCondition(conds, { type: 'Ready', status: 'False', reason: 'ContainersNotReady', message: `containers with unready status: [${pod.spec.containers.map((x) => x.name).join(' ')}]` }, this.c.iso());
     this.c.store.touch('pods', pod);
-    r.timers.push(this.c.after(CONTAINER_START_SECONDS * 1000, () => this.run(pod)));
+    const missing = this.images.pullSeconds > 0 ? this.images.missing(pod.spec.nodeName!, pod.spec.containers.map((ct) => ct.image)) : [];
+    if (missing.length > 0) this.pull(pod, missing, 0);
+    else r.timers.push(this.c.after(CONTAINER_START_SECONDS * 1000, () => this.run(pod)));
+  }
+
+  /**
+   * Pulls the images the node lacks; the containers start once all are there. A refused pull
+   * shows `ErrImagePull`, then `ImagePullBackOff` until the next try after the back-off.
+   */
+  private pull(pod: Pod, images: string[], failures: number): void {
+    const node = pod.spec.nodeName!;
+    const r = this.rt(pod);
+    r.timers.push(this.c.after(this.images.pullSeconds * 1000, () => {
+      if (!this.live(pod) || isTerminating(pod)) return;
+      const refused = images.filter((image) => this.c.faults.imagePullFails(image, node, this.c.clock.now()));
+      for (const image of images) if (!refused.includes(image)) this.images.add(node, image);
+      if (refused.length === 0) {
+        r.timers.push(this.c.after(CONTAINER_START_SECONDS * 1000, () => this.run(pod)));
+        return;
+      }
+      this.setWaiting(pod, refused, errImagePull);
+      r.timers.push(this.c.after(1000, () => {
+        if (this.live(pod) && !isTerminating(pod)) this.setWaiting(pod, refused, imagePullBackOff);
+      }));
+      r.timers.push(this.c.after(imageBackOffSeconds(failures + 1) * 1000, () => {
+        if (this.live(pod) && !isTerminating(pod)) this.pull(pod, refused, failures + 1);
+      }));
+    }));
+  }
+
+  private setWaiting(pod: Pod, images: string[], state: (image: string) => { reason: string; message: string }): void {
+    for (const ct of pod.spec.containers) {
+      const s = pod.status.containerStatuses?.find((x) => x.name === ct.name);
+      if (s && ct.image && images.includes(ct.image)) s.state = { waiting: state(ct.image) };
+    }
+    this.c.store.touch('pods', pod);
   }
 
   private live(pod: Pod): boolean {
@@ -117,15 +161,22 @@ export class Kubelet {
       if (b.kind === 'check-file') {
         this.exit(pod, ct.name, this.c.hasFile(node, b.hostPath) ? 0 : 1);
       } else if (b.kind === 'reboot') {
-        const matches = this.c.nodeRuntime(node)?.bootId === b.bootId;
-        this.exit(pod, ct.name, matches ? 0 : 1);
-        if (matches) this.c.rebootNode(node, { cause: `pod ${pod.metadata.namespace}/${pod.metadata.name}` });
+        if (this.c.nodeRuntime(node)?.bootId !== b.bootId) {
+          this.exit(pod, ct.name, 1);
+          return;
+        }
+        // The exit races the shutdown: with the fault, the kubelet goes down before posting it.
+        const lost = this.c.faults.helperStatusLost();
+        if (!lost) this.exit(pod, ct.name, 0);
+        const rebooting = this.c.rebootNode(node, { cause: `pod ${pod.metadata.namespace}/${pod.metadata.name}` });
+        if (lost && rebooting) r.statusLost = lost;
+        else if (lost) this.exit(pod, ct.name, 0);
       } else if (behaviour?.completesAfterSeconds !== undefined) {
         const code = behaviour.exitCode ?? 0;
         r.timers.push(this.c.after(behaviour.completesAfterSeconds * 1000, () => this.exit(pod, ct.name, code)));
       }
     });
-    if (isFinished(pod) || neverReady) return;
+    if (isFinished(pod) || neverReady || this.c.nodeRuntime(node)?.down) return;
     const delay = this.c.warmStart ? 0 : Math.max(0, ...pod.spec.containers.map((ct) => ct.readinessProbe?.initialDelaySeconds ?? 0));
     if (delay === 0) this.ready(pod);
     else r.timers.push(this.c.after(delay * 1000, () => this.ready(pod)));
@@ -205,6 +256,12 @@ export class Kubelet {
     for (const pod of pods) {
       if (isTerminating(pod)) {
         this.c.removePod(pod);
+        continue;
+      }
+      const lost = this.runtimes.get(pod.metadata.uid!)?.statusLost;
+      if (lost === 'stays-running') continue;
+      if (lost === 'killed') {
+        for (const ct of pod.spec.containers) this.exit(pod, ct.name, 137);
         continue;
       }
       if (isFinished(pod)) {

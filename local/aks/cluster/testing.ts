@@ -1,8 +1,12 @@
-// Helpers for tests of the model: a cluster on a virtual clock from a scenario, and a bounded
-// wait in virtual time.
+// Helpers for tests of the model: a cluster on a virtual clock from a scenario, a bounded
+// wait in virtual time, and a reboot helper pod as the product shapes it.
 import { createVirtualClock } from '../../clock';
 import { bundledScenarioPath, loadScenario, scenarioStartMs, type Scenario } from '../scenario';
 import { Cluster } from './cluster';
+import { REBOOT_SCRIPT } from './helperPods';
+import type { Pod } from './types';
+
+export const HELPER_NS = 'aks-reboot-orchestrator';
 
 export function seedScenario(): Scenario {
   return loadScenario(bundledScenarioPath('seed'));
@@ -33,5 +37,27 @@ export function smallScenario(extra: Partial<Scenario> = {}, nodes = 3): Scenari
     cluster: { subscriptionId: '00000000-0000-4000-8000-000000000002', resourceGroup: 'rg', name: 'aks', location: 'westeurope' },
     pools: [{ name: 'user', mode: 'User', count: nodes, zones: ['1', '2', '3'], rebootSeconds: 60 }],
     ...extra,
+  };
+}
+
+export function ensureNamespace(c: Cluster): void {
+  if (!c.store.get('namespaces', undefined, HELPER_NS)) c.act(() => c.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: HELPER_NS } }));
+}
+
+/** The reboot helper of DESIGN.md section 6 for `node` and `bootId`. */
+export function rebootPod(node: string, bootId: string): Pod {
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: `arc-reboot-${node}-${bootId.slice(0, 8)}`, namespace: HELPER_NS, labels: { 'aks-reboot-orchestrator/role': 'reboot' } },
+    spec: {
+      nodeName: node, restartPolicy: 'Never', hostPID: true, tolerations: [{ operator: 'Exists' }],
+      containers: [{
+        name: 'reboot', image: 'mcr.microsoft.com/azurelinux/busybox:1.36', securityContext: { privileged: true },
+        command: ['chroot', '/host', '/bin/sh', '-c', REBOOT_SCRIPT, 'reboot', bootId],
+        volumeMounts: [{ name: 'host', mountPath: '/host' }],
+      }],
+      volumes: [{ name: 'host', hostPath: { path: '/' } }],
+    },
+    status: {},
   };
 }
