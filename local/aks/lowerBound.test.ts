@@ -1,55 +1,75 @@
 import { describe, expect, it } from 'vitest';
 import { clusterFor, seedScenario, smallScenario } from './cluster/testing';
-import { lowerBound, rolloutOrder, scenarioLowerBound, type NodeBound } from './lowerBound';
+import { CONTAINER_START_SECONDS } from './cluster/kubelet';
+import { criticalPathBound, scenarioCriticalPathBound } from './lowerBound';
+import type { ScenarioWorkload } from './scenario';
 
-describe('lower bound (DESIGN.md section 9)', () => {
-  it('per seed node: longest grace evicted + run-command start + reboot + slowest startup coming back', () => {
-    const lb = scenarioLowerBound(seedScenario());
-    const user = lb.nodes.filter((n) => n.pool === 'user');
-    const system = lb.nodes.filter((n) => n.pool === 'system');
-    expect(user).toHaveLength(4);
-    for (const n of user) expect(n).toMatchObject({ graceSeconds: 30, runCommandStartSeconds: 20, rebootSeconds: 120, startupSeconds: 240, seconds: 410 });
-    // System nodes hold coredns (grace 30, startup 20) and the DaemonSet pod (not evicted, startup 5).
-    for (const n of system) expect(n).toMatchObject({ graceSeconds: 30, startupSeconds: 20, seconds: 30 + 20 + 120 + 20 });
-    expect(lb.seconds).toBe(4 * 410 + 2 * 190);
-    expect(lb.schedule.map((s) => s.start)).toEqual([0, 190, 380, 790, 1200, 1610]);
+const START = CONTAINER_START_SECONDS;
+
+describe('critical-path bound', () => {
+  it('seed: java-app can lose one pod at a time and each comes back only to its own node', () => {
+    const b = scenarioCriticalPathBound(seedScenario());
+    // Every node: 30 s shutdown + 20 s run-command start + the helper's start + 120 s reboot (Ready at boot).
+    for (const n of b.nodes) expect(n).toMatchObject({ shutdownSeconds: 30, runCommandStartSeconds: 20, helperStartSeconds: START, rebootSeconds: 120, readySeconds: 0, seconds: 170 + START });
+    expect(b.nodeBound).toEqual({ seconds: 6 * (170 + START), longestNode: 170 + START, sumOverConcurrency: 6 * (170 + START) });
+    const java = b.workloads.find((w) => w.workload === 'PDB shop/java-app-pdb')!;
+    expect(java.budget).toBe(1);
+    // Hostname anti-affinity over four nodes: a pod waits for its node, then its 240 s startup.
+    expect(java.pods.map((p) => [p.course, p.seconds])).toEqual(Array(4).fill(['back-on-its-node', 30 + 20 + START + 120 + START + 240]));
+    expect(b).toMatchObject({ seconds: 4 * (410 + 2 * START), limitedBy: 'PDB shop/java-app-pdb' });
+    expect(b.workloads.find((w) => w.workload === 'PDB kube-system/coredns-pdb')!.seconds).toBe(2 * (170 + 2 * START + 20));
   });
 
-  it('with concurrency N: zones and budgets hold the seed rollout back', () => {
-    const lb = scenarioLowerBound(seedScenario(), { concurrency: 3 });
-    // coredns's budget allows one system node at a time; java-app's budget allows one user node at a time.
-    const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
-    const byNode = new Map(lb.nodes.map((n) => [n.node, n]));
-    for (const a of lb.schedule) {
-      for (const b of lb.schedule) {
-        if (a === b || !overlaps(a, b)) continue;
-        const [na, nb] = [byNode.get(a.node)!, byNode.get(b.node)!];
-        expect(na.zone).not.toBe(nb.zone);
-        expect(na.pool).not.toBe(nb.pool);
-      }
-    }
-    expect(lb.seconds).toBe(4 * 410);
+  it('concurrency: the node bound is the longest node, the sum over C, or the busiest zone', () => {
+    const web: ScenarioWorkload = { name: 'web', kind: 'Deployment', replicas: 6, startupSeconds: 30, graceSeconds: 10, pdb: { maxUnavailable: '50%' } };
+    const s = smallScenario({ rebootRequired: 'all', workloads: [web] }, 6);
+    const d = 10 + 0 + START + 60;
+    expect(scenarioCriticalPathBound(s).nodeBound.seconds).toBe(6 * d);
+    const three = scenarioCriticalPathBound(s, { concurrency: 3 });
+    // Two nodes per zone: a zone's nodes one after the other.
+    expect(three.nodeBound).toMatchObject({ longestNode: d, sumOverConcurrency: 2 * d, busiestZone: { seconds: 2 * d } });
+    const six = scenarioCriticalPathBound(s, { concurrency: 6 });
+    expect(six.nodeBound.seconds).toBe(2 * d);
   });
 
-  it('with a generous budget and three zones, three nodes reboot at once', () => {
-    const s = smallScenario({ rebootRequired: 'all', workloads: [{ name: 'web', kind: 'Deployment', replicas: 6, startupSeconds: 30, graceSeconds: 10, pdb: { maxUnavailable: '50%' } }] }, 6);
-    const one = scenarioLowerBound(s);
-    const three = scenarioLowerBound(s, { concurrency: 3 });
-    expect(one.nodes.every((n) => n.seconds === 10 + 0 + 60 + 30)).toBe(true);
-    expect(one.seconds).toBe(6 * 100);
-    expect(three.seconds).toBe(2 * 100);
+  it('a Deployment pod with room elsewhere is unavailable for its replacement start; a StatefulSet pod waits for its own shutdown first', () => {
+    const s = smallScenario({
+      workloads: [
+        { name: 'web', kind: 'Deployment', replicas: 3, startupSeconds: 30, graceSeconds: 60, shutdownSeconds: 5, antiAffinity: 'hostname', pdb: { maxUnavailable: 1 } },
+        { name: 'db', kind: 'StatefulSet', replicas: 1, startupSeconds: 50, graceSeconds: 40 },
+      ],
+    }, 4);
+    const c = clusterFor(s);
+    const node = c.pod('default', 'db-0')!.spec.nodeName!;
+    const b = criticalPathBound(c, { nodes: [node] });
+    // web has a pod on 3 of the 4 nodes; the db's node may or may not hold one.
+    for (const p of b.workloads.find((w) => w.workload === 'PDB default/web-pdb')?.pods ?? []) expect(p).toMatchObject({ course: 'replaced-elsewhere', seconds: START + 30 });
+    expect(b.workloads.find((w) => w.workload === 'StatefulSet default/db')).toMatchObject({ budget: 1, pods: [{ course: 'moves', seconds: 40 + START + 50 }] });
+    // The drain waits for the slowest effective shutdown: min(grace, the app's shutdown) = the db's 40 s.
+    expect(b.nodes[0]!.shutdownSeconds).toBe(40);
   });
 
-  it('counts only the nodes that need a reboot, and a node with nothing to evict costs the reboot alone', () => {
-    const s = smallScenario({ rebootRequired: { count: 2 } }, 3);
-    const lb = lowerBound(clusterFor(s));
-    expect(lb.nodes).toHaveLength(2);
-    expect(lb.seconds).toBe(2 * 60);
+  it('a workload without a PDB gets its rolling update budget, or none with the implicit budget off', () => {
+    const s = smallScenario({
+      rebootRequired: 'all',
+      workloads: [{ name: 'api', kind: 'Deployment', replicas: 3, startupSeconds: 100, antiAffinity: 'hostname', maxUnavailable: 1, maxSurge: 0 }],
+    }, 3);
+    const b = scenarioCriticalPathBound(s);
+    const api = b.workloads.find((w) => w.workload === 'Deployment default/api')!;
+    expect(api.budget).toBe(1);
+    expect(api.pods.map((p) => p.course)).toEqual(Array(3).fill('back-on-its-node'));
+    expect(b.seconds).toBe(3 * (30 + START + 60 + START + 100));
+    expect(scenarioCriticalPathBound(s, { implicitBudget: false }).workloads).toEqual([]);
+    // 25 % of 3 rounds down to 0: the implicit budget is still one pod.
+    const byDefault = scenarioCriticalPathBound(smallScenario({ rebootRequired: 'all', workloads: [{ name: 'api', kind: 'Deployment', replicas: 3 }] }, 3));
+    expect(byDefault.workloads[0]!.budget).toBe(1);
   });
 
-  it('orders nodes by pool, round-robin across zones', () => {
-    const b = (node: string, pool: string, zone: string): NodeBound => ({ node, pool, zone, graceSeconds: 0, runCommandStartSeconds: 0, rebootSeconds: 1, startupSeconds: 0, seconds: 1 });
-    const order = rolloutOrder([b('u1', 'user', '1'), b('u2', 'user', '1'), b('u3', 'user', '2'), b('s1', 'system', '3')], ['system', 'user']);
-    expect(order.map((x) => x.node)).toEqual(['s1', 'u1', 'u3', 'u2']);
+  it('counts only the nodes given (those the run rebooted); a node with nothing to drain costs its reboot alone', () => {
+    const c = clusterFor(smallScenario({ rebootRequired: 'all' }, 3));
+    const b = criticalPathBound(c, { nodes: c.pools[0]!.nodeNames.slice(0, 2) });
+    expect(b.nodes).toHaveLength(2);
+    expect(b.seconds).toBe(2 * (START + 60));
+    expect(() => criticalPathBound(c, { nodes: ['nope'] })).toThrow('critical-path bound: no node "nope"');
   });
 });

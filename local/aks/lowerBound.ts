@@ -1,132 +1,228 @@
-// The lower bound of a rollout, as DESIGN.md section 9 defines it: per node, the longest
-// termination grace among the pods a drain evicts + the run-command start latency + the pool's
-// reboot time + the slowest startup among the workloads that come back to the node or were
-// evicted from it. With concurrency 1 it is the sum over the nodes to reboot; with concurrency
-// N, the makespan of a greedy schedule that never runs two nodes of one zone at once and never
-// takes more pods of a PDB than its budget allows.
+// The critical-path bound of a rollout: a time no schedule can beat, computed from the
+// simulator's own rules and the durations the scenario configures (never from product code).
+// Two limits, the larger wins:
+// - nodes: each node is disrupted at least d_n = its drain's least duration (the longest
+//   effective shutdown, min(grace, the app's shutdown time), among the pods a drain removes)
+//   + run-command's start + the helper pod's start + the pool's reboot + the time to Ready;
+//   with concurrency C the rollout takes at least max(max d_n, Σ d_n / C) and, with C > 1 and
+//   zones (one node per zone at a time), the largest per-zone Σ d_n;
+// - workloads: a workload W may have at most b_W pods unavailable at once (its PDB's
+//   disruptionsAllowed in steady state, or the implicit budget of its rolling update), and each
+//   of its pods on a node to reboot is unavailable at least u, so the rollout takes at least
+//   Σ u / b_W. u is the replacement's start-to-Ready for a Deployment/ReplicaSet pod that can be
+//   placed elsewhere (the ReplicaSet replaces it at eviction), shutdown + start-to-Ready for a
+//   StatefulSet pod that can move (its replacement waits for the old pod), and shutdown +
+//   run-command start + helper start + reboot + time to Ready + start-to-Ready for a pod that
+//   can only come back to its own node.
+// Image pulls are left out: an image a node already ran costs nothing, so a bound may not count
+// them.
 import { createVirtualClock } from '../clock';
 import { Cluster } from './cluster/cluster';
+import { CONTAINER_START_SECONDS } from './cluster/kubelet';
 import { isActive } from './cluster/podState';
-import { labelSelectorRequirements, matchesRequirements, type LabelRequirement } from './cluster/selectors';
-import { PDBS } from './cluster/resourceNames';
-import type { Pod, PodDisruptionBudget } from './cluster/types';
+import { DEPLOY, NODES, RS, STS } from './cluster/resourceNames';
+import { resolvedMaxUnavailable } from './cluster/rolloutStrategy';
+import { schedulePod, type SchedulingView } from './cluster/scheduler';
+import type { Node, Pod, Workload } from './cluster/types';
 import { loadScenario, scenarioStartMs, type Scenario } from './scenario';
 
-export interface NodeBound {
+export interface BoundOptions {
+  /** REBOOT_CONCURRENCY (default 1). */
+  concurrency?: number;
+  /** The nodes the run rebooted (default: those whose sentinel says they need a reboot). */
+  nodes?: string[];
+  /** Whether workloads without a PDB have a budget (REBOOT_IMPLICIT_BUDGET=rollout, the default). */
+  implicitBudget?: boolean;
+}
+
+/** Node n's least disruption d_n and its terms, in seconds. */
+export interface NodeTerms {
   node: string;
   pool: string;
   zone?: string;
-  graceSeconds: number;
+  shutdownSeconds: number;
   runCommandStartSeconds: number;
+  helperStartSeconds: number;
   rebootSeconds: number;
-  startupSeconds: number;
+  readySeconds: number;
   seconds: number;
 }
 
-export interface LowerBound {
+export type PodCourse = 'replaced-elsewhere' | 'moves' | 'back-on-its-node';
+
+export interface WorkloadTerm {
+  /** `PDB ns/name` or `Deployment ns/name` (…) for the implicit budget. */
+  workload: string;
+  budget: number;
+  /** Each pod on a node to reboot and the least time it is unavailable. */
+  pods: { pod: string; node: string; course: PodCourse; seconds: number }[];
+  /** Σ u / budget. */
+  seconds: number;
+}
+
+export interface CriticalPathBound {
   concurrency: number;
   seconds: number;
-  nodes: NodeBound[];
-  /** The greedy schedule behind `seconds` (start and end in seconds from the rollout's start). */
-  schedule: { node: string; start: number; end: number }[];
+  /** What sets the bound: `nodes` or a workload's name. */
+  limitedBy: string;
+  nodeBound: { seconds: number; longestNode: number; sumOverConcurrency: number; busiestZone?: { zone: string; seconds: number } };
+  nodes: NodeTerms[];
+  workloads: WorkloadTerm[];
+}
+
+// The model's own durations, as Cluster, Kubelet and the run-command interpreter apply them.
+interface Durations {
+  runCommandStart: number;
+  helperStart: number;
+  /** From boot to the node's Ready: the model posts Ready with the new boot id. */
+  nodeReady: number;
+  containerStart: number;
+}
+
+function durationsOf(cluster: Cluster): Durations {
+  return {
+    runCommandStart: cluster.scenario.cluster.runCommandStartSeconds ?? 0,
+    helperStart: CONTAINER_START_SECONDS,
+    nodeReady: 0,
+    containerStart: CONTAINER_START_SECONDS,
+  };
 }
 
 const isDaemonPod = (p: Pod) => (p.metadata.ownerReferences ?? []).some((r) => r.kind === 'DaemonSet');
-const startupOf = (p: Pod) => Math.max(0, ...p.spec.containers.map((c) => c.readinessProbe?.initialDelaySeconds ?? 0));
+const isMirror = (p: Pod) => p.metadata.annotations?.['kubernetes.io/config.mirror'] !== undefined;
+const podName = (p: Pod) => `${p.metadata.namespace ?? 'default'}/${p.metadata.name}`;
 
-/** The per-node terms, for the nodes whose sentinel says they need a reboot (or `nodes`). */
-export function nodeBounds(cluster: Cluster, nodes?: string[]): NodeBound[] {
-  const runCommand = cluster.scenario.cluster.runCommandStartSeconds ?? 0;
-  const targets = nodes ?? cluster.pools.flatMap((p) => p.nodeNames).filter((n) => cluster.rebootRequired(n));
-  return targets.map((node) => {
-    const rt = cluster.nodeRuntime(node);
-    if (!rt) throw new Error(`lowerBound: no node ${JSON.stringify(node)}`);
-    const pods = cluster.podsOnNode(node).filter(isActive);
-    const evicted = pods.filter((p) => !isDaemonPod(p));
-    const graceSeconds = Math.max(0, ...evicted.map((p) => p.spec.terminationGracePeriodSeconds ?? 30));
-    const startupSeconds = Math.max(0, ...pods.map(startupOf));
-    return {
-      node, pool: rt.pool, zone: rt.zone, graceSeconds, runCommandStartSeconds: runCommand, rebootSeconds: rt.rebootSeconds, startupSeconds,
-      seconds: graceSeconds + runCommand + rt.rebootSeconds + startupSeconds,
-    };
-  });
+/** Pods a drain of the node must remove (what kubectl drain evicts; DaemonSet and mirror pods stay). */
+function podsToRemove(cluster: Cluster, node: string): Pod[] {
+  return cluster.podsOnNode(node).filter((p) => isActive(p) && !isDaemonPod(p) && !isMirror(p));
 }
 
-/** The order a rollout takes: pools in scenario order, round-robin across zones, stable by name. */
-export function rolloutOrder(bounds: NodeBound[], poolOrder: string[]): NodeBound[] {
-  const out: NodeBound[] = [];
-  for (const pool of poolOrder) {
-    const byZone = new Map<string, NodeBound[]>();
-    for (const b of bounds.filter((x) => x.pool === pool).sort((a, c) => (a.node < c.node ? -1 : 1))) {
-      const z = b.zone ?? '';
-      byZone.set(z, [...(byZone.get(z) ?? []), b]);
-    }
-    const queues = [...byZone.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, q]) => q);
-    while (queues.some((q) => q.length)) for (const q of queues) if (q.length) out.push(q.shift()!);
-  }
-  return out;
+function shutdownOf(cluster: Cluster, pod: Pod): number {
+  const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
+  const workload = cluster.workloadOf(pod);
+  const shutdown = workload ? cluster.behaviours.get(`${pod.metadata.namespace ?? 'default'}/${workload}`)?.shutdownSeconds : undefined;
+  return Math.min(grace, shutdown ?? grace);
 }
 
-export function lowerBound(cluster: Cluster, options: { concurrency?: number; nodes?: string[] } = {}): LowerBound {
-  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
-  const bounds = rolloutOrder(nodeBounds(cluster, options.nodes), cluster.pools.map((p) => p.spec.name));
-  // Pods per PDB on each node, and what each budget allows in steady state.
-  const pdbs = cluster.store.list<PodDisruptionBudget>(PDBS);
-  const pdbsByNs = new Map<string, { key: string; reqs: LabelRequirement[] }[]>();
-  for (const pdb of pdbs) {
-    const reqs = labelSelectorRequirements(pdb.spec.selector);
-    if (!reqs?.length) continue;
-    const ns = pdb.metadata.namespace ?? 'default';
-    pdbsByNs.set(ns, [...(pdbsByNs.get(ns) ?? []), { key: `${ns}/${pdb.metadata.name}`, reqs }]);
-  }
-  const budgetPods = new Map<string, Map<string, number>>();
-  for (const b of bounds) {
-    const counts = new Map<string, number>();
-    for (const p of cluster.podsOnNode(b.node).filter((x) => isActive(x) && !isDaemonPod(x))) {
-      for (const pdb of pdbsByNs.get(p.metadata.namespace ?? 'default') ?? []) {
-        if (matchesRequirements(pdb.reqs, p.metadata.labels)) counts.set(pdb.key, (counts.get(pdb.key) ?? 0) + 1);
-      }
-    }
-    budgetPods.set(b.node, counts);
-  }
-  const allowed = new Map(pdbs.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.status?.disruptionsAllowed ?? 0]));
+function startToReady(pod: Pod, d: Durations): number {
+  return d.containerStart + Math.max(0, ...pod.spec.containers.map((c) => c.readinessProbe?.initialDelaySeconds ?? 0));
+}
 
-  const pending = [...bounds];
-  const running: { b: NodeBound; end: number }[] = [];
-  const schedule: LowerBound['schedule'] = [];
-  let t = 0;
-  const fits = (b: NodeBound): boolean => {
-    if (running.length === 0) return true;
-    if (b.zone !== undefined && running.some((r) => r.b.zone === b.zone)) return false;
-    for (const [pdb, n] of budgetPods.get(b.node)!) {
-      const used = running.reduce((s, r) => s + (budgetPods.get(r.b.node)!.get(pdb) ?? 0), 0);
-      if (used + n > (allowed.get(pdb) ?? 0)) return false;
-    }
-    return true;
+function nodeTerms(cluster: Cluster, node: string, d: Durations): NodeTerms {
+  const rt = cluster.nodeRuntime(node);
+  if (!rt) throw new Error(`critical-path bound: no node ${JSON.stringify(node)}`);
+  const shutdownSeconds = Math.max(0, ...podsToRemove(cluster, node).map((p) => shutdownOf(cluster, p)));
+  return {
+    node, pool: rt.pool, ...(rt.zone !== undefined ? { zone: rt.zone } : {}),
+    shutdownSeconds, runCommandStartSeconds: d.runCommandStart, helperStartSeconds: d.helperStart, rebootSeconds: rt.rebootSeconds, readySeconds: d.nodeReady,
+    seconds: shutdownSeconds + d.runCommandStart + d.helperStart + rt.rebootSeconds + d.nodeReady,
   };
-  while (pending.length) {
-    let started = false;
-    if (running.length < concurrency) {
-      const i = pending.findIndex(fits);
-      if (i >= 0) {
-        const [b] = pending.splice(i, 1) as [NodeBound];
-        running.push({ b, end: t + b.seconds });
-        schedule.push({ node: b.node, start: t, end: t + b.seconds });
-        started = true;
-      }
-    }
-    if (!started) {
-      running.sort((a, b) => a.end - b.end);
-      const next = running.shift()!;
-      t = next.end;
-    }
-  }
-  const seconds = Math.max(0, ...schedule.map((s) => s.end));
-  return { concurrency, seconds, nodes: bounds, schedule };
 }
 
-/** The lower bound of a scenario as it starts (builds the cluster on its own virtual clock). */
-export function scenarioLowerBound(scenario: Scenario | unknown, options: { concurrency?: number } = {}): LowerBound {
+/** Whether the scheduler would place a copy of the pod on another node while its own is cordoned. */
+function canMove(cluster: Cluster, pod: Pod): boolean {
+  const own = pod.spec.nodeName!;
+  const nodes = cluster.store.list<Node>(NODES).map((n) => (n.metadata.name === own ? { ...n, spec: { ...n.spec, unschedulable: true } } : n));
+  const view: SchedulingView = {
+    nodes,
+    node: (name) => nodes.find((n) => n.metadata.name === name),
+    load: (name) => cluster.podsOnNode(name).filter(isActive).length,
+    podsInNamespace: (ns) => cluster.pods(ns).filter((p) => p.metadata.uid !== pod.metadata.uid),
+  };
+  const copy: Pod = { ...pod, metadata: { ...pod.metadata, name: `${pod.metadata.name}-replacement`, uid: 'bound' }, spec: { ...pod.spec, nodeName: undefined }, status: {} };
+  return 'node' in schedulePod(copy, view);
+}
+
+/** The object that keeps the pod's replicas: its Deployment, StatefulSet or lone ReplicaSet. */
+function controllerObject(cluster: Cluster, pod: Pod): Workload | undefined {
+  const owner = (pod.metadata.ownerReferences ?? []).find((r) => r.controller);
+  if (!owner) return undefined;
+  const ns = pod.metadata.namespace ?? 'default';
+  if (owner.kind === 'StatefulSet') return cluster.store.get<Workload>(STS, ns, owner.name);
+  if (owner.kind !== 'ReplicaSet') return undefined;
+  const rs = cluster.store.get<Workload>(RS, ns, owner.name);
+  const deployment = (rs?.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'Deployment');
+  return deployment ? cluster.store.get<Workload>(DEPLOY, ns, deployment.name) : rs;
+}
+
+/** The budget a workload without a PDB gets from its rolling update (REBOOT_IMPLICIT_BUDGET=rollout). */
+export function implicitBudgetOf(w: Workload): number {
+  if (w.kind === 'ReplicaSet') return 1;
+  return Math.max(1, resolvedMaxUnavailable(w));
+}
+
+function unavailableFor(cluster: Cluster, pod: Pod, nodeSeconds: NodeTerms, kind: string | undefined, d: Durations): { course: PodCourse; seconds: number } {
+  const ready = startToReady(pod, d);
+  const shutdown = shutdownOf(cluster, pod);
+  if (canMove(cluster, pod)) {
+    return kind === 'StatefulSet' ? { course: 'moves', seconds: shutdown + ready } : { course: 'replaced-elsewhere', seconds: ready };
+  }
+  const n = nodeSeconds;
+  return { course: 'back-on-its-node', seconds: shutdown + n.runCommandStartSeconds + n.helperStartSeconds + n.rebootSeconds + n.readySeconds + ready };
+}
+
+function workloadTerms(cluster: Cluster, nodes: NodeTerms[], implicitBudget: boolean, d: Durations): WorkloadTerm[] {
+  const groups = new Map<string, { budget: number; pods: WorkloadTerm['pods'] }>();
+  const add = (key: string, budget: number, entry: WorkloadTerm['pods'][number]) => {
+    const g = groups.get(key) ?? { budget, pods: [] };
+    g.pods.push(entry);
+    groups.set(key, g);
+  };
+  for (const n of nodes) {
+    for (const pod of podsToRemove(cluster, n.node)) {
+      const controller = controllerObject(cluster, pod);
+      const entry = () => ({ pod: podName(pod), node: n.node, ...unavailableFor(cluster, pod, n, controller?.kind, d) });
+      const pdbs = cluster.pdbsFor(pod);
+      if (pdbs.length > 0) {
+        const e = entry();
+        for (const pdb of pdbs) add(`PDB ${pdb.metadata.namespace ?? 'default'}/${pdb.metadata.name}`, pdb.status?.disruptionsAllowed ?? 0, e);
+      } else if (implicitBudget && controller) {
+        add(`${controller.kind} ${controller.metadata.namespace ?? 'default'}/${controller.metadata.name}`, implicitBudgetOf(controller), entry());
+      }
+    }
+  }
+  // A budget of 0 allows no disruption at all: such a run never completes, so it bounds nothing.
+  return [...groups]
+    .filter(([, g]) => g.budget > 0)
+    .map(([workload, g]) => ({ workload, budget: g.budget, pods: g.pods, seconds: g.pods.reduce((s, p) => s + p.seconds, 0) / g.budget }));
+}
+
+function nodeBoundOf(nodes: NodeTerms[], concurrency: number): CriticalPathBound['nodeBound'] {
+  const longestNode = Math.max(0, ...nodes.map((n) => n.seconds));
+  const sumOverConcurrency = nodes.reduce((s, n) => s + n.seconds, 0) / concurrency;
+  const zoned = nodes.filter((n) => n.zone !== undefined);
+  let busiestZone: { zone: string; seconds: number } | undefined;
+  if (concurrency > 1 && zoned.length === nodes.length && nodes.length > 0) {
+    const perZone = new Map<string, number>();
+    for (const n of zoned) perZone.set(n.zone!, (perZone.get(n.zone!) ?? 0) + n.seconds);
+    const [zone, seconds] = [...perZone].sort((a, b) => b[1] - a[1])[0]!;
+    busiestZone = { zone, seconds };
+  }
+  const seconds = Math.max(longestNode, sumOverConcurrency, busiestZone?.seconds ?? 0);
+  return { seconds, longestNode, sumOverConcurrency, ...(busiestZone ? { busiestZone } : {}) };
+}
+
+// Rounded down to a tenth, so that the figure stays a bound.
+const round = (n: number) => Math.floor(n * 10 + 1e-9) / 10;
+
+/** The bound over `options.nodes` on the cluster as it is now (build it as the run starts). */
+export function criticalPathBound(cluster: Cluster, options: BoundOptions = {}): CriticalPathBound {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  const d = durationsOf(cluster);
+  const targets = options.nodes ?? cluster.pools.flatMap((p) => p.nodeNames).filter((n) => cluster.rebootRequired(n));
+  const nodes = targets.map((n) => nodeTerms(cluster, n, d));
+  const nodeBound = nodeBoundOf(nodes, concurrency);
+  const workloads = workloadTerms(cluster, nodes, options.implicitBudget ?? true, d);
+  let seconds = nodeBound.seconds;
+  let limitedBy = 'nodes';
+  for (const w of workloads) {
+    if (w.seconds > seconds) [seconds, limitedBy] = [w.seconds, w.workload];
+  }
+  return { concurrency, seconds: round(seconds), limitedBy, nodeBound, nodes, workloads };
+}
+
+/** The bound of a scenario as it starts (builds the cluster on its own virtual clock). */
+export function scenarioCriticalPathBound(scenario: Scenario | unknown, options: BoundOptions = {}): CriticalPathBound {
   const s = loadScenario(scenario);
-  return lowerBound(new Cluster(s, createVirtualClock(scenarioStartMs(s))), options);
+  return criticalPathBound(new Cluster(s, createVirtualClock(scenarioStartMs(s))), options);
 }

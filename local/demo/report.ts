@@ -51,9 +51,12 @@ export interface DemoReport {
   startedAt: string;
   finishedAt: string;
   virtualSeconds: number;
-  lowerBoundSeconds: number;
-  /** virtualSeconds over the lower bound, as a fraction (0.077 = 7.7% longer). */
-  overLowerBound: number;
+  /** The critical-path bound (local/aks/lowerBound.ts) over the nodes the run rebooted: no schedule beats it. */
+  criticalPathBoundSeconds: number;
+  /** What sets the bound: `nodes` (their disruptions) or a workload's budget (`PDB shop/java-app-pdb`). */
+  boundLimitedBy: string;
+  /** virtualSeconds over the critical-path bound, as a fraction (0.05 = 5% longer). */
+  overCriticalPathBound: number;
   concurrency: number;
   /** The settings the demo set on top of the app's defaults; secret ones are not shown. */
   settings: Record<string, string>;
@@ -84,7 +87,7 @@ export interface ReportFacts {
   window: DemoReport['window'];
   startMs: number;
   endMs: number;
-  lowerBoundSeconds: number;
+  bound: { seconds: number; limitedBy: string };
   run: RunProgress;
   nodes: readonly NodeProgress[];
   recorder: RecorderSummary;
@@ -93,6 +96,8 @@ export interface ReportFacts {
   timelineOffsetSeconds: number;
   desiredHealthy: Record<string, number | undefined>;
   nodesDisruptedAtStart: number;
+  /** The nodes that needed a reboot as the run started. */
+  neededReboot: readonly string[];
   historyEvents: (instanceId: string) => number;
   lockInstanceId: string;
   instanceIds: readonly string[];
@@ -103,9 +108,17 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /** A failure's message without the stack trace the host appends on the next lines. */
 const firstLine = (text: string) => text.split('\n')[0]!.trim().slice(0, 500);
 
+/** Why the run skipped the node: named itself, or its pool (Windows, Spot, Upgrading, excluded…). */
+export function skipOf(output: RunOutput | undefined, node: { name: string; pool: string }): { reason: string } | undefined {
+  const own = output?.skipped.find((s) => s.node === node.name);
+  if (own) return own;
+  const pool = output?.skipped.find((s) => s.node === undefined && s.pool !== undefined && s.pool === node.pool);
+  return pool && { reason: `pool ${pool.pool}: ${pool.reason}` };
+}
+
 function reportNode(facts: ReportFacts, n: NodeProgress, output: RunOutput | undefined, rebootCount: number): ReportNode {
   const result = n.result ?? output?.results.find((r) => r.node === n.name);
-  const skipped = output?.skipped.find((s) => s.node === n.name);
+  const skipped = result ? undefined : skipOf(output, n);
   const outcome: ReportNodeOutcome = result?.outcome ?? (skipped ? 'skipped' : 'not-reached');
   const reason = result?.reason ?? skipped?.reason ?? (outcome === 'not-reached' && facts.run.output ? `not reached: the run ended ${facts.run.output.outcome}` : undefined);
   const toSeconds = (ms: number) => round((ms - facts.startMs) / 1000);
@@ -140,11 +153,42 @@ function readySeries(facts: ReportFacts, namespace: string, name: string, startR
   return points;
 }
 
-/** Why the run is not a success: a failed or halted run, or a broken invariant. */
-export function findProblems(report: Omit<DemoReport, 'problems'>): string[] {
+/** What the simulator itself counted for one node: reboots, and whether its sentinel is still there. */
+export interface SimulatedNode {
+  node: string;
+  rebootCount: number;
+  /** It needed a reboot when the run started. */
+  neededReboot: boolean;
+  /** It still needs one now. */
+  stillNeedsReboot: boolean;
+}
+
+/**
+ * Where the run's word and the simulator's count disagree: a node reported rebooted that the
+ * simulator did not reboot exactly once, a node rebooted twice (or rebooted at all while
+ * reported otherwise), a node that needed a reboot and still does while the run says completed.
+ */
+export function rebootProblems(report: Pick<DemoReport, 'outcome' | 'nodes'>, simulated: readonly SimulatedNode[]): string[] {
+  const problems: string[] = [];
+  const reported = new Map(report.nodes.map((n) => [n.name, n]));
+  for (const sim of simulated) {
+    const outcome = reported.get(sim.node)?.outcome;
+    if (outcome === 'rebooted' && sim.rebootCount === 0) problems.push(`node ${sim.node} is reported rebooted, but the simulator saw no reboot`);
+    else if (sim.rebootCount > 1) problems.push(`node ${sim.node} was rebooted ${sim.rebootCount} times by the simulator's count (exactly once expected)`);
+    else if (sim.rebootCount === 1 && outcome !== 'rebooted' && outcome !== 'failed') problems.push(`node ${sim.node} was rebooted by the simulator's count, but the run reports it ${outcome ?? 'not at all'}`);
+    if (report.outcome === 'completed' && sim.neededReboot && sim.stillNeedsReboot && outcome !== 'skipped') {
+      problems.push(`node ${sim.node} needed a reboot and still needs one, yet the run says completed`);
+    }
+  }
+  return problems;
+}
+
+/** Why the run is not a success: a failed or halted run, a broken invariant, or reboots the simulator counted otherwise. */
+export function findProblems(report: Omit<DemoReport, 'problems'>, simulated: readonly SimulatedNode[] = []): string[] {
   const problems: string[] = [];
   if (report.outcome !== 'completed') problems.push(`the run ended ${report.outcome}${report.reason ? `: ${report.reason}` : ''}`);
   for (const n of report.nodes.filter((x) => x.outcome === 'failed')) problems.push(`node ${n.name} failed at step ${n.step ?? '?'}: ${n.reason ?? 'no reason given'}`);
+  problems.push(...rebootProblems(report, simulated));
   const inv = report.invariants;
   if (inv.nodesLeftCordoned.length > 0) problems.push(`nodes left cordoned: ${inv.nodesLeftCordoned.join(', ')}`);
   for (const v of inv.pdbViolations) problems.push(`PDB ${v.namespace}/${v.pdb} violated by ${v.action} of ${v.pods.join(', ')} at T+${v.atSeconds}s`);
@@ -194,8 +238,9 @@ export function buildReport(facts: ReportFacts): DemoReport {
     startedAt: new Date(facts.startMs).toISOString(),
     finishedAt: new Date(facts.endMs).toISOString(),
     virtualSeconds,
-    lowerBoundSeconds: facts.lowerBoundSeconds,
-    overLowerBound: facts.lowerBoundSeconds > 0 ? Math.round((virtualSeconds / facts.lowerBoundSeconds - 1) * 1000) / 1000 : 0,
+    criticalPathBoundSeconds: facts.bound.seconds,
+    boundLimitedBy: facts.bound.limitedBy,
+    overCriticalPathBound: facts.bound.seconds > 0 ? Math.round((virtualSeconds / facts.bound.seconds - 1) * 1000) / 1000 : 0,
     concurrency: facts.concurrency,
     settings: facts.settings,
     window: facts.window,
@@ -226,5 +271,8 @@ export function buildReport(facts: ReportFacts): DemoReport {
       instances: facts.instanceIds.length,
     },
   };
-  return { ...partial, problems: findProblems(partial) };
+  const simulated: SimulatedNode[] = facts.recorder.nodes.reboots.map((r) => ({
+    node: r.node, rebootCount: r.rebootCount, neededReboot: facts.neededReboot.includes(r.node), stillNeedsReboot: r.rebootRequired,
+  }));
+  return { ...partial, problems: findProblems(partial, simulated) };
 }

@@ -9,7 +9,7 @@ import { loadSettings } from '../../functions/settings';
 import { isNodeReady } from '../aks/cluster/podState';
 import { clusterResourceId } from '../aks/arm/resources';
 import { generateScenario } from '../aks/generate';
-import { scenarioLowerBound } from '../aks/lowerBound';
+import { scenarioCriticalPathBound } from '../aks/lowerBound';
 import { loadScenario, scenarioStartMs, type Scenario } from '../aks/scenario';
 import type { InvocationLog } from '../host/invoke';
 import { REBOOT_TIMER, SEED_SCENARIO, startStack, type Stack } from '../stack';
@@ -18,9 +18,9 @@ import { demoSettings } from './demoSettings';
 import { renderHtml } from './html';
 import { createPlainView, createTtyView, type LiveView } from './liveView';
 import { parseDemoArgs, USAGE, type DemoOptions } from './options';
-import { buildReport, type DemoReport } from './report';
+import { buildReport, skipOf, type DemoReport } from './report';
 import { formatSummary } from './summary';
-import { ProgressTracker } from './tracker';
+import { ProgressTracker, type NodeInfo } from './tracker';
 import { windowEdges } from './windowEdges';
 
 export interface DemoIo {
@@ -90,6 +90,11 @@ async function untilFinished(stack: Stack, tracker: ProgressTracker, interrupted
   void interrupted.then(() => { stopped = true; });
   while (!tracker.finished && !stopped) await new Promise((r) => setTimeout(r, 50));
   return tracker.finished;
+}
+
+/** The nodes the bound covers: those that needed a reboot, less those the run skipped (by name or pool). */
+function rebootedByTheRun(nodes: readonly NodeInfo[], tracker: ProgressTracker): string[] {
+  return nodes.filter((n) => n.queued && !skipOf(tracker.run.output, n)).map((n) => n.name);
 }
 
 export async function runDemo(argv: readonly string[], io: DemoIo): Promise<number> {
@@ -185,6 +190,10 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
       return EXIT.interrupted;
     }
     const endMs = stack.clock.now();
+    const bound = scenarioCriticalPathBound(scenario, {
+      concurrency: app.settings.concurrency,
+      nodes: rebootedByTheRun(nodes, tracker),
+    });
     const report: DemoReport = buildReport({
       scenario: scenario.name,
       ...(chosen.file ? { scenarioFile: chosen.file } : {}),
@@ -194,7 +203,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
       window: { describe: createWindow(app.settings.window).describe(), ...windowEdges(createWindow(app.settings.window), startMs, endMs) },
       startMs,
       endMs,
-      lowerBoundSeconds: scenarioLowerBound(scenario, { concurrency: app.settings.concurrency }).seconds,
+      bound: { seconds: bound.seconds, limitedBy: bound.limitedBy },
       run: tracker.run,
       nodes: [...tracker.nodes.values()],
       recorder: stack.sim.recorder.summary(),
@@ -202,6 +211,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
       timelineOffsetSeconds: (startMs - cluster.startMs) / 1000,
       desiredHealthy: Object.fromEntries(workloads.map((w) => [`${w.namespace}/${w.name}`, desiredHealthy(cluster, w)])),
       nodesDisruptedAtStart: disruptedAtStart,
+      neededReboot: nodes.filter((n) => n.queued).map((n) => n.name),
       historyEvents: (id) => stack.host.stats(id).historyEvents,
       lockInstanceId: stack.lockInstanceId,
       instanceIds: tracker.instanceIds(),

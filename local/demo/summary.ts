@@ -1,5 +1,5 @@
 // The summary printed when the run ends: per-node timings, each workload's lowest ready count,
-// the invariants, the rollout time against its lower bound, the cost, and the verdict.
+// the invariants, the rollout time against its critical-path bound, the cost, and the verdict.
 import pc from 'picocolors';
 import { fit, formatDuration, plural } from './format';
 import type { DemoReport } from './report';
@@ -12,8 +12,8 @@ export function formatSummary(report: DemoReport, colors = true): string {
   const ok = report.problems.length === 0;
   lines.push(c.bold(`Summary — ${report.scenario} (${report.cluster.name}: ${plural(report.cluster.nodes, 'node')}, ${plural(report.cluster.pools, 'pool')}, ${plural(report.cluster.zones, 'zone')})`));
   lines.push(`run ${report.runId ?? '(none)'}: ${report.outcome === 'completed' ? c.green(report.outcome) : c.red(report.outcome)}${report.reason ? ` — ${report.reason}` : ''}`);
-  const over = report.overLowerBound * 100;
-  lines.push(`rollout ${formatDuration(report.virtualSeconds)} of virtual time (${report.virtualSeconds}s); lower bound ${formatDuration(report.lowerBoundSeconds)} (${report.lowerBoundSeconds}s) at concurrency ${report.concurrency}: ${over >= 0 ? '+' : ''}${over.toFixed(1)}%`);
+  const over = report.overCriticalPathBound * 100;
+  lines.push(`rollout ${formatDuration(report.virtualSeconds)} of virtual time (${report.virtualSeconds}s); critical-path bound ${formatDuration(report.criticalPathBoundSeconds)} (${report.criticalPathBoundSeconds}s, set by ${report.boundLimitedBy}) at concurrency ${report.concurrency}: ${over >= 0 ? '+' : ''}${over.toFixed(1)}%`);
   lines.push('');
 
   const nameWidth = Math.min(40, Math.max(4, ...report.nodes.map((n) => n.name.length)));
