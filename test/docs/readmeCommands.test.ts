@@ -63,6 +63,7 @@ describe('README.md, tried as a new user would', () => {
     expect(parsed.ok ? [] : parsed.problems).toEqual([]);
     expect(plainBlocks.length).toBeGreaterThan(0);
     expect(httpBlocks.length).toBeGreaterThan(0);
+    expect(httpBlocks.some(startsRun), 'a block starts a run, so the start is tried').toBe(true);
   });
 
   it('keeps the setup commands for CI and never runs the test suite from itself', () => {
@@ -96,11 +97,21 @@ describe('README.md, tried as a new user would', () => {
           expect(['InternalError', 'InvalidSettings', 'PlanFailed', 'NotFound', 'Unauthorized'], `${label(block)}: ${JSON.stringify(answer).slice(0, 500)}`).not.toContain(errorCode(answer));
         }
         const started = answers.find((a) => typeof a.runId === 'string' && a.requestedBy !== undefined && a.request !== undefined);
+        // A block that starts a run must really start one: a 409 would skip the rest unseen.
+        if (startsRun(block)) {
+          expect(answers.map(errorCode), `${label(block)}: the start was refused`).not.toContain('RunInProgress');
+          expect(started, `${label(block)}: no run was started`).toBeDefined();
+        }
         if (started) await expectRunToEnd(api, String(started.runId), answers);
       }, BLOCK_TIMEOUT_MS + 70_000);
     }
   });
 });
+
+/** Whether a block POSTs a start (`…/reboots`, not `…/reboots/current/<action>`). */
+function startsRun(block: RunnableBlock): boolean {
+  return block.code.split(/\bcurl\b/).some((call) => /-X POST/.test(call) && /\/api\/clusters\/[^/"\s]+\/reboots"/.test(call));
+}
 
 /** A run a block started ends; if the block's cancel was acknowledged, it ends cancelled. */
 async function expectRunToEnd(api: DemoHttp, runId: string, answers: Array<Record<string, unknown>>) {
