@@ -46,6 +46,9 @@ param notifyUrls string = ''
 @description('REBOOT_PROMETHEUS_URL: Prometheus whose alerts block reboots (secret, may carry credentials); empty: off.')
 param prometheusUrl string = ''
 
+@description('Name of a Key Vault in this resource group (Azure RBAC mode) holding the secrets `reboot-notify-url` and `reboot-prometheus-url`: REBOOT_NOTIFY_URL and REBOOT_PROMETHEUS_URL become Key Vault references read with the app\'s identity (Key Vault Secrets User on that vault), and notifyUrls/prometheusUrl are ignored; empty: those two @secure() parameters.')
+param secretsKeyVaultName string = ''
+
 @description('Resource id of a subnet delegated to Microsoft.App/environments for VNet integration (private clusters, authorized IP ranges through a NAT gateway); empty: none.')
 param subnetId string = ''
 
@@ -74,6 +77,13 @@ param durableBackend string = 'durableTaskScheduler'
 
 @description('Object id of an Entra group of operators who read the run history: Durable Task Data Reader on the task hub, or with azureStorage Storage Table/Blob/Queue Data Reader on the storage account; empty: none.')
 param operatorPrincipalId string = ''
+
+@description('Alerts: e-mail addresses to notify, comma-separated; empty: none (the rules still show fired alerts in the portal).')
+param alertEmails string = ''
+
+@secure()
+@description('Alerts: a webhook the action group calls (common alert schema), e.g. a Teams or PagerDuty endpoint; secret, it often carries a token; empty: none.')
+param alertWebhookUrl string = ''
 
 @description('Tags added to every resource.')
 param tags object = {}
@@ -107,6 +117,19 @@ module monitoring 'modules/monitoring.bicep' = {
     workspaceName: 'log-aksreboot-${resourceToken}'
     applicationInsightsName: 'appi-aksreboot-${resourceToken}'
     identityPrincipalId: identity.properties.principalId
+    retentionInDays: historyRetentionDays
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: allTags
+    applicationInsightsId: monitoring.outputs.applicationInsightsId
+    alertEmails: alertEmails
+    alertWebhookUrl: alertWebhookUrl
+    namePrefix: 'alert-aksreboot-${resourceToken}'
   }
 }
 
@@ -201,6 +224,23 @@ var appSettings = {
 }
 // END app-settings
 
+module keyVaultSecrets 'modules/keyVaultSecrets.bicep' = if (!empty(secretsKeyVaultName)) {
+  name: 'keyVaultSecrets'
+  params: {
+    vaultName: secretsKeyVaultName
+    identityPrincipalId: identity.properties.principalId
+  }
+}
+
+// BEGIN secret-settings
+// With secretsKeyVaultName, the secret settings are Key Vault references (they win over the
+// app-settings block in the union below); otherwise the block's @secure() parameters stay.
+var keyVaultSecretSettings = {
+  REBOOT_NOTIFY_URL: '@Microsoft.KeyVault(VaultName=${keyVaultSecrets!.outputs.vaultName};SecretName=reboot-notify-url)'
+  REBOOT_PROMETHEUS_URL: '@Microsoft.KeyVault(VaultName=${keyVaultSecrets!.outputs.vaultName};SecretName=reboot-prometheus-url)'
+}
+// END secret-settings
+
 // BEGIN backend-settings
 // The task hub connection for each backend (ADR 0015). host.json names the Durable Task
 // Scheduler's connection; with azureStorage these settings override host.json's storageProvider
@@ -227,7 +267,7 @@ module functionApp 'modules/functionApp.bicep' = {
     appName: 'func-aksreboot-${resourceToken}'
     identityId: identity.id
     deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
-    appSettings: union(appSettings, useScheduler ? schedulerSettings : azureStorageSettings)
+    appSettings: union(appSettings, useScheduler ? schedulerSettings : azureStorageSettings, empty(secretsKeyVaultName) ? {} : keyVaultSecretSettings)
     subnetId: subnetId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
@@ -254,6 +294,7 @@ output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_DURABLE_BACKEND string = durableBackend
+output AZURE_ALERT_RULES array = alerts.outputs.ruleNames
 @description('The task hub\'s page in the Durable Task Scheduler dashboard: every run and node, with its history; empty with azureStorage.')
 output AZURE_DURABLE_DASHBOARD_URL string = useScheduler ? scheduler!.outputs.dashboardUrl : ''
 output AZURE_DURABLE_TASK_HUB string = useScheduler ? scheduler!.outputs.taskHubName : taskHubName

@@ -13,6 +13,7 @@ import type {
   RepairOrphansResult,
   StartRebootChecksResult,
 } from '../activities/contracts';
+import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { orderNodes } from '../core/rolloutOrder';
 import { buildRunStatus } from '../core/runStatus';
 import type { NodeResult, NodeStep, Plan, PlannedNode, RunOutcome, RunOutput } from '../core/runTypes';
@@ -170,6 +171,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     carry.queue = carry.queue.filter((n) => !done.has(n.node));
     carry.tainted = carry.tainted.filter((n) => !results.some((r) => r.node === n && r.outcome === 'rebooted'));
     carry.results.push(...results);
+    for (const event of nodeResultEvents({ cluster: cluster.alias, runId }, results)) flow.log(event.name, event.fields);
     current = [];
     processed += wave.length;
     const failed = results.filter((r) => r.outcome === 'failed');
@@ -191,12 +193,14 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     carry.tainted = [];
   }
   setPhase(outcome);
+  const counts = { rebooted: carry.results.filter((r) => r.outcome === 'rebooted').length, failed: carry.results.filter((r) => r.outcome === 'failed').length, remaining: carry.queue.length };
+  for (const event of runEndEvents({ cluster: cluster.alias, runId }, outcome, reason, counts)) flow.log(event.name, event.fields);
   if (settings.notify) {
     yield* flow.call(activities.notify, {
       ...base(),
       event: outcome === 'completed' ? 'run-finished' : 'run-halted',
       reason: reason ?? outcome,
-      message: `${carry.results.filter((r) => r.outcome === 'rebooted').length} rebooted, ${carry.results.filter((r) => r.outcome === 'failed').length} failed, ${carry.queue.length} remaining`,
+      message: `${counts.rebooted} rebooted, ${counts.failed} failed, ${counts.remaining} remaining`,
     });
   }
   return output(outcome, reason);

@@ -10,7 +10,10 @@ param appName string
 param identityId string
 @description('URL of the blob container that holds the deployment package.')
 param deploymentContainerUrl string
-@description('Every app setting (main.bicep, block app-settings).')
+// Secure: it carries the secret settings, and a module's parameters are readable in the
+// deployment history by anyone with Microsoft.Resources/deployments/read.
+@secure()
+@description('Every app setting (main.bicep, blocks app-settings, secret-settings and backend-settings).')
 param appSettings object
 @description('Subnet delegated to Microsoft.App/environments; empty: no VNet integration.')
 param subnetId string
@@ -49,6 +52,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references (REBOOT_NOTIFY_URL, REBOOT_PROMETHEUS_URL with secretsKeyVaultName)
+    // resolve with the user-assigned identity, the only one the app has.
+    keyVaultReferenceIdentity: identityId
     virtualNetworkSubnetId: empty(subnetId) ? null : subnetId
     siteConfig: {
       minTlsVersion: '1.2'

@@ -7,6 +7,10 @@ param workspaceName string
 param applicationInsightsName string
 @description('Object id of the managed identity that sends telemetry.')
 param identityPrincipalId string
+@description('Days the workspace keeps logs: at least the history retention (REBOOT_HISTORY_RETENTION), so an audit trace lives as long as the run it describes.')
+@minValue(30)
+@maxValue(730)
+param retentionInDays int
 
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'
 
@@ -16,7 +20,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
   tags: tags
   properties: {
     sku: { name: 'PerGB2018' }
-    retentionInDays: 30
+    retentionInDays: retentionInDays
   }
 }
 
@@ -45,3 +49,4 @@ resource publisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 // The connection string names the component (no secret): with DisableLocalAuth, ingestion also
 // needs APPLICATIONINSIGHTS_AUTHENTICATION_STRING (the identity).
 output connectionString string = applicationInsights.properties.ConnectionString
+output applicationInsightsId string = applicationInsights.id

@@ -70,7 +70,7 @@ describe('Bicep app settings (infra/main.bicep, block app-settings)', () => {
   });
 
   it('are the settings the Function App gets', () => {
-    expect(MAIN).toMatch(/^\s*appSettings: union\(appSettings, useScheduler \? schedulerSettings : azureStorageSettings\)$/m);
+    expect(MAIN).toMatch(/^\s*appSettings: union\(appSettings, useScheduler \? schedulerSettings : azureStorageSettings, empty\(secretsKeyVaultName\) \? \{\} : keyVaultSecretSettings\)$/m);
     expect(readInfraFile('modules/functionApp.bicep')).toMatch(/name: 'appsettings'\s*\n\s*properties: appSettings\s*\n/);
   });
 });
