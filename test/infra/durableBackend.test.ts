@@ -33,7 +33,7 @@ describe('the backend parameter', () => {
 
   it('deploys the scheduler only for its backend, and hands the app one backend\'s settings', () => {
     expect(MAIN).toMatch(/^module scheduler 'modules\/durableTaskScheduler\.bicep' = if \(useScheduler\) \{/m);
-    expect(MAIN).toMatch(/appSettings: union\(appSettings, useScheduler \? schedulerSettings : azureStorageSettings\)/);
+    expect(MAIN).toMatch(/appSettings: union\(appSettings, useScheduler \? schedulerSettings : azureStorageSettings[,)]/);
   });
 });
 
