@@ -17,8 +17,17 @@ param location string = resourceGroup().location
 @description('AKS_CLUSTERS: alias=<managed cluster resource id>, comma-separated. Each cluster also gets the custom role for the identity.')
 param aksClusters string = ''
 
-@description('REBOOT_USE_ADMIN_CREDENTIALS: sign in with the admin kubeconfig (local accounts); also adds listClusterAdminCredential to the custom role.')
+@description('REBOOT_USE_ADMIN_CREDENTIALS: sign in with the admin kubeconfig (local accounts) on every cluster; also adds listClusterAdminCredential to the custom role of every cluster.')
 param useAdminCredentials bool = false
+
+@description('Aliases of AKS_CLUSTERS (comma-separated) whose role also allows listClusterAdminCredential, for clusters without Entra ID that the app reaches with the admin kubeconfig; the others never get it. Empty: as useAdminCredentials says.')
+param adminCredentialClusters string = ''
+
+@description('GUID of a custom role a platform team created once with the actions of modules/clusterAccess.bicep (block cluster-role-actions, without the admin action): assigned on each cluster instead of creating a role per resource group, so the deployer needs no roleDefinitions/write. Empty: the template creates the roles.')
+param clusterAccessRoleId string = ''
+
+@description('GUID of the same kind of role with listClusterAdminCredential added, for the clusters that use admin credentials; empty: the template creates it where needed.')
+param clusterAdminAccessRoleId string = ''
 
 @description('Accept notification and Prometheus URLs on private addresses (a Prometheus inside the VNet).')
 param allowPrivateUrls bool = false
@@ -54,7 +63,7 @@ param subnetId string = ''
 
 @minValue(1)
 @maxValue(1000)
-@description('Most instances the app scales out to.')
+@description('Most instances the app scales out to (Flex Consumption; its default is 100). One always-ready instance runs the orchestrations; the cap bounds cost under HTTP load. infra/README.md, "On a first deployment".')
 param maximumInstanceCount int = 40
 
 @allowed([512, 2048, 4096])
@@ -102,6 +111,8 @@ var taskHubName = 'AksRebootOrchestrator'
 // assignments follow exactly the clusters the app will manage.
 var clusterEntries = filter(map(split(aksClusters, ','), entry => trim(entry)), entry => !empty(entry))
 var clusterResourceIds = map(clusterEntries, entry => trim(substring(entry, indexOf(entry, '=') + 1)))
+var clusterAliases = map(clusterEntries, entry => trim(substring(entry, 0, indexOf(entry, '='))))
+var adminAliases = filter(map(split(adminCredentialClusters, ','), alias => trim(alias)), alias => !empty(alias))
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-aksreboot-${resourceToken}'
@@ -279,13 +290,14 @@ module functionApp 'modules/functionApp.bicep' = {
 // One module per cluster, in the cluster's own resource group (and subscription). One at a time:
 // clusters that share a resource group share its custom role definition.
 @batchSize(1)
-module clusterAccess 'modules/clusterAccess.bicep' = [for resourceId in clusterResourceIds: {
+module clusterAccess 'modules/clusterAccess.bicep' = [for (resourceId, i) in clusterResourceIds: {
   name: 'cluster-access-${uniqueString(resourceId)}'
   scope: resourceGroup(split(resourceId, '/')[2], split(resourceId, '/')[4])
   params: {
     clusterName: last(split(resourceId, '/'))
     principalId: identity.properties.principalId
-    useAdminCredentials: useAdminCredentials
+    useAdminCredentials: useAdminCredentials || contains(adminAliases, clusterAliases[i])
+    existingRoleId: (useAdminCredentials || contains(adminAliases, clusterAliases[i])) ? clusterAdminAccessRoleId : clusterAccessRoleId
   }
 }]
 

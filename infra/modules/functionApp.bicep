@@ -98,6 +98,8 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
 resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: app
   name: 'scm'
+  // The API marks location required on this child; without it the first deployment fails.
+  location: location
   properties: {
     allow: false
   }
@@ -106,6 +108,8 @@ resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@20
 resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: app
   name: 'ftp'
+  // The API marks location required on this child; without it the first deployment fails.
+  location: location
   properties: {
     allow: false
   }
