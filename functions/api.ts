@@ -12,7 +12,7 @@ import { toRunSettings } from '../core/runSettings';
 import type { ControlAction, ControlEvent, ControlState, RunOutput } from '../core/runTypes';
 import type { Settings } from '../core/settings';
 import { CONTROL_EVENT, lockInstanceId, nodeInstanceId, orchestrators, planInstanceId, runInstanceId } from '../orchestrations/names';
-import type { ClusterRebootInput } from '../orchestrations/types';
+import type { ClusterLockInput, ClusterRebootInput } from '../orchestrations/types';
 import { badRequest, internalError, json, notFound, problem, runLinks } from './httpResponses';
 import { isLive, startClusterRun, statusOf } from './instances';
 import { readJsonBody } from './requestBody';
@@ -23,7 +23,6 @@ const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
 const PLAN_WAIT_MS = 60_000;
 /** A plan computed less than this long ago answers GET …/plan again instead of a new one. */
 const PLAN_REUSE_MS = 120_000;
-const START_WAIT_MS = 10_000;
 const CONTROL_WAIT_MS = 15_000;
 const POLL_MS = 500;
 
@@ -96,14 +95,6 @@ async function runView(client: df.DurableClient, cluster: ClusterRef, runId: str
   };
 }
 
-async function waitForRunId(client: df.DurableClient, alias: string): Promise<string | undefined> {
-  for (const deadline = Date.now() + START_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS)) {
-    const { runId } = await currentRun(client, alias);
-    if (runId) return runId;
-  }
-  return undefined;
-}
-
 const listClusters: Handler = async (request, context, settings) => {
   const client = df.getClient(context);
   const clusters = await Promise.all(settings.clusters.map(async (c) => {
@@ -131,14 +122,31 @@ const startRun: Handler = async (request, context, settings) => {
   if (targets.length > 0) return badRequest(targets.map((e) => e.message).join('; '), targets);
   const client = df.getClient(context);
   const started = await startClusterRun(client, settings, cluster, 'manual', requestedBy(request), parsed.request);
-  if (!started.started) {
-    const runId = (started.status.customStatus as { runId?: string } | undefined)?.runId;
-    return json(409, { error: { code: 'RunInProgress', message: `a run of ${cluster.alias} is already in progress${runId ? ` (${runId})` : ''}` }, runId, links: runLinks(cluster.alias, runId) });
+  if (started.outcome === 'alreadyRunning' || started.outcome === 'lostRace') return runInProgress(client, cluster);
+  if (started.outcome === 'unconfirmed') {
+    const location = `/api/clusters/${cluster.alias}/reboots`;
+    return {
+      ...json(202, { cluster: cluster.alias, pending: 'start', message: 'the start was accepted and the run has not begun yet; GET the Location to see the run in progress (another start may have won)', links: { current: location } }),
+      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', location, 'retry-after': '5' },
+    };
   }
   context.log('manual run started', { cluster: cluster.alias, requestedBy: requestedBy(request) });
-  const runId = await waitForRunId(client, cluster.alias);
+  const runId = (started.status.customStatus as { runId?: string } | undefined)?.runId;
   return json(202, { cluster: cluster.alias, ...(runId ? { runId } : {}), requestedBy: requestedBy(request), request: parsed.request, links: runLinks(cluster.alias, runId) });
 };
+
+/** 409 naming the run that is alive and what it was asked to do. */
+async function runInProgress(client: df.DurableClient, cluster: ClusterRef): Promise<HttpResponseInit> {
+  const lock = await statusOf(client, lockInstanceId(cluster.alias), { showInput: true });
+  const runId = (lock?.customStatus as { runId?: string } | undefined)?.runId;
+  const input = lock?.input as Partial<ClusterLockInput> | undefined;
+  return json(409, {
+    error: { code: 'RunInProgress', message: `a run of ${cluster.alias} is already in progress${runId ? ` (${runId})` : ''}` },
+    runId,
+    run: { runId, runtimeStatus: lock?.runtimeStatus, trigger: input?.trigger, requestedBy: input?.requestedBy, request: input?.request },
+    links: runLinks(cluster.alias, runId),
+  });
+}
 
 const getCurrentRun: Handler = async (request, context, settings) => {
   const cluster = clusterOf(settings, request);

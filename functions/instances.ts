@@ -1,5 +1,6 @@
 // Reading and starting our instances through the durable client: the rules the timer and
 // the HTTP API share (what counts as running, how a lock instance is started).
+import { randomUUID } from 'node:crypto';
 import type * as df from 'durable-functions';
 import type { ClusterRef } from '../activities/contracts';
 import { toRunSettings } from '../core/runSettings';
@@ -7,6 +8,7 @@ import type { ManualRequest, Trigger } from '../core/runTypes';
 import type { Settings } from '../core/settings';
 import { lockInstanceId, orchestrators } from '../orchestrations/names';
 import type { ClusterLockInput } from '../orchestrations/types';
+import { functionClock } from './clock';
 
 const LIVE_STATES = new Set(['Running', 'Pending', 'ContinuedAsNew', 'Suspended']);
 
@@ -29,9 +31,28 @@ function isNotFound(error: unknown): boolean {
   return /404|not found/i.test(text);
 }
 
-export type StartResult = { started: true; instanceId: string } | { started: false; instanceId: string; status: df.DurableOrchestrationStatus };
+/** How long a caller waits to see which start's input runs (on the function clock). */
+export const START_CONFIRM_WAIT_MS = 30_000;
+const START_POLL_MS = 500;
 
-/** Starts the cluster's lock instance unless one is alive (the fixed id is the lock). */
+export type StartResult =
+  /** Our input runs: the lock's custom status carries our nonce. */
+  | { outcome: 'started'; instanceId: string; status: df.DurableOrchestrationStatus }
+  /** A run was alive before we asked; nothing started. */
+  | { outcome: 'alreadyRunning'; instanceId: string; status: df.DurableOrchestrationStatus }
+  /** Another start overlapped ours and its input runs (ours was refused, or accepted and dropped). */
+  | { outcome: 'lostRace'; instanceId: string; status: df.DurableOrchestrationStatus }
+  /** Accepted, but no input was seen running within the wait: the lock's status will tell. */
+  | { outcome: 'unconfirmed'; instanceId: string };
+
+const nonceOf = (status: df.DurableOrchestrationStatus | undefined): string | undefined =>
+  (status?.customStatus as { startNonce?: unknown } | undefined)?.startNonce as string | undefined;
+
+/**
+ * Starts the cluster's lock instance unless one is alive (the fixed id is the lock). On Azure
+ * Storage the extension checks, then enqueues: two overlapping starts can both be accepted while
+ * only the first input runs, so the start counts only once the lock echoes this call's nonce.
+ */
 export async function startClusterRun(
   client: df.DurableClient,
   settings: Settings,
@@ -42,15 +63,23 @@ export async function startClusterRun(
 ): Promise<StartResult> {
   const instanceId = lockInstanceId(cluster.alias);
   const existing = await statusOf(client, instanceId);
-  if (existing && isLive(existing)) return { started: false, instanceId, status: existing };
-  const input: ClusterLockInput = { cluster, settings: toRunSettings(settings), trigger, requestedBy, ...(request ? { request } : {}) };
+  if (existing && isLive(existing)) return { outcome: 'alreadyRunning', instanceId, status: existing };
+  const startNonce = randomUUID();
+  const input: ClusterLockInput = { cluster, settings: toRunSettings(settings), trigger, requestedBy, ...(request ? { request } : {}), startNonce };
   try {
     await client.startNew(orchestrators.clusterLock, { instanceId, input });
   } catch (error) {
-    // Two starts raced: the extension refused the second because the id is running.
+    // Two starts raced: the extension refused the second because the id is live.
     const now = await statusOf(client, instanceId);
-    if (now && isLive(now)) return { started: false, instanceId, status: now };
+    if (now && isLive(now)) return { outcome: 'lostRace', instanceId, status: now };
     throw error;
   }
-  return { started: true, instanceId };
+  const clock = functionClock();
+  for (const deadline = clock.now() + START_CONFIRM_WAIT_MS; clock.now() < deadline; await clock.sleep(START_POLL_MS)) {
+    const status = await statusOf(client, instanceId);
+    const nonce = nonceOf(status);
+    if (status && nonce === startNonce) return { outcome: 'started', instanceId, status };
+    if (status && nonce !== undefined) return { outcome: 'lostRace', instanceId, status };
+  }
+  return { outcome: 'unconfirmed', instanceId };
 }

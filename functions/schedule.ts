@@ -30,12 +30,21 @@ export async function onRebootSchedule(_timer: Timer, context: InvocationContext
   for (const cluster of settings.clusters) {
     try {
       const result = await startClusterRun(client, settings, cluster, 'schedule', 'timer');
-      if (result.started) context.log('run started', { cluster: cluster.alias, instanceId: result.instanceId });
-      else context.log('a run is already alive; none started', { cluster: cluster.alias, instanceId: result.instanceId });
+      const where = { cluster: cluster.alias, instanceId: result.instanceId };
+      if (result.outcome === 'started') context.log('run started', where);
+      else if (result.outcome === 'alreadyRunning') context.log('a run is already alive; none started', where);
+      else if (result.outcome === 'lostRace') context.log('another start won: its run is the one running; this one was dropped', { ...where, ...startedBy(result.status) });
+      else context.warn('start accepted but not seen running yet; the lock instance will tell which start runs', where);
     } catch (error) {
       context.error('could not start a run', { cluster: cluster.alias, error: error instanceof Error ? error.message : String(error) });
     }
   }
+}
+
+/** Who started the run that is alive, from the lock's custom status (the run id) — no input read. */
+function startedBy(status: df.DurableOrchestrationStatus): { runId?: string } {
+  const runId = (status.customStatus as { runId?: string } | undefined)?.runId;
+  return runId ? { runId } : {};
 }
 
 export async function onPurgeHistory(_timer: Timer, context: InvocationContext): Promise<void> {

@@ -10,7 +10,7 @@ import { reloadSettings } from '../functions/settings';
 import { type Clock, createRealTimeClock, createVirtualClock } from './clock';
 import { startSimulator, type Simulator } from './aks';
 import { loadScenario, scenarioStartMs, type Scenario } from './aks/scenario';
-import { startHost, type LocalHost } from './host';
+import { type Backend, startHost, type LocalHost } from './host';
 
 export const ALIAS = 'seed';
 const ROOT = path.resolve(__dirname, '..');
@@ -40,6 +40,8 @@ export interface StackOptions {
   autoAdvance?: boolean;
   /** A real-time clock, this many times faster than the wall clock (default: a virtual clock). */
   realTimeSpeed?: number;
+  /** The durability provider whose start semantics the host follows (default: host.json's). */
+  backend?: Backend;
   crashAt?: Parameters<typeof startHost>[0]['crashAt'];
   onLog?: Parameters<typeof startHost>[0]['onLog'];
   /** The cluster's alias in AKS_CLUSTERS (default `seed`). */
@@ -73,16 +75,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const settings = reloadSettings();
     if (!settings.ok) throw new Error(settings.message);
     overrideActivityDependencies({ env: process.env, credential: sim.credential, armEndpoint: sim.armEndpoint, armCaPem: sim.caPem, now: () => clock.now() });
-    // Client functions read the host's clock, as they read the wall clock on Azure.
-    useFunctionClock({ now: () => clock.now(), sleep: (ms) => clock.sleep(ms) });
     const host = await startHost({
       entry: path.join(ROOT, 'functions/index.ts'),
       clock,
       hostJson: path.join(ROOT, 'host.json'),
       ...(options.autoAdvance !== undefined ? { autoAdvance: options.autoAdvance } : {}),
+      ...(options.backend ? { backend: options.backend } : {}),
       ...(options.crashAt ? { crashAt: options.crashAt } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });
+    // Client functions read the host's clock, as they read the wall clock on Azure.
+    useFunctionClock(host.functionClock);
     return {
       clock,
       sim,

@@ -17,7 +17,7 @@ export function* clusterLock(context: OrchestrationContext): Op<RunOutput> {
   const runId = makeRunId(flow.now(), context.df.newGuid(`${cluster.alias}-run`));
   const holder = runInstanceId(cluster.alias, runId);
   const leaseInput = () => ({ cluster, runId, at: flow.nowIso(), namespace: settings.namespace, holder, ttlSeconds: settings.lockTtlSeconds });
-  const status = (phase: string, extra: Record<string, unknown> = {}) => context.df.setCustomStatus({ runId, runInstanceId: holder, phase, ...extra });
+  const status = (phase: string, extra: Record<string, unknown> = {}) => context.df.setCustomStatus({ runId, runInstanceId: holder, startNonce: input.startNonce, phase, ...extra });
 
   status('acquiring-lease');
   const lease = yield* flow.call<LeaseResult>(activities.acquireLease, leaseInput());

@@ -8,6 +8,12 @@ export interface ClusterLockInput {
   trigger: Trigger;
   requestedBy: string;
   request?: ManualRequest;
+  /**
+   * Chosen by the caller that starts the lock and echoed in its custom status: two overlapping
+   * starts can both succeed on Azure Storage while only the first input runs, so a caller knows
+   * its start is the one running only when it sees its own nonce.
+   */
+  startNonce: string;
 }
 
 export interface RunCarry {

@@ -81,6 +81,34 @@ describe('local host: the extension HTTP API through the real DurableClient', ()
     await expect(client.startNew('noSuchOrchestrator')).rejects.toThrow(/400/);
   });
 
+  it('Azure Storage start race: two starts of one id at the same instant both answer 202 and only the first input runs', async () => {
+    let clock;
+    ({ host, clock } = await fixtureHost({ backend: 'azureStorage' }));
+    const client = clientOf(host);
+    await Promise.all([client.startNew('childEcho', { instanceId: 'race', input: 'first' }), client.startNew('childEcho', { instanceId: 'race', input: 'second' })]);
+    expect(host.events.filter((e) => e.type === 'startDiscarded')).toEqual([expect.objectContaining({ instanceId: 'race', input: 'second' })]);
+    await host.settle();
+    // At the instant of the starts a client cannot read the instance yet: its row has not landed.
+    await expect(client.getStatus('race')).rejects.toThrow(/404/);
+    expect(host.getStatus('race')).toMatchObject({ runtimeStatus: 'Completed', output: 'first' });
+    clock.advanceTo(T0 + 1);
+    expect((await client.getStatus('race')).output).toBe('first');
+    // A moment later the row is there: a start on the running id is refused as on any backend.
+    await client.startNew('waitsForGo', { instanceId: 'race-2' });
+    await host.settle();
+    clock.advanceTo(T0 + 2);
+    await expect(client.startNew('waitsForGo', { instanceId: 'race-2' })).rejects.toThrow(/500.*already exists/);
+  });
+
+  it('Durable Task Scheduler: of two overlapping starts of one id, the second is refused', async () => {
+    ({ host } = await fixtureHost({ backend: 'azureManaged' }));
+    const client = clientOf(host);
+    const results = await Promise.allSettled([client.startNew('waitsForGo', { instanceId: 'dts', input: 'first' }), client.startNew('waitsForGo', { instanceId: 'dts', input: 'second' })]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/500.*already exists/);
+    expect(host.events.filter((e) => e.type === 'instanceStarted')).toHaveLength(1);
+  });
+
   it('fires the timer with the status from before the fire: year 1 first, then the previous fire; past due when catching up', async () => {
     let clock;
     ({ host, clock } = await fixtureHost());

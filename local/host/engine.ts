@@ -12,7 +12,16 @@ import { type Decision, describeDecision, type OrchestratorAction, replayActions
 import { type HistoryStore, type InboxMessage, type InstanceRecord, TERMINAL } from './store';
 
 const OUTSIDE_WORK_GRACE_MS = 100;
+/**
+ * The durability provider whose start semantics the host follows (host.json
+ * `extensions.durableTask.storageProvider.type`): `azureManaged` (the Durable Task Scheduler)
+ * refuses a start on a non-terminal id atomically; `azureStorage` checks, then enqueues, so two
+ * overlapping starts both succeed and only the first one's input runs.
+ */
+export type Backend = 'azureManaged' | 'azureStorage';
+
 export interface EngineSettings {
+  backend: Backend;
   taskHubName: string;
   maxConcurrentActivityFunctions: number;
   maximumShortTimerMs: number;
@@ -21,6 +30,7 @@ export interface EngineSettings {
 
 export type HostEvent =
   | { type: 'instanceStarted'; at: number; instanceId: string; name: string; parentInstanceId?: string }
+  | { type: 'startDiscarded'; at: number; instanceId: string; input: unknown }
   | { type: 'activityScheduled'; at: number; instanceId: string; name: string; taskId: number }
   | { type: 'activityCompleted'; at: number; instanceId: string; name: string; taskId: number; failed: boolean }
   | { type: 'timerCreated'; at: number; instanceId: string; timerId: number; fireAt: string }
@@ -124,6 +134,8 @@ export class Engine {
   private readonly inflight = new Set<string>();
   private runningActivities = 0;
   private readonly timers = new Map<string, ScheduledHandle>();
+  /** Wake-ups for inbox messages whose dequeue delay has not passed. */
+  private readonly visibility = new Map<string, ScheduledHandle>();
   /** Client functions running now, by the real time they started. */
   private readonly outsideWork = new Set<{ startedAt: number }>();
   private quietWaiters: (() => void)[] = [];
@@ -158,7 +170,7 @@ export class Engine {
       }
       this.settleCommitted(inst);
       this.reconcile(record.instanceId);
-      if (this.deps.store.inbox(record.instanceId).length) this.markRunnable(record.instanceId);
+      for (const m of this.deps.store.inbox(record.instanceId)) this.wakeWhenVisible(record.instanceId, m);
     }
     this.kick();
   }
@@ -166,8 +178,21 @@ export class Engine {
   startNew(name: string, instanceId: string, input: string | null, parent?: ParentRef): void {
     if (!this.deps.orchestrators.has(name)) throw new UnknownFunctionError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
     const existing = this.deps.store.getInstance(instanceId);
+    const now = this.deps.clock.now();
+    const executionId = randomUUID().replace(/-/g, '');
     // overridableExistingInstanceStates defaults to NonRunningStates: a start on a
-    // Pending/Running/Suspended id is refused (extension: ContextImplementations/DurableClient.cs).
+    // Pending/Running/Suspended id is refused (extension: ContextImplementations/DurableClient.cs,
+    // Options/DurableTaskOptions.cs).
+    if (existing && !parent && existing.visibleAt !== undefined && existing.visibleAt > now) {
+      // Check-then-enqueue (AzureStorageOrchestrationService.CreateTaskOrchestrationAsync): at the
+      // same instant the check cannot see the first start's row, so this one answers 202 too;
+      // its ExecutionStarted names an execution the Instances table does not hold and is
+      // discarded at dequeue (OrchestrationSessionManager.DedupeExecutionStartedMessagesAsync).
+      // The first input runs.
+      this.enqueue(instanceId, { id: `${instanceId}|${executionId}|start`, executionId, event: ev.executionStarted(now, { instanceId, executionId, name, input }) });
+      this.deps.emit({ type: 'startDiscarded', at: now, instanceId, input: parseJsonText(input) });
+      return;
+    }
     if (existing && !TERMINAL.has(existing.runtimeStatus) && !parent) {
       throw new InstanceAlreadyExistsError(`An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
     }
@@ -175,8 +200,6 @@ export class Engine {
       this.cancelTimersOf(instanceId);
       this.deps.store.purge(instanceId);
     }
-    const now = this.deps.clock.now();
-    const executionId = randomUUID().replace(/-/g, '');
     const record: InstanceRecord = {
       instanceId,
       name,
@@ -188,32 +211,65 @@ export class Engine {
       createdTime: iso(now),
       lastUpdatedTime: iso(now),
       ...(parent ? { parent } : {}),
+      ...(this.raceMode(parent) ? { visibleAt: now + 1 } : {}),
     };
     this.deps.store.putInstance(record);
-    this.deps.store.enqueue(instanceId, {
+    this.live.set(instanceId, { record, history: [] });
+    this.deps.emit({ type: 'instanceStarted', at: now, instanceId, name, ...(parent ? { parentInstanceId: parent.instanceId } : {}) });
+    this.enqueue(instanceId, {
       id: `${instanceId}|${executionId}|start`,
       executionId,
       event: ev.executionStarted(now, { instanceId, executionId, name, input, ...(parent ? { parent } : {}) }),
     });
-    this.live.set(instanceId, { record, history: [] });
-    this.deps.emit({ type: 'instanceStarted', at: now, instanceId, name, ...(parent ? { parentInstanceId: parent.instanceId } : {}) });
-    this.markRunnable(instanceId);
+  }
+
+  /** Azure Storage's check-then-enqueue applies to client starts (sub-orchestrations are started by the engine). */
+  private raceMode(parent: ParentRef | undefined): boolean {
+    return this.deps.settings.backend === 'azureStorage' && !parent;
+  }
+
+  /** The record as a client reads it: undefined while its Instances-table write has not landed. */
+  visibleRecord(instanceId: string): InstanceRecord | undefined {
+    const record = this.getRecord(instanceId);
+    return record && (record.visibleAt === undefined || record.visibleAt <= this.deps.clock.now()) ? record : undefined;
+  }
+
+  /** Puts a message in an instance's inbox; one with a dequeue delay wakes the instance when it is visible. */
+  private enqueue(instanceId: string, message: InboxMessage): void {
+    this.deps.store.enqueue(instanceId, message);
+    this.wakeWhenVisible(instanceId, message);
     this.kick();
+  }
+
+  private wakeWhenVisible(instanceId: string, message: InboxMessage): void {
+    const at = message.visibleAt;
+    if (at === undefined || at <= this.deps.clock.now()) {
+      this.markRunnable(instanceId);
+      return;
+    }
+    const key = `${instanceId}|${message.id}`;
+    if (this.visibility.has(key)) return;
+    this.visibility.set(key, this.deps.clock.schedule(at, () => {
+      this.visibility.delete(key);
+      if (this.dead) return;
+      this.markRunnable(instanceId);
+      this.kick();
+    }));
   }
 
   /** Delivers a message to an instance's inbox (raise event, terminate, suspend, resume). */
   deliver(instanceId: string, event: HistoryEvent, executionId?: string): void {
-    this.deps.store.enqueue(instanceId, { id: randomUUID(), ...(executionId ? { executionId } : {}), event });
-    this.markRunnable(instanceId);
-    this.kick();
+    this.enqueue(instanceId, { id: randomUUID(), ...(executionId ? { executionId } : {}), event });
   }
 
   getRecord(instanceId: string): InstanceRecord | undefined {
     return this.live.get(instanceId)?.record ?? this.deps.store.getInstance(instanceId);
   }
 
+  /** Every record a client can read (see visibleRecord). */
   listRecords(): InstanceRecord[] {
-    return this.deps.store.listInstances().map((r) => this.live.get(r.instanceId)?.record ?? r);
+    const now = this.deps.clock.now();
+    return this.deps.store.listInstances().map((r) => this.live.get(r.instanceId)?.record ?? r).filter((r) => r.visibleAt === undefined || r.visibleAt <= now);
   }
 
   getHistory(instanceId: string): HistoryEvent[] {
@@ -264,7 +320,7 @@ export class Engine {
 
   /** Whether a durable timer waits on the clock (what time skipping advances to). */
   hasPendingTimers(): boolean {
-    return this.timers.size > 0;
+    return this.timers.size > 0 || this.visibility.size > 0;
   }
 
   /** Instances that are not finished (their timers or events may still move them). */
@@ -275,8 +331,9 @@ export class Engine {
   /** Drops every in-process structure; the durable store is all that remains. */
   die(): void {
     this.dead = true;
-    for (const handle of this.timers.values()) handle.cancel();
+    for (const handle of [...this.timers.values(), ...this.visibility.values()]) handle.cancel();
     this.timers.clear();
+    this.visibility.clear();
     this.live.clear();
     this.runnable.clear();
     this.activityQueue.length = 0;
@@ -344,8 +401,10 @@ export class Engine {
     const started = inst.history.some((e) => e.EventType === EventType.ExecutionStarted);
     let suspended = inst.record.runtimeStatus === 'Suspended';
     let held: InboxMessage[] = [];
+    const now = this.deps.clock.now();
     for (const m of inbox) {
       const type = m.event.EventType;
+      if (m.visibleAt !== undefined && m.visibleAt > now) continue; // not dequeued yet
       if (m.executionId && m.executionId !== inst.record.executionId) {
         dropped.push(m.id); // for an execution that ended (continueAsNew): discarded
         continue;

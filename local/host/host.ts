@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Clock } from '../clock';
 import { parseNcrontab } from './cron';
-import { type CrashPoint, Engine, type EngineSettings, type HostEvent, type InstanceStats } from './engine';
+import { type Backend, type CrashPoint, Engine, type EngineSettings, type HostEvent, type InstanceStats } from './engine';
 import { coreRegistry, installFunctionsCoreStandIn, type Registration, takeRegistrations } from './functionsCore';
 import type { HistoryEvent } from './history';
 import { matchRoute, parseRoute, type RouteTemplate } from './httpRoutes';
@@ -29,6 +29,12 @@ export interface StartHostOptions {
   maxConcurrentActivityFunctions?: number;
   /** Keys; random when absent. The system key (for the durable webhooks) is never a function key. */
   keys?: Partial<HostKeys>;
+  /**
+   * Whose start semantics to follow (default: host.json's storageProvider.type, else the
+   * Durable Task Scheduler's): `azureManaged` refuses a start on a live id atomically,
+   * `azureStorage` lets overlapping starts both succeed (only the first input runs).
+   */
+  backend?: Backend;
   /** Crash mode: return true at a point to drop all in-process state there and restart from the store. */
   crashAt?(point: CrashPoint): boolean;
   /** Virtual mode: advance the clock by itself whenever nothing runs and a durable timer is pending (the demo). */
@@ -75,6 +81,12 @@ export interface LocalHost {
   readonly functions: readonly RegisteredFunction[];
   /** The value handed to durableClient input bindings. */
   readonly durableClient: DurableClientBinding;
+  /**
+   * The clock client functions should read and wait on (functions/clock.ts): the host's. In
+   * virtual mode a client function's sleep moves time on by itself once nothing else runs, as
+   * time goes on in Azure while a function waits.
+   */
+  readonly functionClock: { now(): number; sleep(ms: number): Promise<void> };
   /** Every event since start, in order. */
   readonly events: readonly HostEvent[];
   readonly restarts: number;
@@ -102,6 +114,7 @@ export interface LocalHost {
 const DAY = 86400_000;
 
 interface HostJsonSettings {
+  backend?: Backend;
   hubName?: string;
   maxConcurrentActivityFunctions?: number;
   routePrefix?: string;
@@ -109,9 +122,19 @@ interface HostJsonSettings {
 
 function readHostJson(file: string | undefined): HostJsonSettings {
   if (!file) return {};
-  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as { extensions?: { durableTask?: { hubName?: unknown; maxConcurrentActivityFunctions?: unknown }; http?: { routePrefix?: unknown } } };
+  const json = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+    extensions?: { durableTask?: { hubName?: unknown; maxConcurrentActivityFunctions?: unknown; storageProvider?: { type?: unknown } }; http?: { routePrefix?: unknown } };
+  };
   const dt = json.extensions?.durableTask;
   const out: HostJsonSettings = {};
+  const provider = dt?.storageProvider?.type;
+  if (typeof provider === 'string') {
+    // The Durable Task Scheduler is `azureManaged` for .NET and `durabletask-scheduler` with extension bundles.
+    const known: Record<string, Backend> = { azurestorage: 'azureStorage', azuremanaged: 'azureManaged', 'durabletask-scheduler': 'azureManaged' };
+    const backend = known[provider.toLowerCase()];
+    if (!backend) throw new Error(`${file}: extensions.durableTask.storageProvider.type '${provider}' is not modelled by the local host; use AzureStorage or azureManaged`);
+    out.backend = backend;
+  }
   if (typeof dt?.hubName === 'string') out.hubName = dt.hubName;
   if (typeof dt?.maxConcurrentActivityFunctions === 'number') out.maxConcurrentActivityFunctions = dt.maxConcurrentActivityFunctions;
   if (typeof json.extensions?.http?.routePrefix === 'string') out.routePrefix = json.extensions.http.routePrefix;
@@ -181,6 +204,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
   const keys: HostKeys = { function: options.keys?.function ?? randomKey(), master: options.keys?.master ?? randomKey(), system: options.keys?.system ?? randomKey() };
   if (keys.system === keys.function || keys.system === keys.master) throw new Error('keys.system must differ from the function and master keys: it can terminate and purge any instance');
   const settings: EngineSettings = {
+    backend: options.backend ?? hostJson.backend ?? 'azureManaged',
     taskHubName: options.taskHubName ?? hostJson.hubName ?? 'TestHubName',
     maxConcurrentActivityFunctions: options.maxConcurrentActivityFunctions ?? hostJson.maxConcurrentActivityFunctions ?? 10,
     maximumShortTimerMs: 6 * DAY,
@@ -342,9 +366,43 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     })();
   }
 
+  let clientSleeps = 0;
+  let advancingForClients = false;
+  /** Skips virtual time while a client function sleeps and nothing else runs. */
+  const advanceForClients = async (): Promise<void> => {
+    if (advancingForClients) return;
+    advancingForClients = true;
+    try {
+      while (!closed && clientSleeps > 0) {
+        const current = engine;
+        await current.whenQuiet();
+        if (current !== engine || !engine.isQuiet() || clientSleeps === 0) continue;
+        const next = clock.nextDue();
+        if (next === undefined) break;
+        clock.advanceTo(Math.max(next, clock.now()));
+        await new Promise((r) => setImmediate(r));
+      }
+    } finally {
+      advancingForClients = false;
+    }
+  };
+  const functionClock = {
+    now: () => clock.now(),
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        clientSleeps++;
+        clock.after(ms, () => {
+          clientSleeps--;
+          resolve();
+        });
+        if (clock.mode === 'virtual') void advanceForClients();
+      }),
+  };
+
   const host: LocalHost = {
     origin,
     keys,
+    functionClock,
     functions: regs.map(describe),
     durableClient: binding,
     events,

@@ -177,7 +177,7 @@ export async function handleManagement(ctx: ManagementContext, method: string, p
       if (method === 'DELETE') return purgeBy(ctx, query);
       return { status: 404 };
     }
-    const record = engine.getRecord(a);
+    const record = engine.visibleRecord(a);
     if (!b) {
       if (method === 'GET') {
         if (!record) return { status: 404 };

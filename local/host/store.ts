@@ -22,6 +22,11 @@ export interface InstanceRecord {
   createdTime: string;
   lastUpdatedTime: string;
   parent?: ParentRef;
+  /**
+   * Clock time (ms) from which reads see the record. Azure Storage writes the Instances-table row
+   * after a start's check and enqueue, so a start made at the same instant cannot see it.
+   */
+  visibleAt?: number;
 }
 
 export interface InboxMessage {
@@ -29,6 +34,8 @@ export interface InboxMessage {
   id: string;
   /** The execution the message is for; messages for an older execution are dropped. */
   executionId?: string;
+  /** Clock time (ms) before which the dispatcher does not see the message (a dequeue delay). */
+  visibleAt?: number;
   event: HistoryEvent;
 }
 
