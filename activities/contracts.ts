@@ -284,6 +284,8 @@ export interface RecordNodeEventInput extends NodeActivityBase {
 export type NotifyEvent = 'run-started' | 'node-draining' | 'node-drained' | 'node-rebooted' | 'node-failed' | 'run-finished' | 'run-halted';
 
 export interface NotifyInput extends ActivityBase {
+  /** The sending orchestration's instance: with the event, the notification's idempotency key. */
+  instanceId: string;
   event: NotifyEvent;
   node?: string;
   step?: string;

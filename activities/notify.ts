@@ -1,6 +1,7 @@
 // Tells people what the rollout does, through every REBOOT_NOTIFY_URL (secrets, read from the
 // settings): kured's message templates plus structured fields. Never fails the rollout: a
-// webhook that fails is counted and logged.
+// webhook that fails is counted and logged. Delivery is at least once (an activity can run
+// twice): each notification carries an idempotency key, the instance it is about and the event.
 import { z } from 'zod';
 import { sendNotification } from '../adapters/notify/sendNotification';
 import { buildNotification } from '../core/notifyMessages';
@@ -10,6 +11,7 @@ import { activityBase, nodeName } from './schemas';
 
 const notifyInput: z.ZodType<NotifyInput> = z.object({
   ...activityBase,
+  instanceId: z.string().min(1).max(512),
   event: z.enum(['run-started', 'node-draining', 'node-drained', 'node-rebooted', 'node-failed', 'run-finished', 'run-halted']),
   node: nodeName.optional(),
   step: z.string().optional(),
@@ -32,6 +34,7 @@ export async function notify(raw: unknown, context: ActivityContext): Promise<No
       ...(input.step !== undefined && { step: input.step }),
       ...(input.reason !== undefined && { reason: input.reason }),
       ...(input.message !== undefined && { detail: input.message }),
+      idempotencyKey: `${input.instanceId}:${input.event}`,
     }, context.deps.messageTemplates);
     const outcomes = await sendNotification(urls, notification, {
       logger: log,

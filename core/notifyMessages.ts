@@ -35,6 +35,11 @@ export interface NotificationFacts {
   counts?: RunCounts;
   /** Free text the orchestrator adds (e.g. "3 rebooted, 1 failed, 0 remaining"). */
   detail?: string;
+  /**
+   * The same for every delivery of one notification (instance id and event): activities run at
+   * least once, sometimes twice at the same time, so a receiver drops repeats by this key.
+   */
+  idempotencyKey?: string;
 }
 
 /** REBOOT_MESSAGE_TEMPLATE_DRAIN, _REBOOT and _UNCORDON. */
@@ -90,6 +95,7 @@ export interface Notification {
   fields: Array<{ name: string; value: string }>;
   /** How the event reads: good news, bad news, or neither (chat card colour). */
   tone: 'good' | 'attention' | 'neutral';
+  idempotencyKey?: string;
 }
 
 // Chat services cap message sizes (Teams 28 KB); a reason is a sentence, not a log.
@@ -179,6 +185,7 @@ export function buildNotification(facts: NotificationFacts, templates: MessageTe
     title: `${TITLES[facts.event]} · ${facts.cluster}`,
     fields,
     tone: TONES[facts.event],
+    ...(facts.idempotencyKey !== undefined ? { idempotencyKey: facts.idempotencyKey } : {}),
   };
 }
 

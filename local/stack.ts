@@ -43,6 +43,7 @@ export interface StackOptions {
   /** The durability provider whose start semantics the host follows (default: host.json's). */
   backend?: Backend;
   crashAt?: Parameters<typeof startHost>[0]['crashAt'];
+  duplicateDelivery?: Parameters<typeof startHost>[0]['duplicateDelivery'];
   onLog?: Parameters<typeof startHost>[0]['onLog'];
   /** The cluster's alias in AKS_CLUSTERS (default `seed`). */
   alias?: string;
@@ -82,6 +83,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.autoAdvance !== undefined ? { autoAdvance: options.autoAdvance } : {}),
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.crashAt ? { crashAt: options.crashAt } : {}),
+      ...(options.duplicateDelivery ? { duplicateDelivery: options.duplicateDelivery } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });
     // Client functions read the host's clock, as they read the wall clock on Azure.

@@ -109,7 +109,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       yield* flow.call(activities.taintCandidates, { ...base(), nodes: carry.queue.map((n) => n.node), taintKey: settings.preferNoScheduleTaint, add: true });
       carry.tainted = carry.queue.map((n) => n.node);
     }
-    if (settings.notify) yield* flow.call(activities.notify, { ...base(), event: 'run-started', message: `${carry.queue.length} node(s) to reboot` });
+    if (settings.notify) yield* flow.call(activities.notify, { ...base(), instanceId: context.df.instanceId, event: 'run-started', message: `${carry.queue.length} node(s) to reboot` });
   }
 
   let outcome: RunOutcome | undefined;
@@ -198,6 +198,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   if (settings.notify) {
     yield* flow.call(activities.notify, {
       ...base(),
+      instanceId: context.df.instanceId,
       event: outcome === 'completed' ? 'run-finished' : 'run-halted',
       reason: reason ?? outcome,
       message: `${counts.rebooted} rebooted, ${counts.failed} failed, ${counts.remaining} remaining`,

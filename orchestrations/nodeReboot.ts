@@ -277,7 +277,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   }
 
   function* notify(event: Pick<NotifyInput, 'event' | 'step' | 'reason'>): Op<void> {
-    if (settings.notify) yield* flow.call(activities.notify, act(event));
+    if (settings.notify) yield* flow.call(activities.notify, act({ ...event, instanceId }));
   }
 
   /** Every node activity's input: the node, the run, the orchestrator's time. */

@@ -80,6 +80,8 @@ export interface GenericPayload {
   detail?: string;
   message: string;
   at: string;
+  /** Equal for repeated deliveries of one notification: drop repeats by it. */
+  idempotencyKey?: string;
 }
 
 export function genericPayload(n: Notification): GenericPayload {

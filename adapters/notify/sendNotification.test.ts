@@ -67,6 +67,13 @@ const failed = buildNotification({
 });
 
 describe('sendNotification payloads', () => {
+  it('carries the idempotency key in a header for every format and in the generic body', async () => {
+    const keyed = { ...failed, idempotencyKey: `reboot-prod-weu-20260301T020000Z-ab12-${NODE}:node-failed` };
+    await sendNotification([`slack+${base}/services/${SECRET}`, `generic+${base}/hook`], keyed, options);
+    expect(received.map((r) => r.headers['idempotency-key'])).toEqual([keyed.idempotencyKey, keyed.idempotencyKey]);
+    expect(received.find((r) => r.path === '/hook')!.body).toMatchObject({ idempotencyKey: keyed.idempotencyKey });
+  });
+
   it('posts a Slack incoming-webhook body: text plus blocks', async () => {
     const [outcome] = await sendNotification([`slack+${base}/services/${SECRET}`], failed, options);
     expect(outcome).toEqual({ index: 0, target: base, kind: 'slack', ok: true, status: 200 });

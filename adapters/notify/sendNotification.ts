@@ -46,7 +46,8 @@ async function sendOne(index: number, raw: string, n: Notification, options: Sen
   try {
     const response = await fetchSecretUrl(
       url,
-      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payloadFor(kind, n)) },
+      // Idempotency-Key (IETF httpapi draft): the same on every delivery of one notification.
+      { method: 'POST', headers: { 'content-type': 'application/json', ...(n.idempotencyKey ? { 'idempotency-key': n.idempotencyKey } : {}) }, body: JSON.stringify(payloadFor(kind, n)) },
       { timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(options.fetch ? { fetch: options.fetch } : {}) },
     );
     if (response.status >= 200 && response.status < 300) {

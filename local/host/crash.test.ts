@@ -14,9 +14,23 @@ afterEach(async () => {
   host = undefined;
 });
 
-const label = (p: CrashPoint): string => (p.kind === 'appended' ? `after event ${p.eventNumber} of ${p.instanceId}` : `after activity ${p.name}#${p.taskId} ran, before its completion was recorded`);
+const label = (p: CrashPoint): string =>
+  p.kind === 'appended' ? `after event ${p.eventNumber} of ${p.instanceId}`
+  : p.kind === 'activityRan' ? `after activity ${p.name}#${p.taskId} ran, before its completion was recorded`
+  : `after ${p.activities.map((a) => `${a.name}#${a.taskId}`).join(', ')} were sent, before the episode's history was written`;
 
 const runsOf = (run: string): number[] => ['a', 'b', 'c'].map((s) => executions.get(`${run}/${s}`) ?? 0);
+
+/**
+ * The activities sent by the episode that event `n` (1-based) belongs to: a crash while it writes
+ * its history, or before its completion is settled, leaves them running in the dead host, and the
+ * restarted host runs them again (their completions were not recorded).
+ */
+function sentByEpisodeOf(history: string[], n: number): number[] {
+  const start = n < 2 ? 0 : history.lastIndexOf('OrchestratorCompleted', n - 2) + 1;
+  const end = history.indexOf('OrchestratorCompleted', n - 1);
+  return history.slice(start, end).flatMap((e) => /^TaskScheduled#(\d+)/.exec(e)?.slice(1).map(Number) ?? []);
+}
 
 describe('local host crash mode: restart from the store at every point', () => {
   it('a 3-activity orchestration completes with the same output whichever point the host crashes at', async () => {
@@ -29,6 +43,7 @@ describe('local host crash mode: restart from the store at every point', () => {
     host = undefined;
     expect(points.filter((p) => p.kind === 'appended')).toHaveLength(16);
     expect(points.filter((p) => p.kind === 'activityRan')).toHaveLength(3);
+    expect(points.filter((p) => p.kind === 'messagesSent')).toHaveLength(3);
 
     for (let k = 1; k <= points.length; k++) {
       const run = `crash-${k}`;
@@ -39,13 +54,28 @@ describe('local host crash mode: restart from the store at every point', () => {
       expect(host.restarts, `run ${k}`).toBe(1);
       expect(status.output, label(crashedAt!)).toEqual(clean.output);
       expect(brief(host.getHistory(run)), label(crashedAt!)).toEqual(cleanHistory);
-      // An activity that ran but whose completion was lost runs again; no other re-runs.
+      // An activity that ran but whose completion was lost runs again, and so does one whose
+      // message was sent by an episode whose history was lost (the redone episode sends it
+      // again); no other re-runs.
       const expected = [1, 1, 1];
       if (crashedAt!.kind === 'activityRan') expected[crashedAt!.taskId] = 2;
+      if (crashedAt!.kind === 'messagesSent') for (const a of crashedAt!.activities) expected[a.taskId] = 2;
+      if (crashedAt!.kind === 'appended') for (const taskId of sentByEpisodeOf(cleanHistory, crashedAt!.eventNumber)) expected[taskId] = 2;
       expect(runsOf(run), label(crashedAt!)).toEqual(expected);
       await host.close();
       host = undefined;
     }
+  });
+
+  it('duplicate delivery: every activity runs twice at once, the orchestration sees each completion once', async () => {
+    const copies: string[] = [];
+    ({ host } = await fixtureHost({ duplicateDelivery: (a) => (copies.push(`${a.name}#${a.taskId}`), true) }));
+    const status = await host.waitFor(host.startNew('sequence', { instanceId: 'twice' }));
+    expect(status.output).toEqual(['a-done', 'b-done', 'c-done']);
+    expect(copies).toEqual(['step#0', 'step#1', 'step#2']);
+    expect(runsOf('twice')).toEqual([2, 2, 2]);
+    expect(brief(host.getHistory('twice')).filter((e) => e.startsWith('TaskCompleted'))).toEqual(['TaskCompleted->0', 'TaskCompleted->1', 'TaskCompleted->2']);
+    expect(host.events.filter((e) => e.type === 'activityCompleted' && e.duplicate)).toHaveLength(3);
   });
 
   it('resumes from a JSON-lines file store in a new host, as after a process restart', async () => {

@@ -32,7 +32,7 @@ export type HostEvent =
   | { type: 'instanceStarted'; at: number; instanceId: string; name: string; parentInstanceId?: string }
   | { type: 'startDiscarded'; at: number; instanceId: string; input: unknown }
   | { type: 'activityScheduled'; at: number; instanceId: string; name: string; taskId: number }
-  | { type: 'activityCompleted'; at: number; instanceId: string; name: string; taskId: number; failed: boolean }
+  | { type: 'activityCompleted'; at: number; instanceId: string; name: string; taskId: number; failed: boolean; duplicate?: boolean }
   | { type: 'timerCreated'; at: number; instanceId: string; timerId: number; fireAt: string }
   | { type: 'timerFired'; at: number; instanceId: string; timerId: number }
   | { type: 'customStatusChanged'; at: number; instanceId: string; customStatus: unknown }
@@ -46,7 +46,13 @@ export type HostEvent =
 
 export type CrashPoint =
   | { kind: 'appended'; instanceId: string; event: HistoryEvent; eventNumber: number }
-  | { kind: 'activityRan'; instanceId: string; name: string; taskId: number };
+  | { kind: 'activityRan'; instanceId: string; name: string; taskId: number }
+  /**
+   * An episode's activity messages are sent and its history is not written yet: Azure Storage
+   * commits outbound messages first (AzureStorageOrchestrationService.CompleteTaskOrchestrationWorkItemAsync),
+   * so after a crash here the activities run, and the redone episode sends them again.
+   */
+  | { kind: 'messagesSent'; instanceId: string; activities: { name: string; taskId: number }[] };
 
 export class HostCrashed extends Error {
   constructor(readonly point: CrashPoint) {
@@ -74,6 +80,8 @@ export interface EngineDeps {
   /** Decides whether to crash at a point; the host restarts from the store when it does. */
   crashAt?(point: CrashPoint): boolean;
   onCrash(point: CrashPoint): void;
+  /** Duplicate-delivery mode: true delivers this activity message twice, both copies running at once. */
+  duplicateDelivery?(activity: { instanceId: string; name: string; taskId: number }): boolean;
   /** Extra input bindings (durableClient) for an activity or orchestrator invocation. */
   extraInputs(reg: Registration): Record<string, RpcTypedData>;
   stats: Map<string, InstanceStats>;
@@ -93,6 +101,8 @@ interface ActivityJob {
   name: string;
   input: string | null;
   key: string;
+  /** The second copy of a message delivered twice. */
+  duplicate?: boolean;
 }
 
 const OUT_OF_PROC_DATA = '$OutOfProcData$:';
@@ -576,6 +586,13 @@ export class Engine {
   /** Writes an episode's events one by one (each a crash point), then settles what they mean. */
   private commit(inst: LiveInstance, events: HistoryEvent[], consumed: string[], patch: Partial<InstanceRecord> = {}): void {
     const id = inst.record.instanceId;
+    const scheduled = events.filter((e) => e.EventType === EventType.TaskScheduled);
+    if (scheduled.length > 0) {
+      // Outbound messages first, then the history (see the messagesSent crash point).
+      for (const e of scheduled) this.dispatchActivity(this.activityJob(inst, e));
+      this.pumpActivities();
+      this.crashPoint({ kind: 'messagesSent', instanceId: id, activities: scheduled.map((e) => ({ name: String(e.Name), taskId: e.EventId })) });
+    }
     for (const e of events) {
       inst.history.push(e);
       this.deps.store.appendEvent(id, e);
@@ -688,7 +705,7 @@ export class Engine {
     }
     for (const e of inst.history) {
       if (e.EventType === EventType.TaskScheduled && !done.has(`task:${e.EventId}`)) {
-        this.dispatchActivity({ instanceId, executionId: exec, taskId: e.EventId, name: String(e.Name), input: (e.Input as string | null) ?? null, key: `${instanceId}|${exec}|${e.EventId}` });
+        this.dispatchActivity(this.activityJob(inst, e));
       } else if (e.EventType === EventType.TimerCreated && !done.has(`timer:${e.EventId}`)) {
         this.scheduleTimer(instanceId, exec, e.EventId, String(e.FireAt));
       } else if (e.EventType === EventType.SubOrchestrationInstanceCreated && !done.has(`task:${e.EventId}`)) {
@@ -712,10 +729,17 @@ export class Engine {
 
   // ---- activities and timers --------------------------------------------------------------
 
+  private activityJob(inst: LiveInstance, scheduled: HistoryEvent): ActivityJob {
+    const { instanceId, executionId } = inst.record;
+    return { instanceId, executionId, taskId: scheduled.EventId, name: String(scheduled.Name), input: (scheduled.Input as string | null) ?? null, key: `${instanceId}|${executionId}|${scheduled.EventId}` };
+  }
+
   private dispatchActivity(job: ActivityJob): void {
     if (this.inflight.has(job.key)) return;
     this.inflight.add(job.key);
     this.activityQueue.push(job);
+    // At-least-once delivery: a second copy of the message, dequeued by another worker at once.
+    if (this.deps.duplicateDelivery?.(job)) this.activityQueue.push({ ...job, duplicate: true });
     this.deps.emit({ type: 'activityScheduled', at: this.deps.clock.now(), instanceId: job.instanceId, name: job.name, taskId: job.taskId });
   }
 
@@ -752,9 +776,14 @@ export class Engine {
       if (err instanceof HostCrashed) return this.crash(err.point);
       throw err;
     }
-    this.deps.store.enqueue(job.instanceId, { id: `${job.key}|done`, executionId: job.executionId, event: completion });
+    // Both copies of a duplicated message report; the episode keeps the first completion and
+    // drops the other as a redelivery.
+    this.deps.store.enqueue(job.instanceId, { id: `${job.key}|done${job.duplicate ? '|2' : ''}`, executionId: job.executionId, event: completion });
     this.inflight.delete(job.key);
-    this.deps.emit({ type: 'activityCompleted', at: this.deps.clock.now(), instanceId: job.instanceId, name: job.name, taskId: job.taskId, failed: completion.EventType === EventType.TaskFailed });
+    this.deps.emit({
+      type: 'activityCompleted', at: this.deps.clock.now(), instanceId: job.instanceId, name: job.name, taskId: job.taskId,
+      failed: completion.EventType === EventType.TaskFailed, ...(job.duplicate ? { duplicate: true } : {}),
+    });
     this.markRunnable(job.instanceId);
     this.pumpActivities();
     this.kick();

@@ -35,6 +35,12 @@ export interface StartHostOptions {
    * `azureStorage` lets overlapping starts both succeed (only the first input runs).
    */
   backend?: Backend;
+  /**
+   * At-least-once delivery: true (or true for an activity) delivers each activity message twice,
+   * both copies running at once — a partition with two owners for a moment, or a scale-in that
+   * aborted a worker after it ran the activity (AzureStorageOrchestrationService.cs).
+   */
+  duplicateDelivery?: boolean | ((activity: { instanceId: string; name: string; taskId: number }) => boolean);
   /** Crash mode: return true at a point to drop all in-process state there and restart from the store. */
   crashAt?(point: CrashPoint): boolean;
   /** Virtual mode: advance the clock by itself whenever nothing runs and a durable timer is pending (the demo). */
@@ -253,6 +259,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
       extraInputs,
       ...(options.onLog ? { onLog: options.onLog } : {}),
       ...(options.crashAt ? { crashAt: options.crashAt } : {}),
+      ...(options.duplicateDelivery ? { duplicateDelivery: typeof options.duplicateDelivery === 'function' ? options.duplicateDelivery : () => true } : {}),
       onCrash(point) {
         emit({ type: 'hostCrashed', at: clock.now(), point });
         restarts++;

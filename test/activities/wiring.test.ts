@@ -82,18 +82,18 @@ describe('notify', () => {
     const bad = await receiver(500);
     rig = await startActivityRig(undefined, { REBOOT_NOTIFY_URL: `generic+${good.url},generic+${bad.url}`, REBOOT_MESSAGE_TEMPLATE_REBOOT: 'Rebooting %s now' });
     const [node] = rig.nodes('user');
-    const result = await notify({ ...rig.on(node!), event: 'node-drained', step: 'drain' }, rig.context);
+    const result = await notify({ ...rig.on(node!), instanceId: `reboot-sim-run-${node}`, event: 'node-drained', step: 'drain' }, rig.context);
     expect(result).toEqual({ sent: 1, failed: 1 });
     expect(good.bodies).toHaveLength(1);
-    expect(good.bodies[0]).toMatchObject({ event: 'node-drained', cluster: 'sim', node, message: `Rebooting ${node} now` });
+    expect(good.bodies[0]).toMatchObject({ event: 'node-drained', cluster: 'sim', node, message: `Rebooting ${node} now`, idempotencyKey: `reboot-sim-run-${node}:node-drained` });
     expect(rig.logs.some((l) => l.level === 'warn' && l.message === 'notification failed' && l.fields['node'] === node && l.fields['cluster'] === 'sim')).toBe(true);
   });
 
   it('sends nothing without webhooks, and never fails on an unreachable one', async () => {
     rig = await startActivityRig();
-    expect(await notify({ ...rig.base(), event: 'run-started', message: '4 node(s) to reboot' }, rig.context)).toEqual({ sent: 0, failed: 0 });
+    expect(await notify({ ...rig.base(), instanceId: 'reboot-sim-run', event: 'run-started', message: '4 node(s) to reboot' }, rig.context)).toEqual({ sent: 0, failed: 0 });
     await rig.stop();
     rig = await startActivityRig(undefined, { REBOOT_NOTIFY_URL: 'http://127.0.0.1:9/hook' });
-    expect(await notify({ ...rig.base(), event: 'run-halted', reason: 'node failed' }, rig.context)).toEqual({ sent: 0, failed: 1 });
+    expect(await notify({ ...rig.base(), instanceId: 'reboot-sim-run', event: 'run-halted', reason: 'node failed' }, rig.context)).toEqual({ sent: 0, failed: 1 });
   });
 });
