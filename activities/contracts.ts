@@ -253,14 +253,39 @@ export interface GetCommandResultInput extends ActivityBase {
   commandId: string;
 }
 
+/**
+ * Where a run-command is. `failed`: AKS reported it Failed, so kubectl may or may not have run;
+ * `not-run`: AKS's error says its pod never started; `lost`: AKS no longer knows it (404).
+ */
 export type CommandResult =
   | { state: 'running' }
   | { state: 'succeeded'; exitCode: number; logs: string }
-  | { state: 'failed'; reason: string; exitCode?: number; logs: string };
+  | { state: 'failed'; reason: string; exitCode?: number; logs: string }
+  | { state: 'not-run'; reason: string }
+  | { state: 'lost'; reason: string };
+
+export interface GetNodeStatusInput extends NodeActivityBase {
+  /** Also report the reboot helper for this boot id (found by its deterministic name). */
+  helper?: { namespace: string; bootId: string };
+}
+
+/** The reboot helper as Kubernetes shows it: absent, or its phase and why it waits or ended. */
+export type RebootHelperState =
+  | { exists: false; name: string }
+  | { exists: true; name: string; phase: string; reason?: string; message?: string; image?: string; exitCode?: number };
 
 export type NodeStatus =
   | { exists: false }
-  | { exists: true; ready: boolean; bootId: string; unschedulable: boolean };
+  | { exists: true; ready: boolean; bootId: string; unschedulable: boolean; helper?: RebootHelperState };
+
+export interface WithdrawRebootInput extends NodeActivityBase {
+  namespace: string;
+  /** The boot id the helper was made for. */
+  bootId: string;
+}
+
+/** `withdrawn`: the helper is gone without having run and the node is still on that boot. */
+export type WithdrawRebootResult = { withdrawn: true } | { withdrawn: false; reason: string };
 
 export interface ReleaseNodeInput extends NodeActivityBase {
   instanceId: string;

@@ -1,7 +1,8 @@
-// Where a run-command is: running, succeeded, or failed with AKS's reason and kubectl's logs.
-// kubectl's AlreadyExists means the helper pod was created by an earlier send: success.
+// Where a run-command is: running, succeeded, failed with AKS's reason and kubectl's logs, never
+// run (AKS's KubernetesPerformanceError and the like) or lost (404): the last two are final
+// answers, not errors to retry. kubectl's AlreadyExists means the helper pod was created by an
+// earlier send: success.
 import { z } from 'zod';
-import { AzureRequestError } from '../adapters/azure';
 import type { CommandResult, GetCommandResultInput } from './contracts';
 import { parseInput, stepLogger, type ActivityContext } from './runtime';
 import { activityBase } from './schemas';
@@ -13,16 +14,12 @@ const ALREADY_EXISTS = /\bAlreadyExists\b|\balready exists\b/;
 export async function getCommandResult(raw: unknown, context: ActivityContext): Promise<CommandResult> {
   const input = parseInput('getCommandResult', getCommandResultInput, raw);
   const log = stepLogger(context, input, 'reboot');
-  let result;
-  try {
-    result = await context.deps.arm.forCluster(input.cluster).getCommandResult(input.commandId);
-  } catch (error) {
-    if (error instanceof AzureRequestError && error.status === 404) {
-      return { state: 'failed', reason: `run-command ${input.commandId} is unknown to AKS (expired or never created)`, logs: '' };
-    }
-    throw error;
-  }
+  const result = await context.deps.arm.forCluster(input.cluster).getCommandResult(input.commandId);
   switch (result.state) {
+    case 'not-run':
+    case 'lost':
+      log.warn('run-command ended without a result', { commandId: input.commandId, state: result.state, reason: result.reason });
+      return { state: result.state, reason: result.reason };
     case 'running':
       return { state: 'running' };
     case 'succeeded':

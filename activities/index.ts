@@ -21,6 +21,7 @@ import { startReboot } from './startReboot';
 import { startRebootChecks } from './startRebootChecks';
 import { taintCandidates } from './taintCandidates';
 import { uncordonNode } from './uncordonNode';
+import { withdrawReboot } from './withdrawReboot';
 
 export type { ActivityContext, ActivityLogger } from './runtime';
 export { activityDependencies, createActivityDependencies, overrideActivityDependencies, resetActivityDependencies } from './deps';
@@ -47,6 +48,7 @@ export const activityHandlers: Readonly<Record<string, Activity<unknown, unknown
   startReboot,
   getCommandResult,
   getNodeStatus,
+  withdrawReboot,
   releaseNode,
   recordNodeEvent,
   notify,

@@ -27,6 +27,7 @@ export const activities = {
   startReboot: 'startReboot',
   getCommandResult: 'getCommandResult',
   getNodeStatus: 'getNodeStatus',
+  withdrawReboot: 'withdrawReboot',
   releaseNode: 'releaseNode',
   recordNodeEvent: 'recordNodeEvent',
   notify: 'notify',

@@ -16,8 +16,10 @@ import type {
   RecordNodeEventInput,
   ReleaseNodeInput,
   StartRebootResult,
+  WithdrawRebootResult,
   WorkloadRef,
 } from '../activities/contracts';
+import { stuckHelperReason } from '../core/helperStart';
 import type { NodeResult } from '../core/runTypes';
 import { Compensations } from './compensations';
 import { Flow, initialControl, isPollFailure, type Op } from './flow';
@@ -30,6 +32,8 @@ const DRAIN_BACKOFF_SECONDS = [5, 10, 20, 30];
 /** Bounded: a Failed run-command is re-sent only while the boot id is unchanged. */
 const MAX_REBOOT_SENDS = 5;
 const COMMAND_RESULT_TIMEOUT_SECONDS = 600;
+/** AKS ends a command whose pod has not started within 30 s; past this, Kubernetes tells whether it ran. */
+const COMMAND_START_LIMIT_SECONDS = 60;
 
 /** Ends the node early with an outcome; thrown inside the node's steps, caught at the top. */
 class NodeStop {
@@ -189,7 +193,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     }
   }
 
-  /** Sends the reboot and follows the run-command until it finished; re-sends a Failed one while the boot id is unchanged. */
+  /** Sends the reboot and follows the run-command until the helper is known to exist; re-sends a command that did not run. */
   function* reboot(bootId: string, reissue: boolean): Op<void> {
     for (let send = 1; ; send++) {
       const sent = yield* flow.call<StartRebootResult>(
@@ -204,25 +208,56 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       }
       rebootIssued = true;
       if (!sent.commandId) return;
-      const began = flow.nowIso();
-      let outcome: CommandResult = { state: 'running' };
-      while (outcome.state === 'running' && flow.secondsSince(began) < COMMAND_RESULT_TIMEOUT_SECONDS) {
-        yield* pause(settings.pollIntervalSeconds);
-        const polled = yield* flow.poll<CommandResult>(activities.getCommandResult, { cluster, runId, at: flow.nowIso(), commandId: sent.commandId });
-        outcome = isPollFailure(polled) ? { state: 'running' } : polled;
-      }
-      if (outcome.state !== 'failed') return;
-      const status = yield* flow.call<NodeStatus>(activities.getNodeStatus, act({}));
-      if (!status.exists || status.bootId !== bootId) return;
+      const followed = yield* followCommand(sent.commandId, bootId);
+      if (followed.ran) return;
       if (send >= MAX_REBOOT_SENDS) {
-        // Every command failed before kubectl created the helper (AlreadyExists counts as
-        // success) and the boot id never changed: nothing was done to the node, so the node is
-        // put back as it was rather than left cordoned.
+        // No command created the helper (AlreadyExists counts as created) and the boot id never
+        // changed: nothing was done to the node, so it is put back as it was, not left cordoned.
         if (!reissue) rebootIssued = false;
-        throw new NodeStop('failed', `run-command failed ${send} times: ${outcome.reason}`);
+        throw new NodeStop('failed', `run-command failed ${send} times: ${followed.reason}`);
       }
-      warnings.push(`run-command failed (${outcome.reason}); sending again`);
+      warnings.push(`run-command failed (${followed.reason}); sending again`);
     }
+  }
+
+  /**
+   * Follows a run-command until we know whether it created the helper. A final answer other
+   * than success (Failed, never run, gone) does not say so by itself, and a command still in
+   * progress past AKS's start limit may have run: in both cases Kubernetes is asked for the
+   * helper by its name (or a new boot id) instead of waiting on AKS.
+   */
+  function* followCommand(commandId: string, bootId: string): Op<{ ran: true } | { ran: false; reason: string }> {
+    const began = flow.nowIso();
+    for (;;) {
+      yield* pause(settings.pollIntervalSeconds);
+      const polled = yield* flow.poll<CommandResult>(activities.getCommandResult, { cluster, runId, at: flow.nowIso(), commandId });
+      const outcome: CommandResult = isPollFailure(polled) ? { state: 'running' } : polled;
+      if (outcome.state === 'succeeded') return { ran: true };
+      const waited = flow.secondsSince(began);
+      if (outcome.state === 'running' && waited < COMMAND_START_LIMIT_SECONDS) continue;
+      const status = yield* flow.poll<NodeStatus>(activities.getNodeStatus, act({ helper: { namespace: settings.namespace, bootId } }));
+      const known = !isPollFailure(status);
+      if (known && (!status.exists || status.bootId !== bootId || status.helper?.exists)) return { ran: true };
+      if (known && outcome.state !== 'running') return { ran: false, reason: outcome.reason };
+      if (waited >= COMMAND_RESULT_TIMEOUT_SECONDS) {
+        // Past AKS's own limits with no helper: the command did not run. Unable to ask
+        // Kubernetes, we cannot tell, and the node is treated as rebooting (never put back blind).
+        if (known) return { ran: false, reason: `run-command still ${outcome.state} after ${waited}s and no reboot helper on the node` };
+        warnings.push(`could not tell whether run-command ${commandId} created the reboot helper: ${status.failed}`);
+        return { ran: true };
+      }
+    }
+  }
+
+  /** A helper that cannot start is deleted before it runs; then, and only then, the node can be put back. */
+  function* withdrawStuckHelper(bootId: string, why: string): Op<void> {
+    const taken = yield* flow.call<WithdrawRebootResult>(activities.withdrawReboot, act({ namespace: settings.namespace, bootId }));
+    if (!taken.withdrawn) {
+      warnings.push(`${why}; not taken back: ${taken.reason}`);
+      return;
+    }
+    rebootIssued = false;
+    throw new NodeStop('failed', `${why}; the helper was deleted before it started and the node put back`);
   }
 
   /** Polls until the node reports a new boot id and Ready; re-issues once if the boot id never changed. */
@@ -233,12 +268,15 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       while (flow.secondsSince(began) < settings.rebootTimeoutSeconds) {
         yield* keepLease();
         yield* pause(settings.pollIntervalSeconds);
-        const polled = yield* flow.poll<NodeStatus>(activities.getNodeStatus, act({}));
+        const polled = yield* flow.poll<NodeStatus>(activities.getNodeStatus, act({ helper: { namespace: settings.namespace, bootId } }));
         if (isPollFailure(polled)) continue;
         last = polled;
         if (last.exists && last.bootId !== bootId) {
           bootIdAfter = last.bootId;
           if (last.ready) return;
+        } else if (last.exists && last.helper?.exists) {
+          const stuck = stuckHelperReason(last.helper, node, flow.secondsSince(began));
+          if (stuck) yield* withdrawStuckHelper(bootId, stuck);
         }
       }
       // Still Ready on the old boot id: the reboot did not happen, send it once more. NotReady on

@@ -6,7 +6,7 @@ import https from 'node:https';
 import { ContainerServiceClient, type RunCommandResult } from '@azure/arm-containerservice';
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { clusterResourceId, type ClusterRef } from './clusterRef';
-import { commandIdFromLocation, DEFAULT_MAX_LOG_CHARS, interpretCommandResult, type CommandResult } from './commandResult';
+import { commandIdFromLocation, DEFAULT_MAX_LOG_CHARS, interpretCommandError, interpretCommandResult, type CommandEnded, type CommandResult } from './commandResult';
 import { azureCall } from './errors';
 import { parseKubeconfig, type ClusterCredentials } from './kubeconfig';
 
@@ -63,7 +63,8 @@ export interface AksArm {
   listAgentPools(): Promise<AgentPoolInfo[]>;
   /** Submits a run-command and returns its id at once, without waiting for the command. */
   startCommand(input: StartCommandInput): Promise<{ commandId: string }>;
-  getCommandResult(commandId: string): Promise<CommandResult>;
+  /** The result, or how it ended when AKS answered with an error that is a final result. */
+  getCommandResult(commandId: string): Promise<CommandResult | CommandEnded>;
   /** The user kubeconfig in exec format: server and CA (the Entra exec user is not used). */
   listClusterUserCredentials(): Promise<ClusterCredentials>;
   /** Admin kubeconfig (local accounts): only with REBOOT_USE_ADMIN_CREDENTIALS. */
@@ -199,10 +200,17 @@ function createAksArm(cluster: ClusterRef, client: ContainerServiceClient, crede
 
     getCommandResult: (commandId) => azureCall(`reading run-command ${commandId} on ${label}`, async () => {
       let status = 0;
-      const raw = await client.managedClusters.getCommandResult(rg, name, commandId, {
-        onResponse: (response) => { status = response.status; },
-      });
-      return interpretCommandResult(status, raw ?? undefined, maxLogChars);
+      try {
+        const raw = await client.managedClusters.getCommandResult(rg, name, commandId, {
+          onResponse: (response) => { status = response.status; },
+        });
+        return interpretCommandResult(status, raw ?? undefined, maxLogChars);
+      } catch (error) {
+        const { statusCode, code, message } = (error ?? {}) as { statusCode?: number; code?: string; message?: string };
+        const ended = interpretCommandError(statusCode, code, message);
+        if (ended) return ended;
+        throw error;
+      }
     }),
 
     listClusterUserCredentials: () => credentials(false),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commandIdFromLocation, interpretCommandResult, truncateLogs } from './commandResult';
+import { commandIdFromLocation, interpretCommandError, interpretCommandResult, truncateLogs } from './commandResult';
 
 describe('interpretCommandResult', () => {
   it.each([
@@ -20,6 +20,21 @@ describe('interpretCommandResult', () => {
   it('reports times as ISO strings', () => {
     const result = interpretCommandResult(200, { provisioningState: 'Succeeded', exitCode: 0, startedAt: new Date(Date.UTC(2026, 0, 5, 2)), finishedAt: '2026-01-05T02:00:05Z' });
     expect(result).toMatchObject({ startedAt: '2026-01-05T02:00:00.000Z', finishedAt: '2026-01-05T02:00:05Z' });
+  });
+});
+
+describe('interpretCommandError', () => {
+  it.each([
+    ['KubernetesPerformanceError with 500 is final: the pod never started', 500, 'KubernetesPerformanceError', 'container command-1 did not start within 30s',
+      { state: 'not-run', code: 'KubernetesPerformanceError', reason: 'KubernetesPerformanceError: container command-1 did not start within 30s' }],
+    ['KubernetesOperationError with any status too', 400, 'KubernetesOperationError', 'admission webhook denied the request',
+      { state: 'not-run', code: 'KubernetesOperationError', reason: 'KubernetesOperationError: admission webhook denied the request' }],
+    ['404 is final: AKS no longer knows the command', 404, 'NotFound', 'Could not find command result', { state: 'lost', reason: expect.stringContaining('404') }],
+    ['500 without such a code stays a transient error', 500, 'InternalServerError', 'oops', undefined],
+    ['429 stays a transient error', 429, 'TooManyRequests', undefined, undefined],
+    ['no answer at all stays an error', undefined, undefined, 'socket hang up', undefined],
+  ] as const)('%s', (_name, status, code, message, expected) => {
+    expect(interpretCommandError(status, code, message)).toEqual(expected);
   });
 });
 

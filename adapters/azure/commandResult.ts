@@ -1,6 +1,8 @@
 // What a run-command's result means for us. AKS answers 202 while the command pod runs and 200
 // once it is over; a 200 still resolves when the command failed, so the provisioning state and
 // the exit code decide, and the logs (capped by AKS at 512 kB) are cut to what a report needs.
+// Two error answers are final results too, not failures to retry: an ARM error naming a
+// Kubernetes failure (the command pod never started) and a 404 (AKS no longer knows the command).
 
 export type CommandResult =
   | { state: 'running' }
@@ -16,6 +18,27 @@ export type CommandResult =
       startedAt?: string;
       finishedAt?: string;
     };
+
+/** A final answer that came as an HTTP error: the command did not run, or AKS no longer knows it. */
+export type CommandEnded =
+  | { state: 'not-run'; code: string; reason: string }
+  | { state: 'lost'; reason: string };
+
+/**
+ * The codes AKS answers when the command pod could not be scheduled, started or admitted
+ * (Microsoft's "Resolve az aks command invoke failures": `KubernetesPerformanceError`,
+ * `KubernetesOperationError`): the command never ran, whatever the HTTP status.
+ */
+const COMMAND_NOT_RUN_CODES = new Set(['kubernetesperformanceerror', 'kubernetesoperationerror']);
+
+/** The final result an error answer of `GET …/commandResults/{id}` stands for, if it is one. */
+export function interpretCommandError(status: number | undefined, code: string | undefined, message: string | undefined): CommandEnded | undefined {
+  if (code !== undefined && COMMAND_NOT_RUN_CODES.has(code.toLowerCase())) {
+    return { state: 'not-run', code, reason: `${code}: ${(message ?? '').slice(0, 300)}`.trim() };
+  }
+  if (status === 404) return { state: 'lost', reason: 'the run-command result is gone (404): AKS gave up on it or it expired' };
+  return undefined;
+}
 
 /** The fields of a RunCommandResult we read (the SDK's model, as plain data). */
 export interface RawCommandResult {

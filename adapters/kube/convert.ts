@@ -87,6 +87,7 @@ export function toHelperPodStatus(pod: V1Pod): HelperPodStatus {
     ...(terminated && { exitCode: terminated.exitCode }),
     ...(reason && { reason }),
     ...(message && { message }),
+    ...(pod.spec?.containers?.[0]?.image && { image: pod.spec.containers[0].image }),
   };
 }
 

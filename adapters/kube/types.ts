@@ -94,6 +94,8 @@ export interface HelperPodStatus extends PodFacts {
   /** Why it is stuck or ended: the container's waiting/terminated reason, or `Unschedulable`. */
   reason?: string;
   message?: string;
+  /** The first container's image (what a stuck pull names). */
+  image?: string;
 }
 
 export type CreatePodOutcome =

@@ -126,6 +126,22 @@ describe('startReboot with run-command', () => {
     expect(rebootCount(rig, node!)).toBe(1);
   });
 
+  it.each([
+    ['armError', { state: 'not-run', reason: expect.stringMatching(/^KubernetesPerformanceError: .*did not start within 30s/) }],
+    ['notFound', { state: 'lost', reason: expect.stringContaining('404') }],
+  ] as const)('an AKS %s is a final answer, not an error to retry; Kubernetes then shows no helper', async (shape, expected) => {
+    const scenario: Scenario = seedScenario();
+    scenario.faults = { runCommandFailures: [{ shape, count: 1 }] };
+    rig = await startActivityRig(scenario);
+    const [node] = rig.nodes('user');
+    const bootId = await locked(rig, node!);
+    const sent = await send(rig, node!, bootId);
+    expect(await commandOutcome(rig, sent.sent ? sent.commandId! : '')).toEqual(expected);
+    expect(await getNodeStatus({ ...rig.on(node!), helper: { namespace: NAMESPACE, bootId } }, rig.context)).toMatchObject({
+      bootId, helper: { exists: false, name: rebootHelperName(node!, bootId) },
+    });
+  });
+
   it('names kubectl\'s own error when the command ran and failed', async () => {
     rig = await startActivityRig();
     const [node] = rig.nodes('user');
