@@ -4,7 +4,7 @@
 // spaced by the kubelet's image back-off: 10 s doubling up to 300 s). Images stay on the node
 // across reboots (they are on its disk).
 
-/** kubelet's image pull back-off (pkg/kubelet/kubelet.go: imageBackOffPeriod 10 s, MaxContainerBackOff 300 s). */
+/** The kubelet's image pull back-off (pkg/kubelet/kubelet.go: imageBackOffPeriod 10 s, MaxImageBackOff 300 s). */
 export const IMAGE_BACKOFF_INITIAL_SECONDS = 10;
 export const IMAGE_BACKOFF_MAX_SECONDS = 300;
 export const DEFAULT_IMAGE_PULL_SECONDS = 5;
