@@ -118,6 +118,16 @@ describe('reboot through ARM runCommand, observed through the kube client', () =
 });
 
 describe('ARM-side faults through the SDK', () => {
+  it('a command pod whose image cannot be pulled does not start within 30 s: KubernetesPerformanceError', async () => {
+    const rig = await startRig((s) => { s.faults = { imagePullFailures: [{ image: 'mcr.microsoft.com/oss/azure/aks/command-runtime:v0.0.9' }] }; });
+    try {
+      await expect(runCommand(rig, 'kubectl version', {})).rejects.toMatchObject({ statusCode: 500, code: 'KubernetesPerformanceError' });
+      expect((await rig.core.listNamespacedPod({ namespace: 'aks-command' })).items).toEqual([]);
+    } finally {
+      await rig.sim.stop();
+    }
+  });
+
   it('a scenario run-command failure is provisioningState Failed with its reason; nothing is created', async () => {
     const rig = await startRig((s) => { s.faults = { runCommandFailures: [{ count: 1, reason: 'PodStartTimeout' }] }; });
     try {
