@@ -9,12 +9,13 @@ import type { NodeFacts } from '../core/kubeFacts';
 import { pdbsIn, podsOfWorkloads, workloadsOwning } from './clusterFacts';
 import type { CheckGateInput, GateResult } from './contracts';
 import { kubeFor, mapBounded, parseInput, stepLogger, type ActivityContext } from './runtime';
-import { namespaceName, nodeActivityBase, workloadRef } from './schemas';
+import { isoInstant, namespaceName, nodeActivityBase, workloadRef } from './schemas';
 
 const checkGateInput: z.ZodType<CheckGateInput> = z.object({
   ...nodeActivityBase,
   gate: z.enum(['pre-drain', 'recovery']),
   evicted: z.array(workloadRef).optional(),
+  rebootedAfter: isoInstant.optional(),
   namespace: namespaceName,
 });
 
@@ -46,7 +47,7 @@ export async function checkGate(raw: unknown, context: ActivityContext): Promise
     const owning = await workloadsOwning(kube, pods);
     const workloads = [...evictedWorkloads, ...owning.filter((w) => !evictedWorkloads.some((e) => e.kind === w.kind && e.namespace === w.namespace && e.name === w.name))];
     const pdbs = await pdbsIn(kube, pods.map((p) => p.namespace));
-    verdict = checkRecovered({ node: nodeFacts(node), pods, workloads, pdbs, evicted: input.evicted ?? [] });
+    verdict = checkRecovered({ node: nodeFacts(node), pods, workloads, pdbs, evicted: input.evicted ?? [], ...(input.rebootedAfter && { rebootedAfter: input.rebootedAfter }) });
   }
   log.info(verdict.ok ? 'gate open' : 'gate closed', verdict.ok ? {} : { reasons: verdict.reasons.slice(0, 5) });
   return verdict;

@@ -177,6 +177,8 @@ export interface CheckGateInput extends NodeActivityBase {
   gate: 'pre-drain' | 'recovery';
   /** For the recovery gate: the workloads whose pods the drain evicted. */
   evicted?: WorkloadRef[];
+  /** For the recovery gate: when the reboot was sent (ISO 8601); readiness from before it does not count. */
+  rebootedAfter?: string;
   namespace: string;
 }
 

@@ -189,6 +189,21 @@ describe('checkRecovered', () => {
     ['PDBs of workloads we did not evict are not ours to wait for', {
       node, pods: recoveredOnN0, pdbs: [javaPdb(3)], evicted: [], workloads: [replicaSetOf(steady), steady],
     }, []],
+    ['a pod still showing its Ready from before the reboot waits for the kubelet\'s report', {
+      node, workloads: [], pdbs: [], evicted: [], rebootedAfter: '2026-01-05T02:10:00Z',
+      pods: [onNode('agent', { readySince: '2026-01-05T02:00:00Z', containersStartedAt: '2026-01-05T01:59:50Z' })],
+    }, ['pod shop/java-app-7d9f-agent on aks-user-12345678-vmss000000 shows Ready from before the reboot (containers started 2026-01-05T01:59:50Z); waiting for the kubelet to report it after the boot']],
+    ['a pod whose containers started after the reboot counts', {
+      node, workloads: [], pdbs: [], evicted: [], rebootedAfter: '2026-01-05T02:10:00Z',
+      pods: [onNode('agent', { readySince: '2026-01-05T02:00:00Z', containersStartedAt: '2026-01-05T02:12:01Z' })],
+    }, []],
+    ['a pod whose Ready turned True after the reboot counts', {
+      node, workloads: [], pdbs: [], evicted: [], rebootedAfter: '2026-01-05T02:10:00Z',
+      pods: [onNode('agent', { readySince: '2026-01-05T02:12:30Z' })],
+    }, []],
+    ['a Ready pod with neither time known does not count (fails closed)', {
+      node, workloads: [], pdbs: [], evicted: [], rebootedAfter: '2026-01-05T02:10:00Z', pods: [onNode('agent', {})],
+    }, ['pod shop/java-app-7d9f-agent on aks-user-12345678-vmss000000 shows Ready from before the reboot (containers started unknown); waiting for the kubelet to report it after the boot']],
   ])('%s', (_name, input, expected) => {
     expect(reasonsOf(checkRecovered(input))).toEqual(expected);
   });

@@ -37,6 +37,19 @@ export interface RecoveredGateInput extends PreDrainGateInput {
    * also hold those workloads' pods wherever they run, to find the PDBs that cover them.
    */
   evicted: readonly WorkloadRef[];
+  /**
+   * When the reboot was sent (ISO 8601). A pod on the node counts as recovered only if its
+   * containers started, or its Ready condition changed, after it: until the kubelet's first
+   * sync after a fast reboot the API still shows the pods' Ready from before the reboot.
+   */
+  rebootedAfter?: string;
+}
+
+/** Ready from before the reboot: neither its containers' start nor its Ready transition is later than `after`. */
+export function readyFromBeforeReboot(pod: PodFacts, after: string): boolean {
+  const since = Date.parse(after);
+  const later = (t: string | undefined) => t !== undefined && Date.parse(t) > since;
+  return !later(pod.containersStartedAt) && !later(pod.readySince);
 }
 
 function result(reasons: string[]): GateResult {
@@ -172,8 +185,12 @@ export function checkRecovered(input: RecoveredGateInput): GateResult {
   if (!input.node.ready) reasons.push(`node ${input.node.name} is not Ready`);
 
   for (const pod of input.pods) {
-    if (pod.nodeName !== input.node.name || isFinished(pod) || isTerminating(pod) || pod.ready) continue;
-    reasons.push(`pod ${qualifiedName(pod)} on ${input.node.name} is not Ready yet (phase ${pod.phase})`);
+    if (pod.nodeName !== input.node.name || isFinished(pod) || isTerminating(pod)) continue;
+    if (!pod.ready) {
+      reasons.push(`pod ${qualifiedName(pod)} on ${input.node.name} is not Ready yet (phase ${pod.phase})`);
+    } else if (input.rebootedAfter !== undefined && readyFromBeforeReboot(pod, input.rebootedAfter)) {
+      reasons.push(`pod ${qualifiedName(pod)} on ${input.node.name} shows Ready from before the reboot (containers started ${pod.containersStartedAt ?? 'unknown'}); waiting for the kubelet to report it after the boot`);
+    }
   }
 
   const workloads = uniqueBy(input.evicted.flatMap((ref) => topWorkload(findWorkload(input.workloads, ref), input.workloads) ?? []), workloadKey);

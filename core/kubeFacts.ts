@@ -23,6 +23,10 @@ export interface PodFacts {
   phase: PodPhase;
   /** The pod's Ready condition is True. */
   ready: boolean;
+  /** When the Ready condition last changed (lastTransitionTime, ISO 8601), if known. */
+  readySince?: string;
+  /** When the last of its containers started running (state.running.startedAt, ISO 8601); absent unless all run. */
+  containersStartedAt?: string;
   /** metadata.deletionTimestamp (ISO 8601) once the pod is terminating. */
   deletionTimestamp?: string;
   labels: Readonly<Record<string, string>>;

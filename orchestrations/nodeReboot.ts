@@ -55,6 +55,8 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   let evictedPods = 0;
   let bootIdBefore: string | undefined;
   let bootIdAfter: string | undefined;
+  /** When the first reboot command was sent: the recovery gate ignores readiness from before it. */
+  let rebootSentAt: string | undefined;
   /** The commit point: once the reboot is issued nothing is undone, and a cancel no longer stops the node. */
   let rebootIssued = false;
   let released = false;
@@ -154,7 +156,8 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     const began = flow.nowIso();
     for (;;) {
       yield* keepLease();
-      const polled = yield* flow.poll<GateResult>(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()] }));
+      const since = gate === 'recovery' && rebootSentAt ? { rebootedAfter: rebootSentAt } : {};
+      const polled = yield* flow.poll<GateResult>(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()], ...since }));
       const verdict: GateResult = isPollFailure(polled) ? { ok: false, reasons: [`could not check: ${polled.failed}`] } : polled;
       if (verdict.ok) return;
       progress.describe({ waitingFor: verdict.reasons.slice(0, 5) });
@@ -196,6 +199,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   /** Sends the reboot and follows the run-command until the helper is known to exist; re-sends a command that did not run. */
   function* reboot(bootId: string, reissue: boolean): Op<void> {
     for (let send = 1; ; send++) {
+      rebootSentAt ??= flow.nowIso();
       const sent = yield* flow.call<StartRebootResult>(
         activities.startReboot,
         act({ method: settings.method, namespace: settings.namespace, image: settings.helperImage, bootId, instanceId, reissue: reissue || send > 1 }),

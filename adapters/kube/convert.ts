@@ -52,17 +52,31 @@ export function toOwnerReference(owner: V1OwnerReference): OwnerReference {
   return { kind: owner.kind, name: owner.name, ...(owner.controller !== undefined && { controller: owner.controller }) };
 }
 
+// The time the last container started, if every container is running (a pod that restarted
+// after a reboot shows its new start here once the kubelet has posted it).
+function containersStartedAt(pod: V1Pod): string | undefined {
+  const statuses = pod.status?.containerStatuses ?? [];
+  const starts = statuses.map((s) => isoTime(s.state?.running?.startedAt));
+  if (starts.length === 0 || starts.some((t) => t === undefined)) return undefined;
+  return (starts as string[]).reduce((latest, t) => (Date.parse(t) > Date.parse(latest) ? t : latest));
+}
+
 export function toPodFacts(pod: V1Pod): PodFacts {
   const phase = PHASES.find((p) => p === pod.status?.phase) ?? 'Pending';
   const deletionTimestamp = isoTime(pod.metadata?.deletionTimestamp);
   const grace = pod.spec?.terminationGracePeriodSeconds;
+  const readyCondition = (pod.status?.conditions ?? []).find((c) => c.type === 'Ready');
+  const readySince = isoTime(readyCondition?.lastTransitionTime);
+  const startedAt = containersStartedAt(pod);
   return {
     namespace: pod.metadata?.namespace ?? '',
     name: pod.metadata?.name ?? '',
     uid: pod.metadata?.uid ?? '',
     nodeName: pod.spec?.nodeName ?? '',
     phase,
-    ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    ready: readyCondition?.status === 'True',
+    ...(readySince && { readySince }),
+    ...(startedAt && { containersStartedAt: startedAt }),
     ...(deletionTimestamp && { deletionTimestamp }),
     labels: { ...(pod.metadata?.labels ?? {}) },
     ownerReferences: (pod.metadata?.ownerReferences ?? []).map(toOwnerReference),

@@ -60,6 +60,10 @@ export interface ScenarioCluster {
   imagePullSeconds?: number;
   /** Pod Security Admission from namespace labels, and Gatekeeper-like policies (cluster/admission.ts). */
   admission?: AdmissionConfig;
+  /** How a node going down shows in the API (cluster/nodeLifecycle.ts); AKS's timing by default. */
+  nodeLifecycle?: { gracefulShutdown?: boolean; monitorGraceSeconds?: number; podStatusLagSeconds?: number };
+  /** Each controller's queue delay before it writes status or acts (seeded); default AKS-like 0.2–2 s. */
+  controllerDelaySeconds?: { min: number; max: number };
 }
 
 /** `cluster.rbac`: which manifests hold the Roles, ClusterRoles and bindings, and whether they are enforced. */

@@ -1,5 +1,5 @@
 // The invariant recorder: what a reboot rollout did to the cluster, measured from the model's
-// own state in virtual time — ready replicas per workload (minimum, time below desired), nodes
+// own state in virtual time — the ground truth, never the API's lagging view (Cluster.reallyHealthy) — ready replicas per workload (minimum, time below desired), nodes
 // disrupted at once, reboots per node with their boot ids, nodes left cordoned, PDB
 // violations, evictions, and API requests (kube by verb/resource/subresource/namespace/client;
 // ARM by operation through `recordApiRequest`). `summary()` is JSON; `timeline()` lists the
@@ -86,6 +86,13 @@ export class Recorder {
     this.updateDisrupted();
     this.cluster.store.subscribe((e) => this.onStore(e));
     this.cluster.on((e) => this.onModel(e));
+  }
+
+  /** The kubelet's ground truth about a pod changed without a store event (node down, readiness reached). */
+  podChanged(pod: Pod): void {
+    if (!this.started) return;
+    const w = this.cluster.workloadOf(pod);
+    if (w) this.dirty.add(`${pod.metadata.namespace}/${w}`);
   }
 
   /** Records one API request; the ARM handler calls this too (surface `arm`). */

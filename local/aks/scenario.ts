@@ -136,6 +136,8 @@ export interface ScenarioFaults {
   helperStatusLost?: { rate: number };
   /** ARM: the pool's provisioningState is `Upgrading` in this window. */
   poolsUpgrading?: { pool: string; from: number; to?: number }[];
+  /** The controller manager is down in these windows: no controller acts or writes status. */
+  controllerManagerDown?: { from: number; to: number }[];
 }
 
 export interface Scenario {
@@ -285,6 +287,9 @@ function crossCheck(s: Scenario): string[] {
   (f.rebootsIgnored ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.rebootsIgnored[${i}].node`));
   (f.nodeDeletions ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.nodeDeletions[${i}].node`));
   (f.imagePullFailures ?? []).forEach((n, i) => { if (n.node !== undefined) checkRef(n.node, `scenario.faults.imagePullFailures[${i}].node`); });
+  const delay = s.cluster.controllerDelaySeconds;
+  if (delay && delay.min > delay.max) errors.push(`scenario.cluster.controllerDelaySeconds: min (${delay.min}) must not exceed max (${delay.max})`);
+  (f.controllerManagerDown ?? []).forEach((w, i) => { if (w.to <= w.from) errors.push(`scenario.faults.controllerManagerDown[${i}]: to (${w.to}) must be after from (${w.from})`); });
   (f.poolsUpgrading ?? []).forEach((u, i) => { if (!pools.has(u.pool)) errors.push(`scenario.faults.poolsUpgrading[${i}].pool: no pool ${JSON.stringify(u.pool)}`); });
   return errors;
 }

@@ -12,6 +12,7 @@ import { reconcileDaemonSet, reconcileDeployment, reconcileReplicaSet, reconcile
 import { DEPLOY, DS, EVENTS, NODES, PDBS, PODS, RS, STS } from './resourceNames';
 import { Faults } from './faults';
 import { Kubelet } from './kubelet';
+import { markNodeUnreachable, markPodNotReady, nodeLifecycleOf, NOT_READY, UNREACHABLE, type NodeLifecycle } from './nodeLifecycle';
 import { computePdbStatus } from './pdbStatus';
 import { isActive, isFinished, isHealthy, isTerminating, ownerUid, setCondition } from './podState';
 import { NAME_SUFFIX_ALPHABET, Prng } from './prng';
@@ -76,8 +77,6 @@ export interface DeleteOptions {
   budgetChecked?: boolean;
 }
 
-const NOT_READY = 'node.kubernetes.io/not-ready';
-
 export type DeleteResult = { ok: true; pod: Pod } | { ok: false; status: number; reason: string; message: string };
 
 function iso(ms: number): string {
@@ -92,6 +91,7 @@ export class Cluster {
   readonly startMs: number;
   readonly sentinelFile: string;
   readonly behaviours = new Map<string, WorkloadBehaviour>();
+  readonly lifecycle: NodeLifecycle;
   /** While true, pods start Running and Ready at once (the cluster's state before the scenario begins). */
   warmStart = false;
 
@@ -123,6 +123,7 @@ export class Cluster {
     this.prng = new Prng(scenario.seed ?? 1);
     this.store = new Store(this.prng, () => this.iso());
     this.sentinelFile = scenario.sentinelFile ?? SENTINEL_REBOOT_REQUIRED;
+    this.lifecycle = nodeLifecycleOf(scenario);
     this.kubelet = new Kubelet(this);
     this.faults = new Faults(scenario.faults ?? {}, scenario.seed ?? 1, this.startMs, (ref) => this.resolveNode(ref));
     this.store.subscribe((e) => this.onStoreEvent(e));
@@ -234,17 +235,31 @@ export class Cluster {
     return all.filter((p) => !workload || this.workloadOf(p) === workload).map(clone);
   }
 
-  /** Ready (and not terminating) pods of a workload, and how many it wants. */
+  /**
+   * Ground truth, whatever the API shows: the pod is not being deleted, its node is up and its
+   * container runs past its readiness delay. The recorder counts this, never the lagged API view.
+   */
+  reallyHealthy(pod: Pod): boolean {
+    const node = pod.spec.nodeName ? this.nodeRt.get(pod.spec.nodeName) : undefined;
+    return isActive(pod) && !!node && !node.down && this.kubelet.reallyReady(pod);
+  }
+
+  /** @internal The kubelet's ground truth about a pod changed (for the recorder). */
+  truthChanged(pod: Pod): void {
+    this.recorder.podChanged(pod);
+  }
+
+  /** Really healthy pods of a workload (`reallyHealthy`), and how many it wants. */
   workloadReadiness(namespace: string, name: string): { ready: number; desired: number } {
     const kinds: [string, (w: Workload) => number][] = [
       [DEPLOY, (w) => w.spec.replicas ?? 1], [STS, (w) => w.spec.replicas ?? 1], [DS, (w) => Number(w.status?.desiredNumberScheduled ?? 0)],
     ];
     for (const [res, desired] of kinds) {
       const w = this.store.get<Workload>(res, namespace, name);
-      if (w) return { ready: this.ownedPodsDeep(w.metadata.uid!).filter(isHealthy).length, desired: desired(w) };
+      if (w) return { ready: this.ownedPodsDeep(w.metadata.uid!).filter((p) => this.reallyHealthy(p)).length, desired: desired(w) };
     }
     const bare = this.store.get<Pod>(PODS, namespace, name);
-    return { ready: bare && isHealthy(bare) ? 1 : 0, desired: bare ? 1 : 0 };
+    return { ready: bare && this.reallyHealthy(bare) ? 1 : 0, desired: bare ? 1 : 0 };
   }
 
   /** Pods a workload owns, directly or through its ReplicaSets (live objects). */
@@ -358,16 +373,36 @@ export class Cluster {
       rt.down = true;
       rt.rebootCount++;
       this.emit({ type: 'rebootStarted', at: this.clock.now(), node, bootId: rt.bootId, cause });
-      const now = this.iso();
-      setCondition(n.status.conditions ??= [], { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'node is shutting down', lastHeartbeatTime: now }, now);
-      n.spec.taints = [...(n.spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/not-ready'), { key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule', timeAdded: now }];
-      this.store.touch(NODES, n);
-      this.postNodeEvent(n, 'Normal', 'NodeNotReady', `Node ${node} status is now: NodeNotReady`);
-      this.kubelet.nodeDown(this.livePodsOnNode(node));
-      this.scheduleTaintEviction(node, rt.bootId);
+      if (this.lifecycle.gracefulShutdown) {
+        const now = this.iso();
+        setCondition(n.status.conditions ??= [], { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: 'node is shutting down', lastHeartbeatTime: now }, now);
+        n.spec.taints = [...(n.spec.taints ?? []).filter((t) => t.key !== NOT_READY), { key: NOT_READY, effect: 'NoSchedule', timeAdded: now }];
+        this.store.touch(NODES, n);
+        this.postNodeEvent(n, 'Normal', 'NodeNotReady', `Node ${node} status is now: NodeNotReady`);
+        this.kubelet.nodeDown(this.livePodsOnNode(node));
+        this.scheduleTaintEviction(node, rt.bootId, NOT_READY);
+      } else {
+        // The kubelet just stops posting: the API shows nothing until the grace period passes.
+        this.kubelet.nodeDown(this.livePodsOnNode(node), false);
+        const bootId = rt.bootId;
+        this.after(this.lifecycle.monitorGraceSeconds * 1000, () => this.markUnreachable(node, bootId));
+      }
       if (!this.faults.nodeNeverReturns(node)) this.after(rt.rebootSeconds * 1000, () => this.boot(node));
       return true;
     });
+  }
+
+  /** The node lifecycle controller: no heartbeat for the grace period → Unknown, tainted, pods not Ready. */
+  private markUnreachable(node: string, bootId: string): void {
+    const rt = this.nodeRt.get(node);
+    const n = this.store.get<Node>(NODES, undefined, node);
+    if (!rt || !n || !rt.down || rt.bootId !== bootId) return;
+    const now = this.iso();
+    markNodeUnreachable(n, now);
+    this.store.touch(NODES, n);
+    this.postNodeEvent(n, 'Normal', 'NodeNotReady', `Node ${node} status is now: NodeNotReady`);
+    for (const pod of this.livePodsOnNode(node)) if (!isFinished(pod) && markPodNotReady(pod, now)) this.store.touch(PODS, pod);
+    this.scheduleTaintEviction(node, bootId, UNREACHABLE);
   }
 
   /**
@@ -375,11 +410,11 @@ export class Cluster {
    * `node.kubernetes.io/not-ready:NoExecute` runs out (300 s by default admission); it then stays
    * Terminating until the kubelet is back, and its controller replaces it meanwhile.
    */
-  private scheduleTaintEviction(node: string, bootId: string): void {
+  private scheduleTaintEviction(node: string, bootId: string, taintKey: string): void {
     const groups = new Map<number, Pod[]>();
     for (const pod of this.livePodsOnNode(node)) {
       if (isTerminating(pod) || isFinished(pod)) continue;
-      const t = (pod.spec.tolerations ?? []).find((x) => (!x.effect || x.effect === 'NoExecute') && ((x.operator === 'Exists' && !x.key) || x.key === NOT_READY));
+      const t = (pod.spec.tolerations ?? []).find((x) => (!x.effect || x.effect === 'NoExecute') && ((x.operator === 'Exists' && !x.key) || x.key === taintKey));
       if (t && t.tolerationSeconds === undefined) continue;
       const secs = t?.tolerationSeconds ?? 0;
       groups.set(secs, [...(groups.get(secs) ?? []), pod]);
@@ -405,14 +440,15 @@ export class Cluster {
     rt.files.delete(this.sentinelFile);
     const now = this.iso();
     n.status.nodeInfo = { ...n.status.nodeInfo, bootID: rt.bootId };
-    setCondition(n.status.conditions ??= [], { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now }, now);
-    n.spec.taints = (n.spec.taints ?? []).filter((t) => t.key !== 'node.kubernetes.io/not-ready');
+    const cameBack = setCondition(n.status.conditions ??= [], { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now }, now);
+    n.spec.taints = (n.spec.taints ?? []).filter((t) => t.key !== NOT_READY && t.key !== UNREACHABLE);
     if (n.spec.taints.length === 0) delete n.spec.taints;
     this.store.touch(NODES, n);
     this.postNodeEvent(n, 'Warning', 'Rebooted', `Node ${node} has been rebooted, boot id: ${rt.bootId}`);
-    this.postNodeEvent(n, 'Normal', 'NodeReady', `Node ${node} status is now: NodeReady`);
+    if (cameBack) this.postNodeEvent(n, 'Normal', 'NodeReady', `Node ${node} status is now: NodeReady`);
     this.emit({ type: 'nodeBooted', at: this.clock.now(), node, bootId: rt.bootId });
-    this.kubelet.nodeUp(this.livePodsOnNode(node), this.scenario.rerunFinishedPodsAfterReboot === true);
+    const lag = this.lifecycle.gracefulShutdown ? 0 : this.lifecycle.podStatusLagSeconds;
+    this.kubelet.nodeUp(this.livePodsOnNode(node), this.scenario.rerunFinishedPodsAfterReboot === true, lag);
   }
 
   /** Deletes the node object (a VM gone); its pods are garbage collected at once. */
@@ -450,6 +486,7 @@ export class Cluster {
       let grace = options.gracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       if (!pod.spec.nodeName || isFinished(pod)) grace = 0;
       if (options.voluntary !== false && !options.budgetChecked) this.checkDeleteAgainstBudgets(pod, 'delete', options.client);
+      else if (options.budgetChecked) this.checkAgainstBudgets([pod], 'eviction', pod.spec.nodeName, options.client);
       this.emit({ type: 'podDeleted', at: this.clock.now(), namespace, pod: name, node: pod.spec.nodeName, client: options.client, voluntary: options.voluntary !== false, wasHealthy: isHealthy(pod) });
       if (isTerminating(pod)) {
         const remaining = (Date.parse(pod.metadata.deletionTimestamp!) - this.clock.now()) / 1000;
@@ -528,28 +565,41 @@ export class Cluster {
 
   /** PDB check for a voluntary deletion outside the Eviction API (recorded, never refused). */
   private checkDeleteAgainstBudgets(pod: Pod, action: 'delete', client?: string): void {
-    if (!isHealthy(pod)) return;
-    for (const pdb of this.pdbsFor(pod)) {
-      const allowed = pdb.status?.disruptionsAllowed ?? 0;
-      if (allowed <= 0) {
-        this.emit({ type: 'pdbViolation', at: this.clock.now(), namespace: pdb.metadata.namespace ?? 'default', pdb: pdb.metadata.name, action, pods: [pod.metadata.name], node: pod.spec.nodeName, disruptionsAllowed: allowed, client });
-      }
-    }
+    this.checkAgainstBudgets([pod], action, pod.spec.nodeName, client);
   }
 
   /** A reboot takes down every healthy pod on the node at once: more than a budget allows is a violation. */
   private checkRebootAgainstBudgets(node: string): void {
+    this.checkAgainstBudgets(this.livePodsOnNode(node), 'reboot', node);
+  }
+
+  /**
+   * @internal Records a violation when disrupting these pods leaves a PDB with fewer really
+   * healthy pods (ground truth, not the API's lagging view) than it desires.
+   */
+  checkAgainstBudgets(pods: Pod[], action: 'eviction' | 'delete' | 'reboot', node?: string, client?: string): void {
     const hit = new Map<PodDisruptionBudget, string[]>();
-    for (const pod of this.livePodsOnNode(node)) {
-      if (!isHealthy(pod)) continue;
+    for (const pod of pods) {
+      if (!this.reallyHealthy(pod)) continue;
       for (const pdb of this.pdbsFor(pod)) hit.set(pdb, [...(hit.get(pdb) ?? []), pod.metadata.name]);
     }
-    for (const [pdb, pods] of hit) {
-      const allowed = pdb.status?.disruptionsAllowed ?? 0;
-      if (pods.length > allowed) {
-        this.emit({ type: 'pdbViolation', at: this.clock.now(), namespace: pdb.metadata.namespace ?? 'default', pdb: pdb.metadata.name, action: 'reboot', pods, node, disruptionsAllowed: allowed });
+    for (const [pdb, names] of hit) {
+      const matched = this.podsMatching(pdb);
+      const healthy = matched.filter((p) => this.reallyHealthy(p)).length;
+      const { desiredHealthy } = computePdbStatus({ pdb, pods: matched, scaleOf: (p) => this.scaleOf(p), now: this.iso() });
+      const allowed = Math.max(0, healthy - desiredHealthy);
+      if (names.length > allowed) {
+        this.emit({ type: 'pdbViolation', at: this.clock.now(), namespace: pdb.metadata.namespace ?? 'default', pdb: pdb.metadata.name, action, pods: names, node, disruptionsAllowed: allowed, client });
       }
     }
+  }
+
+  private podsMatching(pdb: PodDisruptionBudget): Pod[] {
+    const namespace = pdb.metadata.namespace ?? 'default';
+    const reqs = this.pdbsByNs.get(namespace)?.get(objectKey(namespace, pdb.metadata.name)) ?? [];
+    return reqs.length
+      ? [...(this.podsByNs.get(namespace) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p && matchesRequirements(reqs, p.metadata.labels))
+      : [];
   }
 
   // ---- reacting to changes -------------------------------------------------------------
@@ -781,10 +831,7 @@ export class Cluster {
     const pdb = this.store.table(PDBS).get(key) as PodDisruptionBudget | undefined;
     if (!pdb) return;
     const namespace = pdb.metadata.namespace ?? 'default';
-    const reqs = this.pdbsByNs.get(namespace)?.get(key) ?? [];
-    const matched = reqs.length
-      ? [...(this.podsByNs.get(namespace) ?? [])].map((k) => this.podByKey(k)).filter((p): p is Pod => !!p && matchesRequirements(reqs, p.metadata.labels))
-      : [];
+    const matched = this.podsMatching(pdb);
     const nowMs = this.clock.now();
     const disrupted = { ...(pdb.status?.disruptedPods ?? {}) };
     for (const [name, at] of Object.entries(disrupted)) {

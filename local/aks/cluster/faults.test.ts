@@ -125,7 +125,7 @@ describe('run-command failure shapes', () => {
 });
 
 describe('a node that stays down', () => {
-  it('has its pods deleted when their not-ready toleration (300 s) runs out; they stay Terminating, and are replaced', () => {
+  it('has its pods deleted when their unreachable toleration (300 s from the taint, 40 s after it went silent) runs out; they stay Terminating, and are replaced', () => {
     const s = seedScenario();
     s.faults = { nodesNeverReturn: [{ pool: 'system', index: 0 }] };
     const c = clusterFor(s);
@@ -133,7 +133,7 @@ describe('a node that stays down', () => {
     const coredns = c.podsOnNode(node).find((p) => p.metadata.namespace === 'kube-system' && p.metadata.name.startsWith('coredns'))!;
     const agent = c.podsOnNode(node).find((p) => p.metadata.name.startsWith('node-agent'))!;
     c.rebootNode(node);
-    c.advance(299);
+    c.advance(339);
     expect(c.pod('kube-system', coredns.metadata.name)!.metadata.deletionTimestamp).toBeUndefined();
     c.advance(1);
     expect(c.pod('kube-system', coredns.metadata.name)!.metadata.deletionTimestamp).toBeDefined();

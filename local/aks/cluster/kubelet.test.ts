@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_IMAGE_PULL_SECONDS } from './imagePulls';
 import { isHealthy, isNodeReady } from './podState';
 import { EVENTS } from './resourceNames';
-import { advanceUntil, clusterFor, ensureNamespace, HELPER_NS as NS, rebootPod, seedScenario, smallScenario } from './testing';
+import { advanceUntil, clusterFor, ensureNamespace, gracefulShutdown, HELPER_NS as NS, rebootPod, seedScenario, smallScenario } from './testing';
 import type { KubeObject, Pod } from './types';
 
 function checkPod(node: string, file = 'reboot-required', dir = '/var/run'): Pod {
@@ -22,9 +22,9 @@ function checkPod(node: string, file = 'reboot-required', dir = '/var/run'): Pod
 
 const exitCode = (p: Pod | undefined) => p?.status.containerStatuses?.[0]?.state.terminated?.exitCode;
 
-describe('node reboot', () => {
+describe('node reboot with the kubelet\'s graceful shutdown (nodeLifecycle.gracefulShutdown)', () => {
   it('goes NotReady at once, comes back after the pool reboot time with a new boot id, restarts every pod and posts Rebooted', () => {
-    const c = clusterFor();
+    const c = clusterFor(gracefulShutdown(seedScenario()));
     const node = c.nodeNames('user')[0]!;
     const bootBefore = c.node(node)!.status.nodeInfo!.bootID;
     const java = c.podsOnNode(node).find((p) => p.metadata.namespace === 'shop')!;
@@ -54,7 +54,7 @@ describe('node reboot', () => {
     expect(waited).toBeLessThanOrEqual(242);
   });
 
-  it('a pod deleted while its node is down finishes only when the node is back', () => {
+  it('a pod deleted while its node is down finishes only when the node is back and its kubelet syncs (podStatusLagSeconds)', () => {
     const c = clusterFor();
     const node = c.nodeNames('user')[0]!;
     const java = c.podsOnNode(node).find((p) => p.metadata.namespace === 'shop')!;
@@ -62,7 +62,9 @@ describe('node reboot', () => {
     c.deletePod('shop', java.metadata.name);
     c.advance(60);
     expect(c.pod('shop', java.metadata.name)?.metadata.deletionTimestamp).toBeDefined();
-    c.advance(60);
+    c.advance(69);
+    expect(c.pod('shop', java.metadata.name)).toBeDefined();
+    c.advance(1);
     expect(c.pod('shop', java.metadata.name)).toBeUndefined();
   });
 });
@@ -171,7 +173,7 @@ describe('helper pods (DESIGN.md section 6)', () => {
     expect(exitCode(c.pod(NS, `arc-reboot-${b}-11111111`))).toBe(1);
 
     advanceUntil(c, () => !c.nodeRuntime(a)!.down, 200);
-    c.advance(5);
+    c.advance(15); // the kubelet posts pod status podStatusLagSeconds (10) after the boot
     const helper = c.pod(NS, `arc-reboot-${a}-${bootA.slice(0, 8)}`)!;
     expect(helper.status.containerStatuses![0]!.lastState.terminated!.exitCode).toBe(0);
     expect(exitCode(helper)).toBe(1);
@@ -234,12 +236,15 @@ describe('controllers', () => {
     expect(now[0]!.metadata.name).not.toBe(victim.metadata.name);
   });
 
-  it('Deployment status follows its pods', () => {
+  it('Deployment status follows its pods as the API shows them (a silent node\'s pods count until marked not Ready)', () => {
     const c = clusterFor();
     const node = c.nodeNames('user')[0]!;
     c.rebootNode(node);
-    const d = c.store.get<KubeObject & { status: Record<string, unknown> }>('deployments.apps', 'shop', 'java-app')!;
-    expect(d.status).toMatchObject({ replicas: 4, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 4, observedGeneration: 1 });
+    const status = () => c.store.get<KubeObject & { status: Record<string, unknown> }>('deployments.apps', 'shop', 'java-app')!.status;
+    c.advance(39);
+    expect(status()).toMatchObject({ replicas: 4, readyReplicas: 4 });
+    c.advance(6);
+    expect(status()).toMatchObject({ replicas: 4, readyReplicas: 3, availableReplicas: 3, updatedReplicas: 4, observedGeneration: 1 });
   });
 });
 

@@ -3,6 +3,8 @@
 // helper pods' commands against the node's files and boot id, terminates pods within their
 // grace period, and reboots the node (Ready False for the pool's reboot time, a new boot id,
 // every pod restarted, a `Rebooted` event).
+// It also keeps the ground truth the API may lag behind (cluster/nodeLifecycle.ts): whether a
+// pod's container really runs and is past its readiness delay on the node's current boot.
 import type { ScheduledHandle } from '../../clock';
 import type { Cluster } from './cluster';
 import type { HelperStatusLoss } from './faults';
@@ -22,6 +24,8 @@ interface PodRuntime {
   reran: boolean;
   /** A reboot helper whose exit was never reported (faults.helperStatusLost): what shows after the boot. */
   statusLost?: HelperStatusLoss;
+  /** Ground truth: the container runs and passes its readiness probe from this time on (ms); unset while it does not. */
+  readyFromMs?: number;
 }
 
 export class Kubelet {
@@ -50,6 +54,28 @@ export class Kubelet {
     return this.runtimes.get(pod.metadata.uid!)?.startedOnBoot !== node.bootId;
   }
 
+  /** Ground truth: the pod's container really runs and is past its readiness delay now (whatever the API shows). */
+  reallyReady(pod: Pod): boolean {
+    const from = this.runtimes.get(pod.metadata.uid!)?.readyFromMs;
+    return from !== undefined && from <= this.c.clock.now();
+  }
+
+  /** Sets when the pod is really ready (or that it is not), telling the recorder when that changes. */
+  private setReadyFrom(pod: Pod, ms: number | undefined): void {
+    const r = this.rt(pod);
+    r.readyFromMs = ms;
+    this.c.truthChanged(pod);
+    if (ms !== undefined && ms > this.c.clock.now()) r.timers.push(this.c.clock.schedule(ms, () => this.c.act(() => this.c.truthChanged(pod))));
+  }
+
+  /** Milliseconds from container start to Ready, or undefined if it never gets Ready. */
+  private readinessDelayMs(pod: Pod, startedMs: number): number | undefined {
+    const workload = this.c.workloadOf(pod);
+    if (workload !== undefined && this.c.faults.podNeverReady(workload, pod.metadata.namespace ?? 'default', pod.spec.nodeName!, startedMs)) return undefined;
+    if (pod.spec.containers.some((ct) => containerBehaviour(pod, ct).kind !== 'run')) return undefined;
+    return this.c.warmStart ? 0 : Math.max(0, ...pod.spec.containers.map((ct) => ct.readinessProbe?.initialDelaySeconds ?? 0)) * 1000;
+  }
+
   forget(pod: Pod): void {
     const r = this.runtimes.get(pod.metadata.uid!);
     for (const t of r?.timers ?? []) t.cancel();
@@ -62,8 +88,11 @@ export class Kubelet {
     r.timers = [];
   }
 
-  /** Binds the pod's containers to this boot: creating, then running after the start delay. */
-  start(pod: Pod): void {
+  /**
+   * Binds the pod's containers to this boot: creating, then running after the start delay.
+   * `bootedMs`: the kubelet started the containers back then and posts their status only now.
+   */
+  start(pod: Pod, bootedMs?: number): void {
     const node = this.c.nodeRuntime(pod.spec.nodeName!)!;
     const r = this.rt(pod);
     this.cancelTimers(pod);
@@ -87,7 +116,7 @@ export class Kubelet {
     }));
     if (this.c.warmStart) {
       for (const ct of pod.spec.containers) if (ct.image) this.images.add(node.name, ct.image);
-      this.run(pod);
+      this.run(pod, this.c.clock.now());
       return;
     }
     pod.status.phase = pod.status.phase === 'Running' ? 'Running' : 'Pending';
@@ -97,7 +126,11 @@ export class Kubelet {
     this.c.store.touch('pods', pod);
     const missing = this.images.pullSeconds > 0 ? this.images.missing(pod.spec.nodeName!, pod.spec.containers.map((ct) => ct.image)) : [];
     if (missing.length > 0) this.pull(pod, missing, 0);
-    else r.timers.push(this.c.after(CONTAINER_START_SECONDS * 1000, () => this.run(pod)));
+    else {
+      const runMs = (bootedMs ?? this.c.clock.now()) + CONTAINER_START_SECONDS * 1000;
+      if (runMs <= this.c.clock.now()) this.run(pod, runMs);
+      else r.timers.push(this.c.clock.schedule(runMs, () => this.c.act(() => this.run(pod, runMs))));
+    }
   }
 
   /**
@@ -112,7 +145,7 @@ export class Kubelet {
       const refused = images.filter((image) => this.c.faults.imagePullFails(image, node, this.c.clock.now()));
       for (const image of images) if (!refused.includes(image)) this.images.add(node, image);
       if (refused.length === 0) {
-        r.timers.push(this.c.after(CONTAINER_START_SECONDS * 1000, () => this.run(pod)));
+        r.timers.push(this.c.after(CONTAINER_START_SECONDS * 1000, () => this.run(pod, this.c.clock.now())));
         return;
       }
       this.setWaiting(pod, refused, errImagePull);
@@ -137,10 +170,10 @@ export class Kubelet {
     return this.c.store.get<Pod>('pods', pod.metadata.namespace, pod.metadata.name) === pod;
   }
 
-  /** Containers are running: helper commands act now, others become Ready after their delay. */
-  private run(pod: Pod): void {
+  /** Containers are running (since `runMs`): helper commands act now, others become Ready after their delay. */
+  private run(pod: Pod, runMs: number): void {
     if (!this.live(pod) || isTerminating(pod)) return;
-    const now = this.c.iso();
+    const now = this.c.iso(runMs);
     const node = pod.spec.nodeName!;
     pod.status.phase = 'Running';
     for (const s of pod.status.containerStatuses ?? []) {
@@ -154,7 +187,7 @@ export class Kubelet {
 
     const workload = this.c.workloadOf(pod);
     const behaviour = workload ? this.c.behaviours.get(`${pod.metadata.namespace}/${workload}`) : undefined;
-    const neverReady = workload !== undefined && this.c.faults.podNeverReady(workload, pod.metadata.namespace ?? 'default', node, this.c.clock.now());
+    const neverReady = workload !== undefined && this.c.faults.podNeverReady(workload, pod.metadata.namespace ?? 'default', node, runMs);
     const r = this.rt(pod);
     pod.spec.containers.forEach((ct) => {
       const b = containerBehaviour(pod, ct);
@@ -176,10 +209,16 @@ export class Kubelet {
         r.timers.push(this.c.after(behaviour.completesAfterSeconds * 1000, () => this.exit(pod, ct.name, code)));
       }
     });
-    if (isFinished(pod) || neverReady || this.c.nodeRuntime(node)?.down) return;
+    if (isFinished(pod) || neverReady || this.c.nodeRuntime(node)?.down) {
+      if (r.readyFromMs !== undefined) this.setReadyFrom(pod, undefined);
+      return;
+    }
     const delay = this.c.warmStart ? 0 : Math.max(0, ...pod.spec.containers.map((ct) => ct.readinessProbe?.initialDelaySeconds ?? 0));
-    if (delay === 0) this.ready(pod);
-    else r.timers.push(this.c.after(delay * 1000, () => this.ready(pod)));
+    const readyMs = runMs + delay * 1000;
+    if (!this.c.warmStart && r.readyFromMs !== readyMs) this.setReadyFrom(pod, readyMs);
+    else r.readyFromMs = readyMs;
+    if (readyMs <= this.c.clock.now()) this.ready(pod);
+    else r.timers.push(this.c.clock.schedule(readyMs, () => this.c.act(() => this.ready(pod))));
   }
 
   private ready(pod: Pod): void {
@@ -201,6 +240,7 @@ export class Kubelet {
     s.state = { terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error', startedAt: s.state.running?.startedAt ?? now, finishedAt: now } };
     s.ready = false;
     s.started = false;
+    if (this.rt(pod).readyFromMs !== undefined) this.setReadyFrom(pod, undefined);
     const all = pod.status.containerStatuses ?? [];
     if (all.every((x) => x.state.terminated)) {
       pod.status.phase = all.every((x) => x.state.terminated!.exitCode === 0) ? 'Succeeded' : 'Failed';
@@ -235,12 +275,16 @@ export class Kubelet {
     this.rt(pod).timers.push(this.c.after(seconds * 1000, () => this.c.removePod(pod)));
   }
 
-  /** The node went down: every pod on it stops and is reported not ready. */
-  nodeDown(pods: Pod[]): void {
+  /**
+   * The node went down: every pod on it stops. With `reported` (graceful shutdown) the kubelet
+   * says so in their status; otherwise the API keeps showing them as they were.
+   */
+  nodeDown(pods: Pod[], reported = true): void {
     const now = this.c.iso();
     for (const pod of pods) {
       this.cancelTimers(pod);
-      if (isFinished(pod)) continue;
+      if (this.rt(pod).readyFromMs !== undefined) this.setReadyFrom(pod, undefined);
+      if (isFinished(pod) || !reported) continue;
       for (const s of pod.status.containerStatuses ?? []) s.ready = false;
       const conds = (pod.status.conditions ??= []);
       const changed = setCondition(conds, { type: 'Ready', status: 'False', reason: 'NodeNotReady' }, now);
@@ -251,9 +295,33 @@ export class Kubelet {
     }
   }
 
-  /** The node is back on a new boot: terminating pods finish, the others start again. */
-  nodeUp(pods: Pod[], rerunFinished: boolean): void {
+  /**
+   * The node is back on a new boot: terminating pods finish, the others start again. With
+   * `statusLagSeconds` the containers start at boot as ever, but the kubelet posts their status
+   * only that much later: until then the API shows the pods as they were before the reboot.
+   */
+  nodeUp(pods: Pod[], rerunFinished: boolean, statusLagSeconds = 0): void {
+    if (statusLagSeconds > 0) {
+      const bootedMs = this.c.clock.now();
+      for (const pod of pods) {
+        if (isTerminating(pod) || isFinished(pod)) continue;
+        const delay = this.readinessDelayMs(pod, bootedMs + CONTAINER_START_SECONDS * 1000);
+        this.setReadyFrom(pod, delay === undefined ? undefined : bootedMs + CONTAINER_START_SECONDS * 1000 + delay);
+      }
+      const node = pods[0]?.spec.nodeName;
+      const bootId = node ? this.c.nodeRuntime(node)?.bootId : undefined;
+      this.c.after(statusLagSeconds * 1000, () => {
+        const rt = node ? this.c.nodeRuntime(node) : undefined;
+        if (rt && !rt.down && rt.bootId === bootId) this.syncAfterBoot(pods, rerunFinished, bootedMs);
+      });
+      return;
+    }
+    this.syncAfterBoot(pods, rerunFinished);
+  }
+
+  private syncAfterBoot(pods: Pod[], rerunFinished: boolean, bootedMs?: number): void {
     for (const pod of pods) {
+      if (!this.live(pod)) continue;
       if (isTerminating(pod)) {
         this.c.removePod(pod);
         continue;
@@ -273,7 +341,7 @@ export class Kubelet {
           s.lastState = { terminated: s.state.terminated! };
           s.state = {};
         }
-        this.start(pod);
+        this.start(pod, bootedMs);
         continue;
       }
       for (const s of pod.status.containerStatuses ?? []) {
@@ -282,7 +350,7 @@ export class Kubelet {
           s.restartCount += s.state.running ? 1 : 0;
         }
       }
-      this.start(pod);
+      this.start(pod, bootedMs);
     }
   }
 }

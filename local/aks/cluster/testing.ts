@@ -17,6 +17,11 @@ export function clusterFor(scenario: Scenario | unknown = seedScenario()): Clust
   return new Cluster(s, createVirtualClock(scenarioStartMs(s)));
 }
 
+/** The scenario with the kubelet's graceful node shutdown (the node reports NotReady at once), which AKS does not configure. */
+export function gracefulShutdown(s: Scenario): Scenario {
+  return { ...s, cluster: { ...s.cluster, nodeLifecycle: { ...s.cluster.nodeLifecycle, gracefulShutdown: true } } };
+}
+
 /** Advances virtual time in steps until `done()` or `maxSeconds` pass; returns the seconds waited, or throws. */
 export function advanceUntil(cluster: Cluster, done: () => boolean, maxSeconds: number, stepSeconds = 1): number {
   let waited = 0;
