@@ -12,6 +12,7 @@ import { reconcileDaemonSet, reconcileDeployment, reconcileReplicaSet, reconcile
 import { DEPLOY, DS, EVENTS, NODES, PDBS, PODS, RS, STS } from './resourceNames';
 import { Faults } from './faults';
 import { Kubelet } from './kubelet';
+import { ControllerQueue, DEFAULT_CONTROLLER_DELAY } from './controllerQueue';
 import { markNodeUnreachable, markPodNotReady, nodeLifecycleOf, NOT_READY, UNREACHABLE, type NodeLifecycle } from './nodeLifecycle';
 import { computePdbStatus } from './pdbStatus';
 import { isActive, isFinished, isHealthy, isTerminating, ownerUid, setCondition } from './podState';
@@ -117,6 +118,8 @@ export class Cluster {
   private readonly listeners = new Set<ModelListener>();
   private ipCounter = 0;
   private host: ControllerHost | undefined;
+  /** The controllers' queues (controllerDelaySeconds, controllerManagerDown); undefined: they act at once. */
+  private readonly queue: ControllerQueue | undefined;
 
   constructor(readonly scenario: Scenario, readonly clock: Clock) {
     this.startMs = clock.now();
@@ -126,6 +129,10 @@ export class Cluster {
     this.lifecycle = nodeLifecycleOf(scenario);
     this.kubelet = new Kubelet(this);
     this.faults = new Faults(scenario.faults ?? {}, scenario.seed ?? 1, this.startMs, (ref) => this.resolveNode(ref));
+    const delay = scenario.cluster.controllerDelaySeconds ?? DEFAULT_CONTROLLER_DELAY;
+    this.queue = delay.max > 0 || (scenario.faults?.controllerManagerDown ?? []).length > 0
+      ? new ControllerQueue(delay, scenario.seed ?? 1, clock, (ms) => this.faults.controllerManagerDownUntil(ms), () => this.settle())
+      : undefined;
     this.store.subscribe((e) => this.onStoreEvent(e));
     this.recorder = new Recorder(this);
     this.warmStart = true;
@@ -732,7 +739,7 @@ export class Cluster {
           this.allDaemonSetsDirty = false;
           for (const ds of this.store.values(DS)) this.dirtyWorkloads.add(`${DS}|${objectKey(ds.metadata.namespace, ds.metadata.name)}`);
         }
-        const work = this.dirtyWorkloads.size || this.schedulingDirty || this.dirtyPods.size || this.dirtyPdbs.size || this.garbageOwners.size;
+        const work = this.dirtyWorkloads.size || this.schedulingDirty || this.dirtyPods.size || this.dirtyPdbs.size || this.garbageOwners.size || this.queue?.hasDue();
         if (!work) {
           this.recorder.observe();
           return;
@@ -740,8 +747,8 @@ export class Cluster {
         const garbage = [...this.garbageOwners];
         this.garbageOwners.clear();
         for (const uid of garbage) this.collectGarbage(uid);
-        const workloads = [...this.dirtyWorkloads].sort((a, b) => rank(a) - rank(b));
-        this.dirtyWorkloads.clear();
+        const due = this.queued();
+        const workloads = [...this.throughQueue(this.dirtyWorkloads, 'workload'), ...due.workload].sort((a, b) => rank(a) - rank(b));
         for (const item of workloads) this.reconcileWorkload(item);
         if (this.schedulingDirty) {
           this.schedulingDirty = false;
@@ -753,14 +760,32 @@ export class Cluster {
           const pod = this.podByKey(key);
           if (pod && this.kubelet.needsStart(pod)) this.kubelet.start(pod);
         }
-        const pdbs = [...this.dirtyPdbs];
-        this.dirtyPdbs.clear();
+        const pdbs = [...this.throughQueue(this.dirtyPdbs, 'pdb'), ...due.pdb];
         for (const key of pdbs) this.updatePdb(key);
       }
       throw new Error('cluster model did not settle after 100000 passes (a control loop keeps changing state)');
     } finally {
       this.settling = false;
     }
+  }
+
+  /** Items the controllers act on now: at once without queues (and while building), else none (they are queued). */
+  private throughQueue(dirty: Set<string>, kind: 'workload' | 'pdb'): string[] {
+    const items = [...dirty];
+    dirty.clear();
+    if (!this.queue || this.warmStart) return items;
+    for (const item of items) this.queue.add(`${kind}#${item}`);
+    return [];
+  }
+
+  /** Queued items whose delay has passed, by controller. */
+  private queued(): { workload: string[]; pdb: string[] } {
+    const out = { workload: [] as string[], pdb: [] as string[] };
+    for (const item of this.queue?.take() ?? []) {
+      const at = item.indexOf('#');
+      out[item.slice(0, at) as 'workload' | 'pdb'].push(item.slice(at + 1));
+    }
+    return out;
   }
 
   private reconcileWorkload(item: string): void {

@@ -83,7 +83,7 @@ function decide(cluster: Cluster, req: EvictionRequest): EvictionResult & { pdb?
   const pdb = pdbs[0]!;
   const st = pdb.status;
   const name = pdb.metadata.name;
-  if (!st || st.observedGeneration < (pdb.metadata.generation ?? 1)) {
+  if (!st || (st.observedGeneration ?? 0) < (pdb.metadata.generation ?? 1)) {
     return { ...tooManyRequests(VIOLATES, 10, `The disruption budget ${name} is still being processed by the server.`), pdb: name };
   }
   const unhealthyMayGo = !isPodReady(pod) && (

@@ -64,6 +64,7 @@ describe('faults in the model', () => {
     c.advance(1);
     expect(c.node(node)).toBeUndefined();
     expect(c.pods().filter((p) => p.spec.nodeName === node)).toEqual([]);
+    c.advance(2);
     const coredns = c.pods('kube-system', 'coredns');
     expect(coredns.filter(isHealthy)).toHaveLength(1);
     expect(coredns.filter((p) => !p.spec.nodeName)).toHaveLength(1);

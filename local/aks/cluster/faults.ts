@@ -154,6 +154,12 @@ export class Faults {
   }
 
   /** ARM: a pool's provisioningState now, given its declared one. */
+  /** The end (ms) of a controller-manager outage covering `nowMs`, if there is one. */
+  controllerManagerDownUntil(nowMs: number): number | undefined {
+    const w = (this.spec.controllerManagerDown ?? []).find((o) => this.inWindow(o, nowMs));
+    return w && this.startMs + w.to * 1000;
+  }
+
   poolProvisioningState(pool: string, declared: string, nowMs: number): string {
     return (this.spec.poolsUpgrading ?? []).some((u) => u.pool === pool && this.inWindow(u, nowMs)) ? 'Upgrading' : declared;
   }

@@ -70,7 +70,7 @@ describe('node reboot with the kubelet\'s graceful shutdown (nodeLifecycle.grace
 });
 
 describe('graceful deletion', () => {
-  it('sets deletionTimestamp and removes the pod after its grace period; the ReplicaSet replaces it at once', () => {
+  it('sets deletionTimestamp and removes the pod after its grace period; the ReplicaSet replaces it once its queue gets to it (controllerDelaySeconds, at most 2 s)', () => {
     const c = clusterFor();
     const java = c.pods('shop', 'java-app')[0]!;
     const r = c.deletePod('shop', java.metadata.name);
@@ -78,8 +78,10 @@ describe('graceful deletion', () => {
     const terminating = c.pod('shop', java.metadata.name)!;
     expect(terminating.metadata.deletionTimestamp).toBe('2026-01-05T02:00:30Z');
     expect(terminating.metadata.deletionGracePeriodSeconds).toBe(30);
+    expect(c.pods('shop', 'java-app')).toHaveLength(4);
+    c.advance(2);
     expect(c.pods('shop', 'java-app')).toHaveLength(5);
-    c.advance(29);
+    c.advance(27);
     expect(c.pod('shop', java.metadata.name)).toBeDefined();
     c.advance(1);
     expect(c.pod('shop', java.metadata.name)).toBeUndefined();
@@ -100,6 +102,7 @@ describe('graceful deletion', () => {
     c.cordon(a!);
     const java = c.podsOnNode(a!).find((p) => p.metadata.namespace === 'shop')!;
     c.deletePod('shop', java.metadata.name);
+    c.advance(2);
     const pending = c.pods('shop', 'java-app').find((p) => !p.spec.nodeName)!;
     expect(pending.status.conditions?.find((x) => x.type === 'PodScheduled')).toMatchObject({ status: 'False', reason: 'Unschedulable' });
     c.deletePod('shop', pending.metadata.name);
@@ -216,7 +219,7 @@ describe('controllers', () => {
     c.deletePod('default', 'db-1');
     c.advance(19);
     expect(c.pod('default', 'db-1')!.metadata.uid).toBe(uid);
-    c.advance(1);
+    c.advance(3);
     const next = c.pod('default', 'db-1')!;
     expect(next.metadata.uid).not.toBe(uid);
     advanceUntil(c, () => isHealthy(c.pod('default', 'db-1')!), 20);
@@ -230,7 +233,7 @@ describe('controllers', () => {
     c.cordon(node);
     const victim = ds.find((p) => p.spec.nodeName === node)!;
     c.deletePod('kube-system', victim.metadata.name);
-    c.advance(10);
+    c.advance(12);
     const now = c.pods('kube-system', 'node-agent').filter((p) => p.spec.nodeName === node);
     expect(now).toHaveLength(1);
     expect(now[0]!.metadata.name).not.toBe(victim.metadata.name);

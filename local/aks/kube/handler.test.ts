@@ -190,16 +190,18 @@ describe('pods/eviction', () => {
     expect([first.status, first.json]).toEqual([201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }]);
     const second = await call(h, 'POST', `/api/v1/namespaces/shop/pods/${b}/eviction`, { body: eviction(b, 'shop', 'policy/v1beta1') });
     expect(second.status).toBe(429);
+    // The apiserver only decremented disruptionsAllowed; currentHealthy waits for the disruption controller's queue.
     expect(second.json).toEqual({
       kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'TooManyRequests', code: 429,
       message: "Cannot evict pod as it would violate the pod's disruption budget.",
-      details: { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget java-app-pdb needs 3 healthy pods and has 3 currently' }] },
+      details: { causes: [{ reason: 'DisruptionBudget', message: 'The disruption budget java-app-pdb needs 3 healthy pods and has 4 currently' }] },
     });
     const node = c.pod('shop', a)!.spec.nodeName!;
     c.advance(30);
     expect(c.workloadReadiness('shop', 'java-app').ready).toBe(3);
     c.act(() => c.rebootNode(node));
     advanceUntil(c, () => c.workloadReadiness('shop', 'java-app').ready === 4, 600, 5);
+    c.advance(2); // the disruption controller's queue (controllerDelaySeconds)
     expect((await call(h, 'POST', `/api/v1/namespaces/shop/pods/${b}/eviction`, { body: eviction(b) })).status).toBe(201);
   });
 
@@ -217,6 +219,7 @@ describe('pods/eviction', () => {
     const [a, b] = c.pods('shop', 'java-app').map((p) => p.metadata.name) as [string, string];
     await call(h, 'POST', `/api/v1/namespaces/shop/pods/${a}/eviction`, { body: eviction(a) });
     expect((await call(h, 'POST', `/api/v1/namespaces/shop/pods/${a}/eviction`, { body: eviction(a) })).status).toBe(201);
+    c.advance(2); // the ReplicaSet's queue creates the replacement
     const pending = c.pods('shop', 'java-app').find((p) => !p.spec.nodeName)!.metadata.name;
     expect((await call(h, 'POST', `/api/v1/namespaces/shop/pods/${pending}/eviction`, { body: eviction(pending) })).status).toBe(201);
     expect(c.pod('shop', pending)).toBeUndefined();
@@ -243,10 +246,12 @@ describe('pods/eviction', () => {
 });
 
 describe('PDBs, workloads, leases, events, namespaces', () => {
-  it('creates PDBs whose status the disruption controller computes (int and percent)', async () => {
-    const { h } = setup();
+  it('creates PDBs whose status the disruption controller computes (int and percent) once it gets to them', async () => {
+    const { c, h } = setup();
     const mk = (name: string, spec: object) => call(h, 'POST', '/apis/policy/v1/namespaces/shop/poddisruptionbudgets', { body: { metadata: { name }, spec: { ...spec, selector: { matchLabels: { app: 'java-app' } } } } });
-    expect((await mk('p50', { minAvailable: '50%' })).json.status).toMatchObject({ expectedPods: 4, desiredHealthy: 2, currentHealthy: 4, disruptionsAllowed: 2, observedGeneration: 1 });
+    expect((await mk('p50', { minAvailable: '50%' })).json.status.observedGeneration).toBeUndefined();
+    c.advance(2);
+    expect((await call(h, 'GET', '/apis/policy/v1/namespaces/shop/poddisruptionbudgets/p50')).json.status).toMatchObject({ expectedPods: 4, desiredHealthy: 2, currentHealthy: 4, disruptionsAllowed: 2, observedGeneration: 1 });
     const list = (await call(h, 'GET', '/apis/policy/v1/namespaces/shop/poddisruptionbudgets')).json;
     expect(list.items.map((p: { metadata: { name: string } }) => p.metadata.name)).toEqual(['java-app-pdb', 'p50']);
     const both = await mk('both', { minAvailable: 1, maxUnavailable: 1 });
@@ -261,6 +266,7 @@ describe('PDBs, workloads, leases, events, namespaces', () => {
     expect(ds.status).toMatchObject({ desiredNumberScheduled: 6, numberReady: 6, currentNumberScheduled: 6 });
     const scaled = await call(h, 'PATCH', '/apis/apps/v1/namespaces/kube-system/deployments/coredns/scale', { body: { spec: { replicas: 3 } }, contentType: 'application/merge-patch+json' });
     expect(scaled.json).toMatchObject({ kind: 'Scale', spec: { replicas: 3 } });
+    c.advance(2);
     const coredns = c.pods('kube-system', 'coredns');
     expect(coredns).toHaveLength(3);
     expect(coredns.filter((p) => !p.spec.nodeName)).toHaveLength(1);

@@ -1,0 +1,71 @@
+// The controllers' work queues. In kube-controller-manager the disruption, ReplicaSet,
+// Deployment, StatefulSet and DaemonSet controllers are queue-driven (client-go workqueue: an
+// item added while queued is not added twice; the worker picks it up later), so their status
+// trails the pods by a fraction of a second to seconds, and by the whole outage while the
+// controller manager is down (kubernetes pkg/controller/disruption/disruption.go, replicaset,
+// deployment, statefulset, daemon: `queue.Add` in the event handlers, `processNextWorkItem`).
+import type { Clock } from '../../clock';
+import { Prng } from './prng';
+
+export interface ControllerDelay {
+  min: number;
+  max: number;
+}
+
+/** AKS-like default: 0.2–2 s per item. */
+export const DEFAULT_CONTROLLER_DELAY: ControllerDelay = { min: 0.2, max: 2 };
+
+export class ControllerQueue {
+  private readonly queued = new Set<string>();
+  private readonly due = new Set<string>();
+  private readonly prng: Prng;
+
+  /**
+   * `downUntil(nowMs)`: the end of a controller-manager outage covering now (ms), if any.
+   * `wake`: runs the control loops once items are due.
+   */
+  constructor(
+    private readonly delay: ControllerDelay,
+    seed: number,
+    private readonly clock: Clock,
+    private readonly downUntil: (nowMs: number) => number | undefined,
+    private readonly wake: () => void,
+  ) {
+    this.prng = new Prng(seed ^ 0xc0c0a);
+  }
+
+  /** Adds an item; it becomes due after a seeded delay (once, however often it is added meanwhile). */
+  add(item: string): void {
+    if (this.queued.has(item) || this.due.has(item)) return;
+    this.queued.add(item);
+    this.scheduleAt(item, this.clock.now() + this.delayMs());
+  }
+
+  /** The items due now, removed from the queue. */
+  take(): string[] {
+    const items = [...this.due];
+    this.due.clear();
+    return items;
+  }
+
+  hasDue(): boolean {
+    return this.due.size > 0;
+  }
+
+  private delayMs(): number {
+    return Math.round((this.delay.min + this.prng.next() * (this.delay.max - this.delay.min)) * 1000);
+  }
+
+  private scheduleAt(item: string, at: number): void {
+    this.clock.schedule(at, () => {
+      const until = this.downUntil(this.clock.now());
+      if (until !== undefined) {
+        this.scheduleAt(item, until + this.delayMs());
+        return;
+      }
+      this.queued.delete(item);
+      this.due.add(item);
+      this.wake();
+    });
+  }
+}
