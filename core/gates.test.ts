@@ -189,6 +189,9 @@ describe('checkRecovered', () => {
     ['PDBs of workloads we did not evict are not ours to wait for', {
       node, pods: recoveredOnN0, pdbs: [javaPdb(3)], evicted: [], workloads: [replicaSetOf(steady), steady],
     }, []],
+    ['a Deployment whose pods are all Ready but whose status is behind says its controller lags', {
+      node, pods: recoveredOnN0, pdbs: [], evicted: evictedJava, workloads: [replicaSetOf(deployment(3)), deployment(3)],
+    }, ['Deployment shop/java-app: 3/4 available, 3/4 ready (its 4 pods are Ready: its controller has not updated the status yet); waiting for its evicted replicas to be available again']],
     ['a pod still showing its Ready from before the reboot waits for the kubelet\'s report', {
       node, workloads: [], pdbs: [], evicted: [], rebootedAfter: '2026-01-05T02:10:00Z',
       pods: [onNode('agent', { readySince: '2026-01-05T02:00:00Z', containersStartedAt: '2026-01-05T01:59:50Z' })],

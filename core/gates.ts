@@ -194,19 +194,23 @@ export function checkRecovered(input: RecoveredGateInput): GateResult {
   }
 
   const workloads = uniqueBy(input.evicted.flatMap((ref) => topWorkload(findWorkload(input.workloads, ref), input.workloads) ?? []), workloadKey);
+  const theirPods = input.pods.filter((pod) => {
+    const workload = workloadOf(pod, input.workloads);
+    return workload !== undefined && workloads.includes(workload);
+  });
   for (const workload of workloads) {
     const stale = staleStatus(workload);
     if (stale) {
       reasons.push(stale);
     } else if (workload.availableReplicas < workload.replicas || workload.readyReplicas < workload.replicas) {
-      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}; waiting for its evicted replicas to be available again`);
+      // Only its controller's status counts; when its pods all look Ready the status is what lags
+      // (a busy or stopped controller manager), and saying so tells the operator why we wait.
+      const readyPods = theirPods.filter((pod) => pod.ready && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload).length;
+      const lagging = readyPods >= workload.replicas ? ` (its ${readyPods} pods are Ready: its controller has not updated the status yet)` : '';
+      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again`);
     }
   }
 
-  const theirPods = input.pods.filter((pod) => {
-    const workload = workloadOf(pod, input.workloads);
-    return workload !== undefined && workloads.includes(workload);
-  });
   const pdbs = uniqueBy(theirPods.flatMap((pod) => pdbsSelecting(pod, input.pdbs)), qualifiedName);
   for (const pdb of pdbs) {
     const stale = pdbStale(pdb);
