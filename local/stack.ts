@@ -8,7 +8,7 @@ import { overrideActivityDependencies, resetActivityDependencies } from '../acti
 import { useFunctionClock } from '../functions/clock';
 import { reloadSettings } from '../functions/settings';
 import { type Clock, createRealTimeClock, createVirtualClock } from './clock';
-import { startSimulator, type Simulator } from './aks';
+import { startSimulator, withDefaultRbac, type Simulator } from './aks';
 import { loadScenario, scenarioStartMs, type Scenario } from './aks/scenario';
 import { type Backend, startHost, type LocalHost } from './host';
 
@@ -65,7 +65,9 @@ export function stackEnv(settings: Record<string, string> | undefined, alias: st
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  const scenario = typeof options.scenario === 'object' ? options.scenario : loadScenario(options.scenario ?? SEED_SCENARIO);
+  // Every stack enforces the app's Kubernetes RBAC unless its scenario says otherwise: a call
+  // that infra/k8s does not grant fails the run, as it would on a real cluster.
+  const scenario = withDefaultRbac(typeof options.scenario === 'object' ? options.scenario : loadScenario(options.scenario ?? SEED_SCENARIO));
   const alias = options.alias ?? ALIAS;
   const start = scenarioStartMs(scenario);
   const clock = options.realTimeSpeed !== undefined ? createRealTimeClock({ start, speed: options.realTimeSpeed }) : createVirtualClock(start);

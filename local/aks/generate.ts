@@ -4,6 +4,7 @@
 // startups. `tsx local/aks/generate.ts --nodes 1000 --pools 5 --zones 3 --seed 1` prints one.
 import { Prng } from './cluster/prng';
 import type { Scenario, ScenarioPdb, ScenarioPoolSpec, ScenarioWorkload } from './scenario';
+import { DEFAULT_RBAC } from './kubeAccess';
 
 export interface GenerateOptions {
   nodes: number;
@@ -80,6 +81,8 @@ export function generateScenario(options: GenerateOptions): Scenario {
       name: `aks-gen-${total}`,
       location: 'westeurope',
       kubernetesVersion: '1.32.4',
+      entraEnabled: true,
+      rbac: DEFAULT_RBAC,
       nodeOsUpgradeChannel: 'Unmanaged',
       runCommandStartSeconds: 20,
     },

@@ -21,6 +21,8 @@ interface Rig {
 
 async function startRig(): Promise<Rig> {
   const scenario = loadScenario(bundledScenarioPath('seed'));
+  // The API's semantics, not RBAC (kubeAccess.test.ts): these tests also create and delete what the app may not.
+  delete scenario.cluster.rbac;
   const clock = createVirtualClock(scenarioStartMs(scenario));
   const sim = await startSimulator(scenario, clock);
   const kc = await kubeConfigFromArm(sim);

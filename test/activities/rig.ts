@@ -37,8 +37,15 @@ export interface ActivityRig {
   stop(): Promise<void>;
 }
 
+/**
+ * The seed scenario as a plain object, to vary per test, without RBAC: these tests reach
+ * namespaces and verbs the app is never granted (a missing namespace, a plain delete) to check
+ * the API's own answers; test/e2e runs the product with RBAC enforced.
+ */
 export function seedScenario(): Scenario {
-  return JSON.parse(readFileSync(bundledScenarioPath('seed'), 'utf8')) as Scenario;
+  const scenario = JSON.parse(readFileSync(bundledScenarioPath('seed'), 'utf8')) as Scenario;
+  delete scenario.cluster.rbac;
+  return scenario;
 }
 
 export async function startActivityRig(scenarioValue: Scenario = seedScenario(), env: Record<string, string> = {}): Promise<ActivityRig> {
