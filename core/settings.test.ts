@@ -269,10 +269,25 @@ const BAD_VALUES: [setting: string, value: string, message: string][] = [
   ['REBOOT_MESSAGE_TEMPLATE_DRAIN', 'Draining %d', `REBOOT_MESSAGE_TEMPLATE_DRAIN: "Draining %d" has the verb "%d"; ${TEMPLATE_FORM}`],
   ['REBOOT_MESSAGE_TEMPLATE_REBOOT', 'Rebooting %s at %v', `REBOOT_MESSAGE_TEMPLATE_REBOOT: "Rebooting %s at %v" has the verb "%v"; ${TEMPLATE_FORM}`],
   ['REBOOT_MESSAGE_TEMPLATE_UNCORDON', 'x'.repeat(501), `REBOOT_MESSAGE_TEMPLATE_UNCORDON: "${'x'.repeat(200)}…" is 501 characters long; ${TEMPLATE_FORM}`],
-  ['REBOOT_USE_ADMIN_CREDENTIALS', 'admin', `REBOOT_USE_ADMIN_CREDENTIALS: "admin" ${BOOLEAN}`],
+  ['REBOOT_USE_ADMIN_CREDENTIALS', 'Prod Cluster', 'REBOOT_USE_ADMIN_CREDENTIALS: "Prod Cluster" is not accepted; use true, false or a comma-separated list of cluster aliases from AKS_CLUSTERS'],
   ['REBOOT_HISTORY_RETENTION', '12h', 'REBOOT_HISTORY_RETENTION: "12h" is out of range; use a duration from 1d to 3650d, in kured\'s form such as 30m or 1h30m'],
   ['REBOOT_ALLOW_PRIVATE_URLS', 'maybe', `REBOOT_ALLOW_PRIVATE_URLS: "maybe" ${BOOLEAN}`],
 ];
+
+describe('REBOOT_USE_ADMIN_CREDENTIALS', () => {
+  const clusters = `prod=${clusterId('aks-prod')}, test=${clusterId('aks-test')}`;
+
+  it.each<[string, boolean | string[]]>([['true', true], ['0', false], ['test', ['test']], [' prod , test,prod', ['prod', 'test']]])('%j is %j', (text, value) => {
+    expect(settingsOf({ AKS_CLUSTERS: clusters, REBOOT_USE_ADMIN_CREDENTIALS: text }).useAdminCredentials).toEqual(value);
+  });
+
+  it('names an alias that AKS_CLUSTERS does not have, with the aliases it has', () => {
+    expect(errorsOf({ AKS_CLUSTERS: clusters, REBOOT_USE_ADMIN_CREDENTIALS: 'prod,staging' })).toEqual([{
+      setting: 'REBOOT_USE_ADMIN_CREDENTIALS',
+      message: 'REBOOT_USE_ADMIN_CREDENTIALS: "staging" names no cluster of AKS_CLUSTERS (aliases: prod, test); use true, false or a comma-separated list of cluster aliases from AKS_CLUSTERS',
+    }]);
+  });
+});
 
 describe('one bad value per setting: the message names the setting, the value and the accepted form', () => {
   it('covers every setting of the schema', () => {

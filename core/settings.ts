@@ -78,7 +78,8 @@ export interface Settings {
   messageTemplateDrain: string;
   messageTemplateReboot: string;
   messageTemplateUncordon: string;
-  useAdminCredentials: boolean;
+  /** true: every cluster signs in with its admin kubeconfig; false: none; a list: those aliases. */
+  useAdminCredentials: boolean | string[];
   historyRetentionSeconds: number;
   /** Accept notification and Prometheus URLs on loopback, link-local or private addresses. */
   allowPrivateUrls: boolean;
@@ -102,6 +103,19 @@ interface SettingSpec<T> {
 }
 
 // ---- parsers that only settings need ---------------------------------------------------------
+
+/** What REBOOT_USE_ADMIN_CREDENTIALS accepts (adapters/kube/signIn.ts repeats it in its errors). */
+export const ADMIN_CREDENTIALS_ACCEPTED = 'true, false or a comma-separated list of cluster aliases from AKS_CLUSTERS';
+const ADMIN_CREDENTIALS_FORM = `use ${ADMIN_CREDENTIALS_ACCEPTED}`;
+
+function parseAdminCredentials(text: string): Parsed<boolean | string[]> {
+  const asBoolean = parseBoolean(text);
+  if (asBoolean.ok) return asBoolean;
+  const aliases = splitList(text);
+  const bad = aliases.filter((a) => !isDns1123Label(a));
+  if (aliases.length === 0 || bad.length > 0) return { ok: false, problem: `is not accepted; ${ADMIN_CREDENTIALS_FORM}` };
+  return { ok: true, value: [...new Set(aliases)] };
+}
 
 const MINUTE = 60;
 const HOUR = 3600;
@@ -292,8 +306,8 @@ const SPECS = {
     description: 'Notification when the reboot is issued; %s is the node name (kured).' }),
   messageTemplateUncordon: spec({ name: 'REBOOT_MESSAGE_TEMPLATE_UNCORDON', default: KURED_MESSAGE_TEMPLATES.uncordon, parse: messageTemplate,
     description: 'Notification when the node is back and uncordoned; %s is the node name (kured).' }),
-  useAdminCredentials: spec({ name: 'REBOOT_USE_ADMIN_CREDENTIALS', default: 'false', parse: parseBoolean,
-    description: "Use the cluster's admin kubeconfig instead of user credentials with Entra ID." }),
+  useAdminCredentials: spec({ name: 'REBOOT_USE_ADMIN_CREDENTIALS', default: 'false', parse: parseAdminCredentials,
+    description: 'Clusters that sign in with their admin kubeconfig: true, false, or aliases, comma-separated.' }),
   historyRetentionSeconds: spec({ name: 'REBOOT_HISTORY_RETENTION', default: '90d', parse: duration(DAY, 3650 * DAY),
     description: 'Instance histories older than this are purged.' }),
   allowPrivateUrls: spec({ name: ALLOW_PRIVATE_URLS_SETTING, default: 'false', parse: parseBoolean,
@@ -336,6 +350,16 @@ export const settingsSchema = z
       const v = issue.input as Values;
       const both = v.nodePools.filter((p) => v.excludeNodePools.includes(p));
       return `${SPECS.excludeNodePools.name}: ${shown(both.join(','))} is also in ${SPECS.nodePools.name}; list a pool in only one of them`;
+    },
+  })
+  .refine((v) => typeof v.useAdminCredentials === 'boolean' || v.useAdminCredentials.every((a) => v.clusters.some((c) => c.alias === a)), {
+    path: ['useAdminCredentials'],
+    when: (p) => clean(p.issues, ['useAdminCredentials', 'clusters']),
+    error: (issue) => {
+      const v = issue.input as Values;
+      const unknown = (v.useAdminCredentials as string[]).filter((a) => !v.clusters.some((c) => c.alias === a));
+      const known = v.clusters.map((c) => c.alias).join(', ') || 'none';
+      return `${SPECS.useAdminCredentials.name}: ${shown(unknown.join(','))} names no cluster of ${SPECS.clusters.name} (aliases: ${known}); ${ADMIN_CREDENTIALS_FORM}`;
     },
   })
   .refine((v) => v.pollIntervalSeconds * 3 <= v.lockTtlSeconds, {

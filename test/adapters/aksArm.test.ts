@@ -68,11 +68,31 @@ describe('AksArm against the simulator', () => {
     expect(arm['managedClusters.listClusterUserCredentials']).toBe(1);
     expect(Object.keys(arm).filter((op) => /admin/i.test(op))).toEqual([]);
 
-    // The simulator models no local accounts (its clusters are Entra ones): asking for admin credentials reaches ARM and fails there.
+    // Asked for, the admin kubeconfig (the local admin's client certificate) signs the client in instead.
+    const admin = createKubeClientProvider({ arm: rig.armProvider, useAdminCredentials: ['seed', 'other'], now: () => rig.clock.now() });
+    expect(await (await admin.forCluster({ ...rig.cluster, alias: 'seed' })).listNodes('user')).toHaveLength(4);
+    expect(rig.sim.recorder.summary().apiRequests.arm.byResource['managedClusters.listClusterAdminCredentials']).toBe(1);
+    expect(admin.tokensFor(rig.cluster)).toBeUndefined();
+    await admin.close();
+  });
+
+  it('signs in with the user kubeconfig\'s client certificate on a cluster without Entra ID, where an Entra token is refused', async () => {
+    const scenario = seedScenario();
+    scenario.cluster.entraEnabled = false;
+    const rig = await startRig(scenario);
+    expect(await rig.kube.listNodes('user')).toHaveLength(4);
+    expect(rig.kubeProvider.tokensFor(rig.cluster)).toBeUndefined();
+    expect(rig.sim.recorder.requests().filter((r) => r.surface === 'kube').every((r) => r.client === 'masterclient')).toBe(true);
+  });
+
+  it('fails before any kube call when admin credentials are asked for where local accounts are disabled, naming the cluster and the fix', async () => {
+    const scenario = seedScenario();
+    scenario.cluster.disableLocalAccounts = true;
+    const rig = await startRig(scenario);
     const admin = createKubeClientProvider({ arm: rig.armProvider, useAdminCredentials: true, now: () => rig.clock.now() });
-    const error = await admin.forCluster(rig.cluster).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(AzureRequestError);
-    expect((error as Error).message).toMatch(/^listing the admin credentials of cluster rg-shop-prod\/aks-shop-prod: HTTP 4\d\d/);
+    await expect(admin.forCluster({ ...rig.cluster, alias: 'seed' })).rejects.toThrow(
+      'cluster seed (rg-shop-prod/aks-shop-prod) has local accounts disabled (disableLocalAccounts), so AKS refuses its admin credentials: leave seed out of REBOOT_USE_ADMIN_CREDENTIALS');
+    expect(rig.sim.recorder.summary().apiRequests.arm.byResource['managedClusters.listClusterAdminCredentials']).toBeUndefined();
     await admin.close();
   });
 
@@ -120,8 +140,10 @@ describe('AksArm against the simulator', () => {
 
   it('throws ARM 5xx and throttling as TransientError, a missing cluster as AzureRequestError', async () => {
     const scenario = seedScenario();
-    scenario.faults = { api: [{ surface: 'arm', resource: 'agentPools.list', status: 503, from: 0, to: 1 }, { surface: 'arm', resource: 'managedClusters.get', status: 429, retryAfterSeconds: 30, from: 0, to: 1 }] };
+    // From 10 s: the rig's kube client reads the cluster at 0 s to choose how it signs in.
+    scenario.faults = { api: [{ surface: 'arm', resource: 'agentPools.list', status: 503, from: 10, to: 11 }, { surface: 'arm', resource: 'managedClusters.get', status: 429, retryAfterSeconds: 30, from: 10, to: 11 }] };
     const rig = await startRig(scenario);
+    rig.advance(10);
     await expect(rig.aks.listAgentPools()).rejects.toBeInstanceOf(TransientError);
     await expect(rig.aks.getCluster()).rejects.toMatchObject({ name: 'TransientError', status: 429, message: expect.stringContaining('reading cluster rg-shop-prod/aks-shop-prod') });
     rig.advance(2);
