@@ -53,6 +53,8 @@ describe('what the product sends is exactly what the roles grant', () => {
   it('the Kubernetes roles cover every request, and every resource the runs touched is a known one', () => {
     const { requests, unknown } = kubeRequestsFromLog(log);
     expect(unknown).toEqual([]);
+    // The runs enforce infra/k8s (the simulator's default for every stack): nothing was refused.
+    expect(log.filter((r) => r.surface === 'kube' && r.status === 403)).toEqual([]);
     expect(requests.length).toBeGreaterThan(500);
     const coverage = checkClusterRoleCovers(requests);
     expect(coverage.missing).toEqual([]);
