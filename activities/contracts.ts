@@ -229,7 +229,7 @@ export interface EvictPodsResult {
   blocked: Array<{ pod: string; message: string }>;
   /** Pods still terminating. */
   terminating: string[];
-  /** Pods the filter chain refuses to evict (no override set): the drain cannot finish. */
+  /** Pods the filter chain refuses to evict (no override set), or whose eviction RBAC forbids: the drain cannot finish. */
   refused: Array<{ pod: string; reason: string; message: string }>;
   errors: Array<{ pod: string; message: string }>;
   warnings: string[];

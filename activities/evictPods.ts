@@ -2,10 +2,11 @@
 // pages), leave our helper pods alone, plan with kubectl's filter chain (core/drainPlan), then
 // ask the Eviction API once per pod to evict. Reports what was evicted, what a PDB refused
 // (429), what is still terminating, what the plan refuses (nothing is evicted then, as kubectl
-// aborts), and the workloads that lost pods (for the recovery gate). Waiting between passes is
+// aborts), an eviction the apiserver forbids (403: RBAC lacks pods/eviction, which no retry
+// changes), and the workloads that lost pods (for the recovery gate). Waiting between passes is
 // the orchestrator's job.
 import { z } from 'zod';
-import type { PodFacts } from '../adapters/kube';
+import { KubeApiError, type PodFacts } from '../adapters/kube';
 import { planDrain } from '../core/drainPlan';
 import { workloadOf } from '../core/gates';
 import { qualifiedName, type WorkloadRef } from '../core/kubeFacts';
@@ -42,13 +43,14 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
     try {
       return { pod, outcome: await kube.evictPod(pod, plan.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: plan.gracePeriodSeconds }) };
     } catch (error) {
-      return { pod, error: errorMessage(error) };
+      return { pod, error: errorMessage(error), forbidden: error instanceof KubeApiError && error.status === 403 };
     }
   });
   const disrupted: PodFacts[] = plan.waitFor.map((ref) => byName.get(qualifiedName(ref))!);
   for (const o of outcomes) {
     const name = qualifiedName(o.pod);
-    if ('error' in o) result.errors.push({ pod: name, message: o.error ?? 'unknown error' });
+    if ('error' in o && o.forbidden) result.refused.push({ pod: name, reason: 'forbidden', message: `${o.error}; grant it in infra/k8s/rbac.yaml` });
+    else if ('error' in o) result.errors.push({ pod: name, message: o.error ?? 'unknown error' });
     else if (o.outcome.outcome === 'evicted') {
       result.evicted.push(name);
       disrupted.push(byName.get(name)!);
