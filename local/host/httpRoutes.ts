@@ -1,6 +1,23 @@
 // HTTP trigger routes as the Functions host matches them: "<routePrefix>/<route>" where the route
 // template has {name}, optional {name?}, catch-all {*name} and constrained {name:int} segments
-// (constraints are accepted and not enforced), literals compared case-insensitively.
+// (constraints are accepted and not enforced), literals compared case-insensitively. A path
+// segment is percent-decoded as ASP.NET Core's UrlDecoder does it: an escape that is not valid
+// UTF-8 (`%ZZ`, a lone `%ED%A0%80`) stays as written instead of failing the request.
+
+/** Decodes the valid %XX runs of a path segment, leaving malformed ones as written. */
+export function decodePathSegment(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
 
 export interface RouteTemplate {
   template: string;
@@ -30,7 +47,7 @@ export function matchRoute(route: RouteTemplate, path: string): Record<string, s
   for (const seg of route.segments) {
     const part = parts[i];
     if (seg.catchAll) {
-      params[seg.param!] = parts.slice(i).map(decodeURIComponent).join('/');
+      params[seg.param!] = parts.slice(i).map(decodePathSegment).join('/');
       return params;
     }
     if (part === undefined) {
@@ -38,9 +55,9 @@ export function matchRoute(route: RouteTemplate, path: string): Record<string, s
       return undefined;
     }
     if (seg.literal !== undefined) {
-      if (decodeURIComponent(part).toLowerCase() !== seg.literal) return undefined;
+      if (decodePathSegment(part).toLowerCase() !== seg.literal) return undefined;
     } else {
-      params[seg.param!] = decodeURIComponent(part);
+      params[seg.param!] = decodePathSegment(part);
     }
     i++;
   }
