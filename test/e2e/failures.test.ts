@@ -82,9 +82,11 @@ describe('failures', () => {
 
   it('a node that never comes back: the run halts after REBOOT_TIMEOUT, the node stays cordoned and annotated, no other node is touched', async () => {
     receiver = await startReceiver();
+    const runLogs: string[] = [];
     stack = await startStack({
       scenario: seedWith((s) => { s.faults = { ...s.faults, nodesNeverReturn: [{ pool: 'user', index: 0 }] }; }),
       settings: { REBOOT_TIMEOUT: '10m', REBOOT_NOTIFY_URL: receiver.url },
+      onLog: (log) => log.functionName === 'clusterReboot' && runLogs.push(log.message),
     });
     const lock = await runScheduledRollout(stack);
     const output = lock.output as RunOutput;
@@ -101,6 +103,10 @@ describe('failures', () => {
     const touched = stack.sim.recorder.summary().nodes.reboots.filter((r) => r.rebootCount > 0).map((r) => r.node);
     expect(touched).toEqual([failed.node]);
     expect(stack.sim.recorder.summary().invariants.nodesLeftCordoned).toEqual([failed.node]);
+    // The audit events the alerts query (core/auditEvents.ts), each logged once despite replays.
+    const audit = runLogs.map((m) => /^(\w+) \{/.exec(m)?.[1]).filter((name) => name && ['RunEnded', 'RunHalted', 'RunBlocked', 'RebootFailed', 'NodeLeftCordoned'].includes(name));
+    expect(audit.sort()).toEqual(['NodeLeftCordoned', 'RebootFailed', 'RunEnded', 'RunHalted']);
+    expect(runLogs.find((m) => m.startsWith('NodeLeftCordoned '))).toContain(`node: '${failed.node}'`);
     const runStatus = stack.host.getStatus(`reboot-seed-${output.runId}`)!;
     expect(JSON.stringify(runStatus.customStatus)).toMatch(/did not come back|not Ready|did not reboot/);
     expect(receiver.received.map((r) => r.event)).toContain('node-failed');
