@@ -17,11 +17,8 @@ param location string = resourceGroup().location
 @description('AKS_CLUSTERS: alias=<managed cluster resource id>, comma-separated. Each cluster also gets the custom role for the identity.')
 param aksClusters string = ''
 
-@description('REBOOT_USE_ADMIN_CREDENTIALS: sign in with the admin kubeconfig (local accounts) on every cluster; also adds listClusterAdminCredential to the custom role of every cluster.')
-param useAdminCredentials bool = false
-
-@description('Aliases of AKS_CLUSTERS (comma-separated) whose role also allows listClusterAdminCredential, for clusters without Entra ID that the app reaches with the admin kubeconfig; the others never get it. Empty: as useAdminCredentials says.')
-param adminCredentialClusters string = ''
+@description('REBOOT_USE_ADMIN_CREDENTIALS: the clusters that sign in with their admin kubeconfig (local accounts): true (every cluster), false, or aliases of AKS_CLUSTERS, comma-separated. Only those clusters\' roles get listClusterAdminCredential.')
+param useAdminCredentials string = 'false'
 
 @description('GUID of a custom role a platform team created once with the actions of modules/clusterAccess.bicep (block cluster-role-actions, without the admin action): assigned on each cluster instead of creating a role per resource group, so the deployer needs no roleDefinitions/write. Empty: the template creates the roles.')
 param clusterAccessRoleId string = ''
@@ -112,7 +109,11 @@ var taskHubName = 'AksRebootOrchestrator'
 var clusterEntries = filter(map(split(aksClusters, ','), entry => trim(entry)), entry => !empty(entry))
 var clusterResourceIds = map(clusterEntries, entry => trim(substring(entry, indexOf(entry, '=') + 1)))
 var clusterAliases = map(clusterEntries, entry => trim(substring(entry, 0, indexOf(entry, '='))))
-var adminAliases = filter(map(split(adminCredentialClusters, ','), alias => trim(alias)), alias => !empty(alias))
+// REBOOT_USE_ADMIN_CREDENTIALS read as core/settings.ts reads it: a boolean (true/1, false/0)
+// or a list of aliases; the clusters it names get the admin action in their role.
+var adminSetting = toLower(trim(useAdminCredentials))
+var adminForAll = contains(['true', '1'], adminSetting)
+var adminAliases = contains(['true', '1', 'false', '0'], adminSetting) ? [] : filter(map(split(useAdminCredentials, ','), alias => trim(alias)), alias => !empty(alias))
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-aksreboot-${resourceToken}'
@@ -229,7 +230,7 @@ var appSettings = {
   REBOOT_MESSAGE_TEMPLATE_DRAIN: 'Draining node %s'
   REBOOT_MESSAGE_TEMPLATE_REBOOT: 'Rebooting node %s'
   REBOOT_MESSAGE_TEMPLATE_UNCORDON: 'Node %s rebooted & uncordoned successfully!'
-  REBOOT_USE_ADMIN_CREDENTIALS: useAdminCredentials ? 'true' : 'false'
+  REBOOT_USE_ADMIN_CREDENTIALS: useAdminCredentials
   REBOOT_HISTORY_RETENTION: '90d'
   REBOOT_ALLOW_PRIVATE_URLS: allowPrivateUrls ? 'true' : 'false'
 }
@@ -296,8 +297,8 @@ module clusterAccess 'modules/clusterAccess.bicep' = [for (resourceId, i) in clu
   params: {
     clusterName: last(split(resourceId, '/'))
     principalId: identity.properties.principalId
-    useAdminCredentials: useAdminCredentials || contains(adminAliases, clusterAliases[i])
-    existingRoleId: (useAdminCredentials || contains(adminAliases, clusterAliases[i])) ? clusterAdminAccessRoleId : clusterAccessRoleId
+    useAdminCredentials: adminForAll || contains(adminAliases, clusterAliases[i])
+    existingRoleId: (adminForAll || contains(adminAliases, clusterAliases[i])) ? clusterAdminAccessRoleId : clusterAccessRoleId
   }
 }]
 

@@ -58,8 +58,9 @@ describe('Bicep app settings (infra/main.bicep, block app-settings)', () => {
   it('take AKS_CLUSTERS and the admin-credentials switch from the parameters that also drive the cluster roles', () => {
     expect(byName.get('AKS_CLUSTERS')).toBe('aksClusters');
     expect(MAIN).toMatch(/^var clusterEntries = .*\bsplit\(aksClusters, ','\)/m);
-    expect(byName.get('REBOOT_USE_ADMIN_CREDENTIALS')).toBe("useAdminCredentials ? 'true' : 'false'");
-    expect(MAIN).toMatch(/useAdminCredentials: useAdminCredentials/);
+    expect(byName.get('REBOOT_USE_ADMIN_CREDENTIALS')).toBe('useAdminCredentials');
+    expect(MAIN).toMatch(/^var adminAliases = .*\bsplit\(useAdminCredentials, ','\)/m);
+    expect(MAIN).toMatch(/^\s+useAdminCredentials: adminForAll \|\| contains\(adminAliases, clusterAliases\[i\]\)$/m);
   });
 
   it('take the secret settings from @secure() parameters', () => {

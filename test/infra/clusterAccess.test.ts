@@ -20,7 +20,7 @@ describe('clusterAccessRoleId: a role created once by a platform team', () => {
   it('is a parameter of main.bicep, passed as the existing role of every cluster without admin credentials', () => {
     expect(MAIN).toMatch(/^param clusterAccessRoleId string = ''$/m);
     expect(MAIN).toMatch(/^param clusterAdminAccessRoleId string = ''$/m);
-    expect(clusterModule).toMatch(/^\s+existingRoleId: \(useAdminCredentials \|\| contains\(adminAliases, clusterAliases\[i\]\)\) \? clusterAdminAccessRoleId : clusterAccessRoleId$/m);
+    expect(clusterModule).toMatch(/^\s+existingRoleId: \(adminForAll \|\| contains\(adminAliases, clusterAliases\[i\]\)\) \? clusterAdminAccessRoleId : clusterAccessRoleId$/m);
   });
 
   it('with it set, no role definition is created: the only one is conditioned on its absence', () => {
@@ -45,12 +45,15 @@ describe('clusterAccessRoleId: a role created once by a platform team', () => {
 describe('admin credentials per cluster', () => {
   it('reads the aliases the same way as AKS_CLUSTERS, entry by entry', () => {
     expect(MAIN).toMatch(/^var clusterAliases = map\(clusterEntries, entry => trim\(substring\(entry, 0, indexOf\(entry, '='\)\)\)\)$/m);
-    expect(MAIN).toMatch(/^var adminAliases = filter\(map\(split\(adminCredentialClusters, ','\), alias => trim\(alias\)\), alias => !empty\(alias\)\)$/m);
+    // REBOOT_USE_ADMIN_CREDENTIALS itself: a boolean (core/formats.ts parseBoolean's words) or aliases.
+    expect(MAIN).toMatch(/^var adminSetting = toLower\(trim\(useAdminCredentials\)\)$/m);
+    expect(MAIN).toMatch(/^var adminForAll = contains\(\['true', '1'\], adminSetting\)$/m);
+    expect(MAIN).toMatch(/^var adminAliases = contains\(\['true', '1', 'false', '0'\], adminSetting\) \? \[\] : filter\(map\(split\(useAdminCredentials, ','\), alias => trim\(alias\)\), alias => !empty\(alias\)\)$/m);
     expect(clusterModule).toMatch(/^module clusterAccess 'modules\/clusterAccess\.bicep' = \[for \(resourceId, i\) in clusterResourceIds: \{/);
   });
 
-  it('grants listClusterAdminCredential only to the listed clusters (or all with useAdminCredentials)', () => {
-    expect(clusterModule).toMatch(/^\s+useAdminCredentials: useAdminCredentials \|\| contains\(adminAliases, clusterAliases\[i\]\)$/m);
+  it('grants listClusterAdminCredential only to the listed clusters (or all with true)', () => {
+    expect(clusterModule).toMatch(/^\s+useAdminCredentials: adminForAll \|\| contains\(adminAliases, clusterAliases\[i\]\)$/m);
     expect(ACCESS).toMatch(/actions: useAdminCredentials \? concat\(operatorActions, adminCredentialActions\) : operatorActions/);
   });
 });
