@@ -395,9 +395,11 @@ describe('the schema describes itself', () => {
   it('local.settings.example.json lists exactly the schema settings with their defaults, and an example cluster', () => {
     const example = JSON.parse(readFileSync(join(__dirname, '..', 'local.settings.example.json'), 'utf8')) as { IsEncrypted: boolean; Values: Record<string, string> };
     expect(example.IsEncrypted).toBe(false);
-    const { FUNCTIONS_WORKER_RUNTIME, AzureWebJobsStorage, AKS_CLUSTERS, ...ours } = example.Values;
+    const { FUNCTIONS_WORKER_RUNTIME, AzureWebJobsStorage, DURABLE_TASK_SCHEDULER_CONNECTION_STRING, AKS_CLUSTERS, ...ours } = example.Values;
     expect(FUNCTIONS_WORKER_RUNTIME).toBe('node');
     expect(AzureWebJobsStorage).toBe('UseDevelopmentStorage=true');
+    // host.json's task hub backend (ADR 0015), here the scheduler's local emulator.
+    expect(DURABLE_TASK_SCHEDULER_CONNECTION_STRING).toBe('Endpoint=http://localhost:8080;Authentication=None');
     const { AKS_CLUSTERS: _none, ...defaults } = settingDefaults();
     expect(ours).toEqual(defaults);
     expect(settingsOf(example.Values).clusters).toHaveLength(1);
