@@ -180,7 +180,7 @@ const controlRun: Handler = async (request, context, settings) => {
   const runInstance = runInstanceId(cluster.alias, runId);
   // Nodes the event was sent to stay in view: the run forgets a node once it finished.
   const toldNodes = new Set<string>();
-  // continueAsNew drops unprocessed events in Azure: send again until the run, or the node it
+  // An event taken in a continue-as-new episode is lost in Azure: send again until the run, or the node it
   // is working on (the run applies it once that node's step ends), acknowledges it.
   for (const deadline = Date.now() + CONTROL_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS * 4)) {
     const run = await statusOf(client, runInstance);

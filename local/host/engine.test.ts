@@ -141,6 +141,27 @@ describe('local host engine: every action type', () => {
     expect(host.events.filter((e) => e.type === 'continuedAsNew' && e.instanceId === id)).toHaveLength(3);
   });
 
+  it('an event raised while the continue-as-new episode runs reaches the new execution (events target the instance)', async () => {
+    let raised = false;
+    ({ host } = await fixtureHost({
+      onLog: (log) => {
+        // The orchestrator logs inside the continue-as-new episode, after its batch was taken.
+        if (log.message.includes('continuing as new') && !raised) {
+          raised = true;
+          host!.raiseEvent('ping-1', 'ping', 'during continueAsNew');
+        }
+      },
+    }));
+    host.startNew('pingAfterContinue', { instanceId: 'ping-1', input: 0 });
+    const status = await host.waitFor('ping-1');
+    expect(raised).toBe(true);
+    expect(status.output).toEqual({ ping: 'during continueAsNew' });
+    const history = brief(host.getHistory('ping-1'));
+    expect(history.slice(0, 2)).toEqual(['OrchestratorStarted', 'ExecutionStarted']);
+    expect(host.getHistory('ping-1')[1]!.Input).toBe('1'); // the new execution got the event
+    expect(history).toContain('EventRaised ping');
+  });
+
   it('chunks a timer longer than 6 days into 3-day timers, as the extension does', async () => {
     let clock;
     ({ host, clock } = await fixtureHost());

@@ -442,6 +442,9 @@ export class Engine {
       if (key) seen.add(key);
       accepted.push(m);
     }
+    // A new execution's history opens with ExecutionStarted, even when an event raised to the
+    // instance was enqueued before it (continueAsNew enqueues the new start after the commit).
+    accepted.sort((x, y) => Number(y.event.EventType === EventType.ExecutionStarted) - Number(x.event.EventType === EventType.ExecutionStarted));
     return { accepted, dropped };
   }
 

@@ -11,7 +11,7 @@ import type { Clock } from '../clock';
 import { parseNcrontab } from './cron';
 import { type Backend, type CrashPoint, Engine, type EngineSettings, type HostEvent, type InstanceStats } from './engine';
 import { coreRegistry, installFunctionsCoreStandIn, type Registration, takeRegistrations } from './functionsCore';
-import type { HistoryEvent } from './history';
+import { ev, type HistoryEvent } from './history';
 import { matchRoute, parseRoute, type RouteTemplate } from './httpRoutes';
 import { bindingsOfType, fromTypedData, invokeRegistered, type InvocationLog, type RpcHttpData, type RpcTypedData, triggerBindingName, triggerType } from './invoke';
 import { durableClientBinding, type DurableClientBinding, handleManagement, historyForStatus, readBody, send, statusPayload } from './managementApi';
@@ -438,7 +438,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     raiseEvent(instanceId, eventName, data) {
       const record = engine.getRecord(instanceId);
       if (!record) throw new Error(`no instance '${instanceId}'`);
-      engine.deliver(instanceId, { EventType: 15, EventId: -1, IsPlayed: false, Timestamp: new Date(clock.now()).toISOString(), Name: eventName, Input: data === undefined ? null : JSON.stringify(data) }, record.executionId);
+      engine.deliver(instanceId, ev.eventRaised(clock.now(), eventName, data === undefined ? null : JSON.stringify(data)));
     },
     getStatus: status,
     getHistory: (instanceId) => engine.getHistory(instanceId),

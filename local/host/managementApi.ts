@@ -213,9 +213,10 @@ export async function handleManagement(ctx: ManagementContext, method: string, p
         } catch (err) {
           return errorReply(400, 'Invalid JSON content', err);
         }
-        // Addressed to the current execution: if it continues as new before processing the
-        // event, the event is discarded with the old execution.
-        engine.deliver(a, ev.eventRaised(now, c, data), record.executionId);
+        // Addressed to the instance, not an execution (DurableClient.RaiseEventInternalAsync
+        // clears the execution id): an event the current execution has not taken in its episode
+        // reaches the execution after a continueAsNew.
+        engine.deliver(a, ev.eventRaised(now, c, data));
         return { status: 202 };
       }
       case 'terminate':
