@@ -109,6 +109,17 @@ describe('local host: the extension HTTP API through the real DurableClient', ()
     expect(host.events.filter((e) => e.type === 'instanceStarted')).toHaveLength(1);
   });
 
+  it('validates instance ids as the extension does: no / \\ # ? or control characters, no leading @, at most 256 characters (400)', async () => {
+    ({ host } = await fixtureHost());
+    const start = (id: string) => fetch(`${host!.durableClient.rpcBaseUrl}orchestrators/sequence/${encodeURIComponent(id)}`, { method: 'POST' });
+    for (const bad of ['a/b', 'a\\b', 'a#b', 'a?b', 'a\u0007b', '@entity', 'x'.repeat(257)]) {
+      const res = await start(bad);
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(((await res.json()) as { ExceptionMessage: string }).ExceptionMessage).toMatch(/must not|must not exceed 256/);
+    }
+    expect((await start('x'.repeat(256))).status).toBe(202);
+  });
+
   it('fires the timer with the status from before the fire: year 1 first, then the previous fire; past due when catching up', async () => {
     let clock;
     ({ host, clock } = await fixtureHost());

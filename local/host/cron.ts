@@ -1,6 +1,7 @@
 // NCRONTAB (the Functions timer trigger's six-field cron: second minute hour day month weekday),
 // enough to compute a Timer's scheduleStatus (last and next occurrence) on the virtual clock.
-// Supports *, numbers, ranges a-b, lists a,b and steps */n or a-b/n; times are UTC.
+// Supports *, numbers, ranges a-b, lists a,b and steps */n or a-b/n, and, as NCrontab does,
+// month and day names (JAN–DEC, SUN–SAT, or in full; any case: `Mon-Fri`); times are UTC.
 
 const FIELDS = [
   { name: 'second', min: 0, max: 59 },
@@ -13,8 +14,23 @@ const FIELDS = [
 
 export type CronSchedule = Set<number>[];
 
+const MONTHS = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const DAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** Month (field 4) and day (field 5) names to their numbers: 3-letter abbreviations or full names. */
+function namesToNumbers(part: string, field: number): string {
+  const names = field === 4 ? MONTHS : field === 5 ? DAYS : undefined;
+  if (!names) return part;
+  const offset = field === 4 ? 1 : 0;
+  return part.replace(/[a-z]+/gi, (word) => {
+    const lower = word.toLowerCase();
+    const i = names.findIndex((n) => n === lower || (lower.length === 3 && n.startsWith(lower)));
+    return i < 0 ? word : String(i + offset);
+  });
+}
+
 export function parseNcrontab(expression: string): CronSchedule {
-  const parts = expression.trim().split(/\s+/);
+  const parts = expression.trim().split(/\s+/).map((part, i) => namesToNumbers(part, i));
   if (parts.length !== 6) throw new Error(`schedule '${expression}': NCRONTAB needs 6 fields (second minute hour day month weekday), got ${parts.length}`);
   return parts.map((part, i) => {
     const f = FIELDS[i]!;

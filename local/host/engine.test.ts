@@ -162,6 +162,26 @@ describe('local host engine: every action type', () => {
     expect(history).toContain('EventRaised ping');
   });
 
+  it('refuses a sub-orchestration start on a live id (the parent\'s call fails; the live instance is untouched)', async () => {
+    ({ host } = await fixtureHost());
+    host.startNew('waitsForGo', { instanceId: 'p1-child' });
+    await host.settle();
+    const parent = await host.waitFor(host.startNew('parentCatches', { instanceId: 'p1' }));
+    expect(parent.output).toEqual({ caught: expect.stringContaining('An Orchestration instance with the status Running already exists.') });
+    expect(host.getStatus('p1-child')).toMatchObject({ name: 'waitsForGo', runtimeStatus: 'Running' });
+  });
+
+  it('resets createdTime at each continueAsNew (a new execution)', async () => {
+    let clock;
+    ({ host, clock } = await fixtureHost());
+    const id = host.startNew('counter', { instanceId: 'created-1', input: 0 });
+    await host.settle();
+    expect(host.getStatus(id)!.createdTime).toBe(new Date(T0).toISOString().replace('.000', ''));
+    clock.advanceTo(T0 + 60_000);
+    await host.settle();
+    expect(host.getStatus(id)!.createdTime).toBe(new Date(T0 + 60_000).toISOString().replace('.000', ''));
+  });
+
   it('chunks a timer longer than 6 days into 3-day timers, as the extension does', async () => {
     let clock;
     ({ host, clock } = await fixtureHost());

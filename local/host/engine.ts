@@ -62,6 +62,18 @@ export class HostCrashed extends Error {
 
 export class InstanceAlreadyExistsError extends Error {}
 export class UnknownFunctionError extends Error {}
+/** An instance id the extension refuses (DurableClient.StartNewAsync → 400 from the HTTP API). */
+export class InvalidInstanceIdError extends Error {}
+
+const MAX_INSTANCE_ID_LENGTH = 256;
+
+/** The extension's instance id rules (ContextImplementations/DurableClient.cs, IsInvalidCharacter). */
+export function checkInstanceId(instanceId: string): void {
+  if (instanceId.startsWith('@')) throw new InvalidInstanceIdError('Orchestration instance ids must not start with @.');
+  // eslint-disable-next-line no-control-regex -- char.IsControl: C0, DEL and C1
+  if (/[/\\?#\u0000-\u001f\u007f-\u009f]/.test(instanceId)) throw new InvalidInstanceIdError('Orchestration instance ids must not contain /, \\, #, ?, or control characters.');
+  if (instanceId.length > MAX_INSTANCE_ID_LENGTH) throw new InvalidInstanceIdError(`Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`);
+}
 
 export interface InstanceStats {
   historyEvents: number;
@@ -187,6 +199,7 @@ export class Engine {
 
   startNew(name: string, instanceId: string, input: string | null, parent?: ParentRef): void {
     if (!this.deps.orchestrators.has(name)) throw new UnknownFunctionError(`The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    if (!parent) checkInstanceId(instanceId);
     const existing = this.deps.store.getInstance(instanceId);
     const now = this.deps.clock.now();
     const executionId = randomUUID().replace(/-/g, '');
@@ -636,7 +649,8 @@ export class Engine {
         // ContinueAsNew(input) with preserveUnprocessedEvents = false (extension:
         // Listener/OutOfProcOrchestrationShim.cs, ContextImplementations/DurableOrchestrationContext.cs).
         const input = (completed.Result as string | null) ?? null;
-        inst.record = { ...inst.record, executionId: randomUUID().replace(/-/g, ''), input, runtimeStatus: 'Running', lastUpdatedTime: iso(at) };
+        // A new execution: its createdTime is the continue-as-new time (the Instances table row is rewritten).
+        inst.record = { ...inst.record, executionId: randomUUID().replace(/-/g, ''), input, runtimeStatus: 'Running', createdTime: iso(at), lastUpdatedTime: iso(at) };
         store.putInstance(inst.record);
         this.deps.emit({ type: 'continuedAsNew', at, instanceId: id });
       }
@@ -725,6 +739,15 @@ export class Engine {
     const ours = child?.parent && child.parent.instanceId === ref.instanceId && child.parent.executionId === ref.executionId && child.parent.taskScheduledId === ref.taskScheduledId;
     if (ours) {
       this.notifyParent(childId);
+      return;
+    }
+    if (child && !TERMINAL.has(child.runtimeStatus)) {
+      // A sub-orchestration start on a live id is refused, not a restart of it: the parent's
+      // call fails (the extension's dedupe applies to sub-orchestration starts too).
+      const message = `An Orchestration instance with the status ${child.runtimeStatus} already exists.`;
+      const messageId = `${childId}|refused|${ref.executionId}|${ref.taskScheduledId}`;
+      if (this.deps.store.inbox(ref.instanceId).some((m) => m.id === messageId)) return;
+      this.enqueue(ref.instanceId, { id: messageId, executionId: ref.executionId, event: ev.subOrchestrationFailed(this.deps.clock.now(), ref.taskScheduledId, message, JSON.stringify({ Message: message })) });
       return;
     }
     this.startNew(String(e.Name), childId, (e.Input as string | null) ?? null, ref);

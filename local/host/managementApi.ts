@@ -5,7 +5,7 @@
 // (azure-functions-durable-extension: src/WebJobs.Extensions.DurableTask/HttpApiHandler.cs).
 import type http from 'node:http';
 import { tryParseDotNetDateTime } from './dotnetDate';
-import { type Engine, InstanceAlreadyExistsError, UnknownFunctionError } from './engine';
+import { type Engine, InstanceAlreadyExistsError, InvalidInstanceIdError, UnknownFunctionError } from './engine';
 import { ev, EventType, eventTypeName, type HistoryEvent, OrchestrationStatus, parseJsonText } from './history';
 import { type InstanceRecord, type RuntimeStatus, TERMINAL } from './store';
 
@@ -237,7 +237,7 @@ export async function handleManagement(ctx: ManagementContext, method: string, p
         return { status: 404 };
     }
   } catch (err) {
-    if (err instanceof UnknownFunctionError) return errorReply(400, 'One or more of the arguments submitted is incorrect', err);
+    if (err instanceof UnknownFunctionError || err instanceof InvalidInstanceIdError) return errorReply(400, 'One or more of the arguments submitted is incorrect', err);
     if (err instanceof InstanceAlreadyExistsError) {
       const e = new Error(err.message);
       e.name = 'InvalidOperationException';
