@@ -64,7 +64,23 @@ export function stackEnv(settings: Record<string, string> | undefined, alias: st
   return { ...BASE_SETTINGS, ...settings, AKS_CLUSTERS: `${alias}=${resourceId}` };
 }
 
+const HOST_MODES = ['race', 'duplicates'] as const;
+
+/**
+ * LOCAL_HOST_MODES, a comma-separated list, turns on harsher Azure behaviours for a whole run of
+ * the end-to-end suite (CI runs it once more with them): `race` = the Azure Storage backend's
+ * start semantics, `duplicates` = every activity message delivered twice at once. A test's own
+ * options win.
+ */
+export function hostModesFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<StackOptions, 'backend' | 'duplicateDelivery'> {
+  const modes = (env.LOCAL_HOST_MODES ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+  const unknown = modes.filter((m) => !(HOST_MODES as readonly string[]).includes(m));
+  if (unknown.length > 0) throw new Error(`LOCAL_HOST_MODES: unknown mode ${unknown.join(', ')}; accepted: ${HOST_MODES.join(', ')} (comma-separated)`);
+  return { ...(modes.includes('race') ? { backend: 'azureStorage' as const } : {}), ...(modes.includes('duplicates') ? { duplicateDelivery: true } : {}) };
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  options = { ...hostModesFromEnv(), ...options };
   // Every stack enforces the app's Kubernetes RBAC unless its scenario says otherwise: a call
   // that infra/k8s does not grant fails the run, as it would on a real cluster.
   const scenario = withDefaultRbac(typeof options.scenario === 'object' ? options.scenario : loadScenario(options.scenario ?? SEED_SCENARIO));
