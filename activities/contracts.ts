@@ -197,6 +197,10 @@ export interface LabelNodeInput extends NodeActivityBase {
   labels: Record<string, string>;
 }
 
+export interface LabelNodeResult {
+  changed: boolean;
+}
+
 export interface CordonNodeResult {
   /** True when this call changed the node (it was schedulable). */
   cordoned: boolean;
@@ -300,10 +304,21 @@ export interface ReleaseNodeInput extends NodeActivityBase {
   lastReboot?: { at: string; bootIdBefore: string; bootIdAfter: string };
 }
 
+export interface ReleaseNodeResult {
+  released: boolean;
+  /** Set when another instance holds the node: nothing was changed. */
+  heldBy?: string;
+  deletedHelperPods: string[];
+}
+
 export interface RecordNodeEventInput extends NodeActivityBase {
   reason: 'RebootScheduled' | 'RebootCompleted' | 'RebootFailed' | 'RebootCancelled';
   message: string;
   type: 'Normal' | 'Warning';
+}
+
+export interface RecordNodeEventResult {
+  posted: boolean;
 }
 
 // ---- Notifications ----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Every activity by its registered name (orchestrations/names.ts): what functions/activities.ts
 // registers, and what a test or another host can call directly.
+import type { ActivityInput, ActivityName, ActivityResult } from './catalog';
 import { checkBlockers } from './checkBlockers';
 import { checkGate } from './checkGate';
 import { collectRebootChecks } from './collectRebootChecks';
@@ -24,11 +25,15 @@ import { uncordonNode } from './uncordonNode';
 import { withdrawReboot } from './withdrawReboot';
 
 export type { ActivityContext, ActivityLogger } from './runtime';
+export type { ActivityCatalog, ActivityInput, ActivityName, ActivityResult } from './catalog';
 export { activityDependencies, createActivityDependencies, overrideActivityDependencies, resetActivityDependencies } from './deps';
 export type { ActivityDependencies, ActivityDependencyOverrides } from './deps';
 
-/** Keyed by the names of orchestrations/names.ts `activities` (a test checks they match). */
-export const activityHandlers: Readonly<Record<string, Activity<unknown, unknown>>> = {
+/**
+ * One handler per name of the catalog, returning that activity's result: the same names as
+ * orchestrations/names.ts `activities`, which the compiler holds to the catalog too.
+ */
+export const activityHandlers = {
   repairOrphans,
   acquireLease,
   renewLease,
@@ -52,4 +57,4 @@ export const activityHandlers: Readonly<Record<string, Activity<unknown, unknown
   releaseNode,
   recordNodeEvent,
   notify,
-};
+} as const satisfies { readonly [N in ActivityName]: Activity<ActivityInput<N>, ActivityResult<N>> };

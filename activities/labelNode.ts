@@ -1,16 +1,12 @@
 // Sets labels on a node (REBOOT_PRE_REBOOT_NODE_LABELS), remembering in our in-progress
 // annotation what each label was before, so an orphan repair can put them back.
 import { z } from 'zod';
-import type { LabelNodeInput } from './contracts';
+import type { LabelNodeInput, LabelNodeResult } from './contracts';
 import { IN_PROGRESS_ANNOTATION, readInProgress, writeInProgress } from './nodeState';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { labels, nodeActivityBase } from './schemas';
 
 const labelNodeInput: z.ZodType<LabelNodeInput> = z.object({ ...nodeActivityBase, labels });
-
-export interface LabelNodeResult {
-  changed: boolean;
-}
 
 export async function labelNode(raw: unknown, context: ActivityContext): Promise<LabelNodeResult> {
   const input = parseInput('labelNode', labelNodeInput, raw);

@@ -1,7 +1,7 @@
 // Posts a core/v1 Event on the node, so `kubectl describe node` tells what we did. Its name is
 // derived from the run and the reason, so a retried activity posts it once.
 import { z } from 'zod';
-import type { RecordNodeEventInput } from './contracts';
+import type { RecordNodeEventInput, RecordNodeEventResult } from './contracts';
 import { atMs, kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { nodeActivityBase } from './schemas';
 
@@ -12,7 +12,7 @@ const recordNodeEventInput: z.ZodType<RecordNodeEventInput> = z.object({
   type: z.enum(['Normal', 'Warning']),
 });
 
-export async function recordNodeEvent(raw: unknown, context: ActivityContext): Promise<{ posted: boolean }> {
+export async function recordNodeEvent(raw: unknown, context: ActivityContext): Promise<RecordNodeEventResult> {
   const input = parseInput('recordNodeEvent', recordNodeEventInput, raw);
   const kube = await kubeFor(context, input);
   const result = await kube.postNodeEvent({

@@ -4,7 +4,7 @@
 // touches a node another instance holds. Idempotent: a second call finds nothing left to do.
 import { z } from 'zod';
 import type { NodeChange } from '../adapters/kube';
-import type { ReleaseNodeInput } from './contracts';
+import type { ReleaseNodeInput, ReleaseNodeResult } from './contracts';
 import { deleteHelperPodsOnNode } from './helperPodsOnNode';
 import { holderOf, IN_PROGRESS_ANNOTATION, LAST_REBOOT_ANNOTATION, readInProgress, SCALE_DOWN_DISABLED_ANNOTATION, writeLastReboot } from './nodeState';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
@@ -18,13 +18,6 @@ const releaseNodeInput: z.ZodType<ReleaseNodeInput> = z.object({
   taintKey: z.string(),
   lastReboot: z.object({ at: isoInstant, bootIdBefore: bootId, bootIdAfter: z.union([bootId, z.literal('')]) }).optional(),
 });
-
-export interface ReleaseNodeResult {
-  released: boolean;
-  /** Set when another instance holds the node: nothing was changed. */
-  heldBy?: string;
-  deletedHelperPods: string[];
-}
 
 export async function releaseNode(raw: unknown, context: ActivityContext): Promise<ReleaseNodeResult> {
   const input = parseInput('releaseNode', releaseNodeInput, raw);

@@ -4,7 +4,6 @@
 // starts one run (`reboot-<alias>-<runId>`) as a sub-orchestration and releases the Lease on
 // every path.
 import type { OrchestrationContext } from 'durable-functions';
-import type { LeaseResult } from '../activities/contracts';
 import type { RunOutput } from '../core/runTypes';
 import { Flow, initialControl, type Op } from './flow';
 import { activities, makeRunId, orchestrators, runInstanceId } from './names';
@@ -20,7 +19,7 @@ export function* clusterLock(context: OrchestrationContext): Op<RunOutput> {
   const status = (phase: string, extra: Record<string, unknown> = {}) => context.df.setCustomStatus({ runId, runInstanceId: holder, startNonce: input.startNonce, phase, ...extra });
 
   status('acquiring-lease');
-  const lease = yield* flow.call<LeaseResult>(activities.acquireLease, leaseInput());
+  const lease = yield* flow.call(activities.acquireLease, leaseInput());
   if (!lease.held) {
     const reason = `the cluster Lease is held by ${lease.holder} until ${lease.expiresAt}`;
     status('refused', { reason });

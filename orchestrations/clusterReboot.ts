@@ -3,16 +3,7 @@
 // nodeReboot, checking the window, control requests and blockers before each. A dry run
 // stops after the plan. History stays bounded with continueAsNew every 25 nodes.
 import type { OrchestrationContext, Task } from 'durable-functions';
-import type {
-  BlockersResult,
-  CheckResult,
-  CollectRebootChecksResult,
-  ListPoolsResult,
-  NodeSummary,
-  PlanWaveResult,
-  RepairOrphansResult,
-  StartRebootChecksResult,
-} from '../activities/contracts';
+import type { CheckResult, NodeSummary } from '../activities/contracts';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { orderNodes } from '../core/rolloutOrder';
 import { buildRunStatus } from '../core/runStatus';
@@ -83,7 +74,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   if (!input.carry) {
     if (input.holdsLease) {
       setPhase('repairing');
-      const repair = yield* flow.call<RepairOrphansResult>(activities.repairOrphans, {
+      const repair = yield* flow.call(activities.repairOrphans, {
         ...base(), namespace: settings.namespace, instanceId, preferNoScheduleTaint: settings.preferNoScheduleTaint,
       });
       carry.repaired = repair.repaired.map((r) => ({ node: r.node, message: r.message }));
@@ -94,7 +85,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     carry.queue = discovered.queue;
     carry.total = discovered.queue.length;
     if (request?.dryRun) {
-      const blockers = yield* flow.call<BlockersResult>(activities.checkBlockers, blockersInput());
+      const blockers = yield* flow.call(activities.checkBlockers, blockersInput());
       const plan: Plan = {
         order: carry.queue,
         skipped: carry.skipped,
@@ -148,7 +139,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       break;
     }
     const wave = yield* nextWave();
-    const blockers = yield* flow.call<BlockersResult>(activities.checkBlockers, blockersInput(wave.map((n) => n.node)));
+    const blockers = yield* flow.call(activities.checkBlockers, blockersInput(wave.map((n) => n.node)));
     if (blockers.blocked) {
       blockedSince ??= flow.nowIso();
       blockedBy = blockers.reasons;
@@ -234,7 +225,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   /** Pools from ARM, nodes and reboot checks from Kubernetes: the ordered queue and what was left out, with why. */
   function* discover(): Op<{ queue: PlannedNode[]; skipped: RunCarry['skipped'] }> {
     const skipped: RunCarry['skipped'] = [];
-    const pools = yield* flow.call<ListPoolsResult>(activities.listPools, {
+    const pools = yield* flow.call(activities.listPools, {
       ...base(), include: settings.nodePools, exclude: settings.excludeNodePools, includeSpot: settings.includeSpot, ...(request?.pools ? { requested: request.pools } : {}),
     });
     skipped.push(...pools.skipped.map((s) => ({ pool: s.pool, reason: s.reason })));
@@ -242,7 +233,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       skipped.push({ reason: 'run-command is disabled on this cluster: set REBOOT_METHOD=pod' });
       return { queue: [], skipped };
     }
-    const started = yield* flow.call<StartRebootChecksResult>(activities.startRebootChecks, {
+    const started = yield* flow.call(activities.startRebootChecks, {
       ...base(),
       pools: pools.pools.map((p) => p.name),
       detector: settings.detector,
@@ -258,7 +249,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     while (pending.length > 0) {
       const final = flow.secondsSince(began) >= CHECK_TIMEOUT_SECONDS;
       if (!final) yield* flow.sleep(CHECK_COLLECT_INTERVAL_SECONDS);
-      const collected = yield* flow.call<CollectRebootChecksResult>(activities.collectRebootChecks, {
+      const collected = yield* flow.call(activities.collectRebootChecks, {
         ...base(), namespace: settings.namespace, nodes: pending, final,
       });
       checks.push(...collected.results);
@@ -286,7 +277,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
 
   function* nextWave(): Op<PlannedNode[]> {
     if (settings.concurrency <= 1) return [carry.queue[0]!];
-    const planned = yield* flow.call<PlanWaveResult>(activities.planWave, {
+    const planned = yield* flow.call(activities.planWave, {
       ...base(), candidates: carry.queue.slice(0, WAVE_LOOKAHEAD), concurrency: settings.concurrency,
     });
     const wave = carry.queue.filter((n) => planned.wave.includes(n.node));

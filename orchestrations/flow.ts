@@ -3,8 +3,9 @@
 // replaying. Everything here is deterministic: time comes from context.df only.
 import * as df from 'durable-functions';
 import type { OrchestrationContext, Task, TimerTask } from 'durable-functions';
+import type { ActivityInput, ActivityName, ActivityResult } from '../activities/catalog';
 import type { ControlEvent, ControlState } from '../core/runTypes';
-import { CONTROL_EVENT, type ActivityName } from './names';
+import { CONTROL_EVENT } from './names';
 
 /** A step of an orchestrator: yields durable tasks, returns T. */
 export type Op<T> = Generator<Task, T, unknown>;
@@ -80,8 +81,9 @@ export class Flow {
     if (!this.context.df.isReplaying) this.context.log(message, fields);
   }
 
-  *call<T>(name: ActivityName, input: unknown): Op<T> {
-    return (yield this.context.df.callActivityWithRetry(name, activityRetry(), input)) as T;
+  /** Calls an activity with the retry policy; its input and result are the catalog's for that name. */
+  *call<N extends ActivityName>(name: N, input: ActivityInput<N>): Op<ActivityResult<N>> {
+    return (yield this.context.df.callActivityWithRetry(name, activityRetry(), input)) as ActivityResult<N>;
   }
 
   /**
@@ -89,9 +91,9 @@ export class Flow {
    * drain passes): a failure after the retries is returned, not thrown, so the loop goes on
    * until its own timeout instead of failing the node on an outage it would have outlived.
    */
-  *poll<T>(name: ActivityName, input: unknown): Op<T | PollFailure> {
+  *poll<N extends ActivityName>(name: N, input: ActivityInput<N>): Op<ActivityResult<N> | PollFailure> {
     try {
-      return yield* this.call<T>(name, input);
+      return yield* this.call(name, input);
     } catch (error) {
       const failed = error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error);
       this.log('poll failed; polling again', { activity: name, error: failed });

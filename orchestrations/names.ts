@@ -1,5 +1,8 @@
 // Every registered function name and every instance id format, in one place: the
 // registrations, the orchestrators and the HTTP API must agree on them.
+import type { ActivityName } from '../activities/catalog';
+
+export type { ActivityName };
 
 export const orchestrators = {
   clusterLock: 'clusterLock',
@@ -31,9 +34,7 @@ export const activities = {
   releaseNode: 'releaseNode',
   recordNodeEvent: 'recordNodeEvent',
   notify: 'notify',
-} as const;
-
-export type ActivityName = (typeof activities)[keyof typeof activities];
+} as const satisfies { readonly [N in ActivityName]: N };
 
 /** The external event that carries pause / resume / cancel. */
 export const CONTROL_EVENT = 'control';

@@ -10,13 +10,10 @@ import type {
   CommandResult,
   EvictPodsResult,
   GateResult,
-  LockNodeResult,
   NodeStatus,
   NotifyInput,
   RecordNodeEventInput,
   ReleaseNodeInput,
-  StartRebootResult,
-  WithdrawRebootResult,
   WorkloadRef,
 } from '../activities/contracts';
 import { stuckHelperReason } from '../core/helperStart';
@@ -64,7 +61,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   yield* flow.listen();
   progress.enter('lock');
   try {
-    const lock = yield* flow.call<LockNodeResult>(activities.lockNode, act({ instanceId }));
+    const lock = yield* flow.call(activities.lockNode, act({ instanceId }));
     if (!lock.locked) {
       return result('skipped', 'missing' in lock ? 'the node no longer exists' : `the node is held by ${lock.heldBy}`);
     }
@@ -157,7 +154,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     for (;;) {
       yield* keepLease();
       const since = gate === 'recovery' && rebootSentAt ? { rebootedAfter: rebootSentAt } : {};
-      const polled = yield* flow.poll<GateResult>(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()], ...since }));
+      const polled = yield* flow.poll(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()], ...since }));
       const verdict: GateResult = isPollFailure(polled) ? { ok: false, reasons: [`could not check: ${polled.failed}`] } : polled;
       if (verdict.ok) return;
       progress.describe({ waitingFor: verdict.reasons.slice(0, 5) });
@@ -173,7 +170,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     const began = flow.nowIso();
     for (let pass = 0; ; pass++) {
       yield* keepLease();
-      const polled = yield* flow.poll<EvictPodsResult>(activities.evictPods, act({ drain: settings.drain, namespace: settings.namespace }));
+      const polled = yield* flow.poll(activities.evictPods, act({ drain: settings.drain, namespace: settings.namespace }));
       const outcome: EvictPodsResult = isPollFailure(polled)
         ? { drained: false, evicted: [], evictedWorkloads: [], blocked: [], terminating: [], refused: [], errors: [{ pod: '', message: polled.failed }], warnings: [] }
         : polled;
@@ -200,7 +197,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   function* reboot(bootId: string, reissue: boolean): Op<void> {
     for (let send = 1; ; send++) {
       rebootSentAt ??= flow.nowIso();
-      const sent = yield* flow.call<StartRebootResult>(
+      const sent = yield* flow.call(
         activities.startReboot,
         act({ method: settings.method, namespace: settings.namespace, image: settings.helperImage, bootId, instanceId, reissue: reissue || send > 1 }),
       );
@@ -234,12 +231,12 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     const began = flow.nowIso();
     for (;;) {
       yield* pause(settings.pollIntervalSeconds);
-      const polled = yield* flow.poll<CommandResult>(activities.getCommandResult, { cluster, runId, at: flow.nowIso(), commandId });
+      const polled = yield* flow.poll(activities.getCommandResult, { cluster, runId, at: flow.nowIso(), commandId });
       const outcome: CommandResult = isPollFailure(polled) ? { state: 'running' } : polled;
       if (outcome.state === 'succeeded') return { ran: true };
       const waited = flow.secondsSince(began);
       if (outcome.state === 'running' && waited < COMMAND_START_LIMIT_SECONDS) continue;
-      const status = yield* flow.poll<NodeStatus>(activities.getNodeStatus, act({ helper: { namespace: settings.namespace, bootId } }));
+      const status = yield* flow.poll(activities.getNodeStatus, act({ helper: { namespace: settings.namespace, bootId } }));
       const known = !isPollFailure(status);
       if (known && (!status.exists || status.bootId !== bootId || status.helper?.exists)) return { ran: true };
       if (known && outcome.state !== 'running') return { ran: false, reason: outcome.reason };
@@ -255,7 +252,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
 
   /** A helper that cannot start is deleted before it runs; then, and only then, the node can be put back. */
   function* withdrawStuckHelper(bootId: string, why: string): Op<void> {
-    const taken = yield* flow.call<WithdrawRebootResult>(activities.withdrawReboot, act({ namespace: settings.namespace, bootId }));
+    const taken = yield* flow.call(activities.withdrawReboot, act({ namespace: settings.namespace, bootId }));
     if (!taken.withdrawn) {
       warnings.push(`${why}; not taken back: ${taken.reason}`);
       return;
@@ -272,7 +269,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
       while (flow.secondsSince(began) < settings.rebootTimeoutSeconds) {
         yield* keepLease();
         yield* pause(settings.pollIntervalSeconds);
-        const polled = yield* flow.poll<NodeStatus>(activities.getNodeStatus, act({ helper: { namespace: settings.namespace, bootId } }));
+        const polled = yield* flow.poll(activities.getNodeStatus, act({ helper: { namespace: settings.namespace, bootId } }));
         if (isPollFailure(polled)) continue;
         last = polled;
         if (last.exists && last.bootId !== bootId) {

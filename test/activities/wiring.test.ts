@@ -54,7 +54,7 @@ describe('the composition root', () => {
     const deps = activityDependencies();
     expect(activityDependencies()).toBe(deps);
     expect(deps.settings.clusters.map((c) => c.alias)).toEqual(['sim']);
-    const status = await activityHandlers.getNodeStatus!({ ...rig.on(rig.nodes('user')[0]!) }, { deps, log: rig.context.log });
+    const status = await activityHandlers.getNodeStatus({ ...rig.on(rig.nodes('user')[0]!) }, { deps, log: rig.context.log });
     expect(status).toMatchObject({ exists: true, ready: true });
 
     overrideActivityDependencies({ env: { ...env, REBOOT_CONCURRENCY: '2' }, credential: rig.sim.credential, armEndpoint: rig.sim.armEndpoint, armCaPem: rig.sim.caPem });
