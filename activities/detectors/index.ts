@@ -2,32 +2,13 @@
 // answers at once (labels, conditions) or starts checks to collect later (check pods). A node
 // whose check could not run is "unknown" with the reason, never "not required". A new
 // detector is one new file here.
-import type { KubeClient, NodeInfo } from '../../adapters/kube';
-import type { CheckResult, DetectorConfig } from '../contracts';
+import type { DetectorConfig } from '../contracts';
+import type { RebootDetector } from './detector';
 import { nodeConditionDetector } from './nodeCondition';
 import { nodeLabelDetector } from './nodeLabel';
 import { sentinelDetector } from './sentinel';
 
-export interface DetectionRequest {
-  kube: KubeClient;
-  runId: string;
-  /** Helper pods' namespace and image. */
-  namespace: string;
-  image: string;
-  /** Bound on requests in flight. */
-  parallelism: number;
-}
-
-export interface DetectionStart {
-  results: CheckResult[];
-  /** Nodes whose check is still running: collect them later (collectRebootChecks). */
-  pending: string[];
-}
-
-export interface RebootDetector {
-  readonly name: string;
-  start(nodes: readonly NodeInfo[], request: DetectionRequest): Promise<DetectionStart>;
-}
+export type { DetectionRequest, DetectionStart, RebootDetector } from './detector';
 
 const DETECTORS: Record<string, (config: DetectorConfig) => RebootDetector> = {
   sentinel: (c) => sentinelDetector(c as Extract<DetectorConfig, { kind: 'sentinel' }>),

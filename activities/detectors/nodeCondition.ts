@@ -2,7 +2,7 @@
 // status True means a reboot is required. A condition that is absent or Unknown means the agent
 // did not say: "unknown", never "not required".
 import type { CheckResult, DetectorConfig } from '../contracts';
-import type { RebootDetector } from './index';
+import type { RebootDetector } from './detector';
 
 export function nodeConditionDetector(config: Extract<DetectorConfig, { kind: 'node-condition' }>): RebootDetector {
   return {

@@ -1,7 +1,7 @@
 // REBOOT_DETECTOR=node-label: an agent on the node (e.g. a node-problem-detector plugin) sets a
 // label when a reboot is required; key=value, or any value when no value is configured.
 import type { DetectorConfig } from '../contracts';
-import type { RebootDetector } from './index';
+import type { RebootDetector } from './detector';
 
 export function nodeLabelDetector(config: Extract<DetectorConfig, { kind: 'node-label' }>): RebootDetector {
   return {

@@ -8,7 +8,7 @@ import { TransientError } from '../../adapters/kube';
 import { buildCheckPod, checkPodName } from '../../core/helperPods';
 import type { CheckResult, DetectorConfig } from '../contracts';
 import { errorMessage, mapBounded } from '../runtime';
-import type { RebootDetector } from './index';
+import type { RebootDetector } from './detector';
 
 export function sentinelDetector(config: Extract<DetectorConfig, { kind: 'sentinel' }>): RebootDetector {
   return {

@@ -1,28 +1,11 @@
 // How the reboot helper pod reaches the cluster (REBOOT_METHOD): one interface, one factory.
 // Both methods create the same manifest (core/helperPods), whose boot-id guard makes any
 // repetition harmless; a new method is one new file here.
-import type { AksArm } from '../../adapters/azure';
-import type { KubeClient } from '../../adapters/kube';
-import type { RebootHelperInput } from '../../core/helperPods';
+import type { RebootMethod, RebootMethodClients } from './method';
 import { podRebootMethod } from './pod';
 import { runCommandRebootMethod } from './runCommand';
 
-export interface RebootSent {
-  /** The helper pod was there already (a retry, or kubectl's AlreadyExists). */
-  alreadyExisted: boolean;
-  /** The run-command to follow with getCommandResult, when the method uses one. */
-  commandId?: string;
-}
-
-export interface RebootMethod {
-  readonly name: string;
-  send(helper: RebootHelperInput): Promise<RebootSent>;
-}
-
-export interface RebootMethodClients {
-  arm: AksArm;
-  kube: KubeClient;
-}
+export type { RebootMethod, RebootMethodClients, RebootSent } from './method';
 
 const METHODS: Record<string, (clients: RebootMethodClients) => RebootMethod> = {
   'run-command': runCommandRebootMethod,

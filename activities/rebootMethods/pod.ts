@@ -1,7 +1,7 @@
 // REBOOT_METHOD=pod: the same manifest created through the Kubernetes API, for clusters with
 // run-command disabled. AlreadyExists counts as sent.
 import { buildRebootHelper } from '../../core/helperPods';
-import type { RebootMethod, RebootMethodClients } from './index';
+import type { RebootMethod, RebootMethodClients } from './method';
 
 export function podRebootMethod({ kube }: RebootMethodClients): RebootMethod {
   return {

@@ -3,7 +3,7 @@
 // --file`). Returns at once with the command id; kubectl's AlreadyExists is read from the
 // command's logs by getCommandResult.
 import { buildRebootRunCommand } from '../../core/helperPods';
-import type { RebootMethod, RebootMethodClients } from './index';
+import type { RebootMethod, RebootMethodClients } from './method';
 
 export function runCommandRebootMethod({ arm }: RebootMethodClients): RebootMethod {
   return {

@@ -4,7 +4,7 @@
 // violations, evictions, and API requests (kube by verb/resource/subresource/namespace/client;
 // ARM by operation through `recordApiRequest`). `summary()` is JSON; `timeline()` lists the
 // changes with virtual timestamps.
-import type { Cluster, ModelEvent } from './cluster/cluster';
+import type { ClusterModel, ModelEvent } from './cluster/model';
 import { DEPLOY, DS, NODES, PODS, STS } from './cluster/resourceNames';
 import type { StoreEvent } from './cluster/store';
 import type { Node, Pod, Workload } from './cluster/types';
@@ -72,7 +72,7 @@ export class Recorder {
   private maxRebooting = 0;
   private started = false;
 
-  constructor(private readonly cluster: Cluster) {}
+  constructor(private readonly cluster: ClusterModel) {}
 
   /** Begins recording from the cluster's current state (called once the scenario is built). */
   start(): void {

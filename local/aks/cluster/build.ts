@@ -4,8 +4,8 @@
 import type { Scenario, ScenarioWorkload } from '../scenario';
 import { buildNode, nodeNameFor, poolDigits, vmssName } from './aksNodes';
 import { HOSTNAME_LABEL, ZONE_LABEL } from './scheduler';
-import type { Cluster } from './cluster';
 import { DEPLOY, DS, NAMESPACES, NODES, PDBS, STS } from './resourceNames';
+import type { ClusterModel } from './model';
 import type { Prng } from './prng';
 import { DEPLOYMENT_DEFAULT } from './rolloutStrategy';
 import type { Container, KubeObject, Node, Pod, PodSpec, Workload } from './types';
@@ -22,7 +22,7 @@ export function namespaceObject(name: string, labels: Record<string, string> = {
   };
 }
 
-export function buildCluster(cluster: Cluster, prng: Prng): void {
+export function buildCluster(cluster: ClusterModel, prng: Prng): void {
   const s = cluster.scenario;
   // Name -> labels; a namespace named twice (once with labels) is created once, with its labels.
   const namespaces = new Map<string, Record<string, string>>(['default', 'kube-system', 'kube-public', 'kube-node-lease'].map((n) => [n, {}]));
@@ -67,7 +67,7 @@ export function buildCluster(cluster: Cluster, prng: Prng): void {
   for (const w of s.workloads ?? []) addWorkload(cluster, w);
 }
 
-function rebootRequiredNodes(cluster: Cluster, s: Scenario): string[] {
+function rebootRequiredNodes(cluster: ClusterModel, s: Scenario): string[] {
   const all = cluster.pools.flatMap((p) => p.nodeNames);
   const r = s.rebootRequired ?? 'none';
   if (r === 'all') return all;
@@ -125,7 +125,7 @@ function statefulSetStrategy(w: ScenarioWorkload): Record<string, unknown> {
   return { type: 'RollingUpdate', rollingUpdate: { partition: 0, ...(w.maxUnavailable !== undefined ? { maxUnavailable: w.maxUnavailable } : {}) } };
 }
 
-export function addWorkload(cluster: Cluster, w: ScenarioWorkload): void {
+export function addWorkload(cluster: ClusterModel, w: ScenarioWorkload): void {
   const namespace = w.namespace ?? 'default';
   const labels = { app: w.name, ...(w.labels ?? {}) };
   cluster.behaviours.set(`${namespace}/${w.name}`, {

@@ -5,7 +5,7 @@
 // to do at the current instant, and timers on the clock carry the rest (readiness, grace
 // periods, reboots).
 import type { Clock, ScheduledHandle } from '../../clock';
-import type { ScenarioPoolSpec, Scenario } from '../scenario';
+import type { Scenario } from '../scenario';
 import { Recorder } from '../recorder';
 import { SENTINEL_REBOOT_REQUIRED } from './aksNodes';
 import { reconcileDaemonSet, reconcileDeployment, reconcileReplicaSet, reconcileStatefulSet, type ControllerHost } from './controllers';
@@ -22,69 +22,19 @@ import { labelSelectorRequirements, matchesRequirements, selectorMatches, type L
 import { Store, clone, objectKey, type StoreEvent } from './store';
 import type { KubeObject, Node, Pod, PodDisruptionBudget, Workload } from './types';
 import { buildCluster } from './build';
+import type { ClusterModel, DeleteOptions, DeleteResult, ModelEvent, ModelListener, NodeRuntime, PoolState, WorkloadBehaviour } from './model';
 
 export * from './resourceNames';
+export type { DeleteOptions, DeleteResult, ModelEvent, ModelListener, NodeRuntime, PoolState, WorkloadBehaviour } from './model';
 
 const WORKLOAD_RESOURCES = [DEPLOY, RS, STS, DS];
 
-export interface NodeRuntime {
-  name: string;
-  pool: string;
-  zone?: string;
-  bootId: string;
-  /** Every boot id the node has had, oldest first. */
-  bootIds: string[];
-  /** Down for a reboot (or never coming back). */
-  down: boolean;
-  rebootCount: number;
-  rebootSeconds: number;
-  files: Set<string>;
-}
-
-export interface WorkloadBehaviour {
-  shutdownSeconds?: number;
-  completesAfterSeconds?: number;
-  exitCode?: number;
-}
-
-export interface PoolState {
-  spec: ScenarioPoolSpec;
-  vmss: string;
-  nodeNames: string[];
-}
-
-/** What happened in the model, for the recorder and for tests. */
-export type ModelEvent =
-  | { type: 'eviction'; at: number; namespace: string; pod: string; node?: string; client?: string; status: number; pdb?: string }
-  | { type: 'podDeleted'; at: number; namespace: string; pod: string; node?: string; client?: string; voluntary: boolean; wasHealthy: boolean }
-  | { type: 'pdbViolation'; at: number; namespace: string; pdb: string; action: 'eviction' | 'delete' | 'reboot'; pods: string[]; node?: string; disruptionsAllowed: number; client?: string }
-  | { type: 'rebootStarted'; at: number; node: string; bootId: string; cause: string }
-  | { type: 'rebootIgnored'; at: number; node: string; cause: string }
-  | { type: 'nodeBooted'; at: number; node: string; bootId: string }
-  | { type: 'nodeDeleted'; at: number; node: string }
-  | { type: 'containerExited'; at: number; namespace: string; pod: string; node?: string; container: string; exitCode: number };
-
-export type ModelListener = (event: ModelEvent) => void;
-
-export interface DeleteOptions {
-  gracePeriodSeconds?: number;
-  preconditions?: { uid?: string; resourceVersion?: string };
-  dryRun?: boolean;
-  /** Who asked (for the recorder). */
-  client?: string;
-  /** A deletion a user or tool asked for; controllers' deletions are not. */
-  voluntary?: boolean;
-  /** The Eviction API already checked the budget. */
-  budgetChecked?: boolean;
-}
-
-export type DeleteResult = { ok: true; pod: Pod } | { ok: false; status: number; reason: string; message: string };
 
 function iso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export class Cluster {
+export class Cluster implements ClusterModel {
   readonly store: Store;
   readonly faults: Faults;
   readonly recorder: Recorder;

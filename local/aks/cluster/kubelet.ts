@@ -6,10 +6,10 @@
 // It also keeps the ground truth the API may lag behind (cluster/nodeLifecycle.ts): whether a
 // pod's container really runs and is past its readiness delay on the node's current boot.
 import type { ScheduledHandle } from '../../clock';
-import type { Cluster } from './cluster';
 import type { HelperStatusLoss } from './faults';
 import { containerBehaviour } from './helperPods';
 import { DEFAULT_IMAGE_PULL_SECONDS, errImagePull, imageBackOffSeconds, imagePullBackOff, ImagePulls } from './imagePulls';
+import type { ClusterModel } from './model';
 import { condition, isFinished, isTerminating, setCondition } from './podState';
 import type { ContainerStatus, Node, Pod } from './types';
 
@@ -32,7 +32,7 @@ export class Kubelet {
   private readonly runtimes = new Map<string, PodRuntime>();
   private readonly images: ImagePulls;
 
-  constructor(private readonly c: Cluster) {
+  constructor(private readonly c: ClusterModel) {
     this.images = new ImagePulls(c.scenario.cluster.imagePullSeconds ?? DEFAULT_IMAGE_PULL_SECONDS);
   }
 
