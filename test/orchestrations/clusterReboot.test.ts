@@ -1,0 +1,70 @@
+// clusterReboot against stub activities (the real run and node orchestrators on the local
+// host, in virtual time): discovery to the last node, and the run's fallback when a node's
+// instance itself fails instead of returning a result.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NodeSummary } from '../../activities/contracts';
+import type { RunOutput, RunSettings } from '../../core/runTypes';
+import type { LocalHost } from '../../local/host';
+import { orchestrators, runInstanceId } from '../../orchestrations/names';
+import type { ClusterRebootInput } from '../../orchestrations/types';
+import { calls, useStubs, type ActivityStubs } from './stubApp';
+import { CLUSTER, distinctCallNames, healthyNode, RUN_ID, runSettings, stubHost } from './stubs';
+
+let host: LocalHost | undefined;
+afterEach(async () => {
+  await host?.close();
+  host = undefined;
+});
+
+const NODES = ['node-1', 'node-2'];
+
+/** A user pool of two nodes, both needing a reboot, and nothing blocking. */
+function twoNodeCluster(): ActivityStubs {
+  const summary = (name: string, zone: string): NodeSummary => ({ name, pool: 'user', zone, mode: 'user', ready: true, unschedulable: false });
+  return {
+    ...healthyNode(),
+    listPools: () => ({ pools: [{ name: 'user', mode: 'User', zones: ['1', '2'] }], skipped: [], runCommandDisabled: false }),
+    startRebootChecks: () => ({ nodes: [summary('node-1', '1'), summary('node-2', '2')], results: NODES.map((node) => ({ node, status: 'required' as const })), pending: [], unknownNodes: [] }),
+    checkBlockers: () => ({ blocked: false }),
+  };
+}
+
+async function run(stubs: ActivityStubs, settings: RunSettings): Promise<RunOutput> {
+  useStubs(stubs);
+  host = await stubHost();
+  const input: ClusterRebootInput = { cluster: CLUSTER, settings, trigger: 'manual', requestedBy: 'test', runId: RUN_ID, holdsLease: false };
+  const id = host.startNew(orchestrators.clusterReboot, { instanceId: runInstanceId(CLUSTER.alias, RUN_ID), input });
+  const status = await host.waitFor(id);
+  expect(status.runtimeStatus).toBe('Completed');
+  return status.output as RunOutput;
+}
+
+describe('clusterReboot with stub activities', () => {
+  it('discovers the nodes, checks the blockers before each, and reboots them one at a time', async () => {
+    const output = await run(twoNodeCluster(), runSettings({ notify: true }));
+    expect(output).toMatchObject({ outcome: 'completed', remaining: [] });
+    expect(output.results.map((r) => [r.node, r.outcome])).toEqual([['node-1', 'rebooted'], ['node-2', 'rebooted']]);
+    const runCalls = distinctCallNames().filter((n) => ['listPools', 'startRebootChecks', 'checkBlockers', 'lockNode', 'notify:run-started', 'notify:run-finished'].includes(n));
+    expect(runCalls).toEqual(['listPools', 'startRebootChecks', 'notify:run-started', 'checkBlockers', 'lockNode', 'checkBlockers', 'lockNode', 'notify:run-finished']);
+    expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(NODES);
+  });
+
+  it('a node instance that fails (not a node result) is reported failed and left for an operator; the run halts', async () => {
+    const stubs = twoNodeCluster();
+    const output = await run({
+      ...stubs,
+      evictPods: () => ({ drained: false, evicted: [], evictedWorkloads: [], blocked: [], terminating: [], errors: [], warnings: [], refused: [{ pod: 'shop/lonely', reason: 'unmanaged', message: 'no controller' }] }),
+      notify: (input) => {
+        if (input.event === 'node-failed') throw new Error('webhook receiver down');
+        return { sent: 1, failed: 0 };
+      },
+    }, runSettings({ notify: true }));
+    expect(output.outcome).toBe('halted');
+    expect(output.results).toEqual([expect.objectContaining({ node: 'node-1', outcome: 'failed', step: 'queued', leftCordoned: true })]);
+    expect(output.results[0]!.reason).toMatch(/^node orchestration failed: .*webhook receiver down/);
+    expect(output.reason).toMatch(/^node-1 did not come back at step queued: node orchestration failed/);
+    expect(output.remaining).toEqual(['node-2']);
+    expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(['node-1']);
+    expect(distinctCallNames().at(-1)).toBe('notify:run-halted');
+  });
+});
