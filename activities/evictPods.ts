@@ -27,7 +27,6 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
   const pods = (await kube.listPodsOnNode(input.node)).filter((pod) => pod.namespace !== input.namespace);
   const daemonSets = await daemonSetsOwning(kube, pods);
   const plan = planDrain({ pods, daemonSets, options: input.drain, now: input.at });
-  const byName = new Map(pods.map((pod) => [qualifiedName(pod), pod]));
   const terminating = plan.waitFor.map(qualifiedName);
 
   const result: EvictPodsResult = {
@@ -46,14 +45,14 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
       return { pod, error: errorMessage(error), forbidden: error instanceof KubeApiError && error.status === 403 };
     }
   });
-  const disrupted: PodFacts[] = plan.waitFor.map((ref) => byName.get(qualifiedName(ref))!);
+  const disrupted: PodFacts[] = [...plan.waitFor];
   for (const o of outcomes) {
     const name = qualifiedName(o.pod);
     if ('error' in o && o.forbidden) result.refused.push({ pod: name, reason: 'forbidden', message: `${o.error}; grant it in infra/k8s/rbac.yaml` });
     else if ('error' in o) result.errors.push({ pod: name, message: o.error ?? 'unknown error' });
     else if (o.outcome.outcome === 'evicted') {
       result.evicted.push(name);
-      disrupted.push(byName.get(name)!);
+      disrupted.push(o.pod);
     } else if (o.outcome.outcome === 'blocked') result.blocked.push({ pod: name, message: o.outcome.message });
   }
   // Pods already terminating count too: a pass retried after its evictions were accepted must not lose their workloads.

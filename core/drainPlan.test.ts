@@ -48,7 +48,7 @@ describe('planDrain: one pod through the filter chain', () => {
     ['inside the pod selector: evicted', pod('web', { labels: { app: 'web' } }), { ...strict, podSelector: 'app in (java-app,web)' }, 'evict', 'evictable', 'Eviction API'],
   ])('%s', (_name, facts, options, action, reason, messageFragment) => {
     const plan = planDrain({ pods: [facts], daemonSets: existingDaemonSets, options, now: NOW });
-    expect(plan.decisions).toEqual([{ pod: { namespace: facts.namespace, name: facts.name, uid: facts.uid }, action, reason, message: expect.any(String) }]);
+    expect(plan.decisions).toEqual([{ pod: facts, action, reason, message: expect.any(String) }]);
     expect(plan.decisions[0]!.message).toContain(messageFragment);
     expect(plan.blocked).toBe(action === 'block');
     expect(plan.evict.map((p) => p.name)).toEqual(action === 'evict' ? [facts.name] : []);
@@ -123,18 +123,15 @@ describe('planDrain: the whole node', () => {
 
   it('an empty node is drained: nothing to evict, wait for or block', () => {
     const plan = planDrain({ pods: [], daemonSets: [], options: strict, now: NOW });
-    expect(plan).toEqual({ decisions: [], evict: [], waitFor: [], blocked: false, blockers: [], warnings: [], longestGraceSeconds: 0 });
+    expect(plan).toEqual({ decisions: [], evict: [], waitFor: [], blocked: false, blockers: [], warnings: [] });
   });
 
-  it.each<[string, number | undefined, (number | undefined)[], number]>([
-    ["each pod's own grace, the longest", undefined, [30, 240, undefined], 240],
-    ['the API default for pods without one', undefined, [undefined], 30],
-    ['the grace-period setting overrides', 10, [30, 240], 10],
-  ])('longestGraceSeconds: %s', (_name, gracePeriodSeconds, graces, longest) => {
-    const pods = graces.map((g, i) => pod(`p${i}`, g === undefined ? {} : { terminationGracePeriodSeconds: g }));
+  it.each<[string, number | undefined]>([
+    ["each pod's own grace period", undefined],
+    ['the grace-period setting', 10],
+  ])('the evictions use %s', (_name, gracePeriodSeconds) => {
     const options = gracePeriodSeconds === undefined ? strict : { ...strict, gracePeriodSeconds };
-    const plan = planDrain({ pods, daemonSets: [], options, now: NOW });
-    expect(plan.longestGraceSeconds).toBe(longest);
+    const plan = planDrain({ pods: [pod('p0', { terminationGracePeriodSeconds: 240 })], daemonSets: [], options, now: NOW });
     expect(plan.gracePeriodSeconds).toBe(gracePeriodSeconds);
   });
 
@@ -151,7 +148,7 @@ describe('planDrain: the whole node', () => {
     });
     expect(plan.evict.map((p) => p.name)).toEqual(['java-app-7d9f-abcde']);
     expect(plan.decisions.filter((d) => d.action === 'skip').map((d) => d.reason)).toEqual(['daemonset', 'daemonset']);
-    expect(plan.longestGraceSeconds).toBe(60);
+    expect(plan.evict[0]!.terminationGracePeriodSeconds).toBe(60); // the pod's facts travel with its decision
   });
 });
 

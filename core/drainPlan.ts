@@ -5,7 +5,7 @@
 // DaemonSet pods are always left in place, as kured's drain does (--ignore-daemonsets).
 
 import { compileLabelSelector, type Labels } from './labelSelector';
-import { controllerOf, isFinished, podRef, qualifiedName, type PodFacts, type PodRef } from './kubeFacts';
+import { controllerOf, isFinished, qualifiedName, type PodFacts } from './kubeFacts';
 
 /** Plain options (the settings snapshot maps onto them); names follow kubectl's flags. */
 export interface DrainOptions {
@@ -45,8 +45,9 @@ export type DrainReason =
   | 'local-storage'
   | 'unreplicated';
 
+/** One pod and what to do with it, as kubectl's PodDelete{Pod, Status}: acting on it needs no second lookup. */
 export interface DrainDecision {
-  pod: PodRef;
+  pod: PodFacts;
   action: DrainAction;
   /** Why; for a pod with several blockers or warnings, the first. */
   reason: DrainReason;
@@ -57,9 +58,9 @@ export interface DrainDecision {
 export interface DrainPlan {
   /** One per pod, in input order. */
   decisions: DrainDecision[];
-  evict: PodRef[];
+  evict: PodFacts[];
   /** Terminating pods the drain must see gone before the node counts as empty. */
-  waitFor: PodRef[];
+  waitFor: PodFacts[];
   /** Any pod blocks: nothing may be evicted (kubectl aborts before evicting). */
   blocked: boolean;
   /** Each blocking condition with the pods it holds, e.g. "cannot evict … (set X=true): ns/a, ns/b". */
@@ -68,8 +69,6 @@ export interface DrainPlan {
   warnings: string[];
   /** For the Eviction's deleteOptions; absent = each pod's own grace period. */
   gracePeriodSeconds?: number;
-  /** The longest termination grace among the pods to evict (the API default 30 s when unset). */
-  longestGraceSeconds: number;
 }
 
 // What one filter says about one pod: go on (perhaps with a warning), stop with a decision, or
@@ -91,7 +90,6 @@ interface FilterContext {
 type PodFilter = (pod: PodFacts, context: FilterContext) => Verdict;
 
 const CONTINUE: Verdict = { kind: 'continue' };
-const API_DEFAULT_GRACE_SECONDS = 30;
 
 const BLOCKER_SUMMARY: Partial<Record<DrainReason, string>> = {
   'daemonset-gone': 'cannot evict Pods whose DaemonSet no longer exists (set REBOOT_DRAIN_FORCE=true to override)',
@@ -182,7 +180,6 @@ const DRAIN_FILTERS: readonly PodFilter[] = [
 interface PodOutcome { decision: DrainDecision; blockers: Finding[]; warnings: Finding[] }
 
 function decidePod(pod: PodFacts, context: FilterContext): PodOutcome {
-  const ref = podRef(pod);
   const warnings: Finding[] = [];
   const blockers: Finding[] = [];
   for (const filter of DRAIN_FILTERS) {
@@ -194,19 +191,19 @@ function decidePod(pod: PodFacts, context: FilterContext): PodOutcome {
     if (verdict.warning) warnings.push(verdict.warning);
     // Deciding filters come before blocking ones: a decision here means no blocker yet.
     if (verdict.kind === 'decide') {
-      return { decision: { pod: ref, action: verdict.action, reason: verdict.reason, message: verdict.message }, blockers, warnings };
+      return { decision: { pod, action: verdict.action, reason: verdict.reason, message: verdict.message }, blockers, warnings };
     }
   }
   const [firstBlocker] = blockers;
   if (firstBlocker) {
     // A blocked pod is not deleted, so the risks its warnings announce are not taken.
     const message = blockers.map((b) => b.message).join('; ');
-    return { decision: { pod: ref, action: 'block', reason: firstBlocker.reason, message }, blockers, warnings: [] };
+    return { decision: { pod, action: 'block', reason: firstBlocker.reason, message }, blockers, warnings: [] };
   }
   const [firstWarning] = warnings;
   const decision: DrainDecision = firstWarning
-    ? { pod: ref, action: 'evict', reason: firstWarning.reason, message: warnings.map((w) => w.message).join('; ') }
-    : { pod: ref, action: 'evict', reason: 'evictable', message: 'evicted through the Eviction API (its disruption budgets apply)' };
+    ? { pod, action: 'evict', reason: firstWarning.reason, message: warnings.map((w) => w.message).join('; ') }
+    : { pod, action: 'evict', reason: 'evictable', message: 'evicted through the Eviction API (its disruption budgets apply)' };
   return { decision, blockers, warnings };
 }
 
@@ -217,7 +214,7 @@ function parseInstant(value: string, field: string): number {
 }
 
 // kubectl's Warnings()/errors(): one line per condition listing its pods, in order of appearance.
-function summarise(findings: { pod: PodRef; finding: Finding }[], texts: Partial<Record<DrainReason, string>>): string[] {
+function summarise(findings: { pod: PodFacts; finding: Finding }[], texts: Partial<Record<DrainReason, string>>): string[] {
   const groups = new Map<DrainReason, string[]>();
   for (const { pod, finding } of findings) {
     groups.set(finding.reason, [...(groups.get(finding.reason) ?? []), qualifiedName(pod)]);
@@ -238,21 +235,16 @@ export function planDrain(input: DrainPlanInput): DrainPlan {
     daemonSets: new Set(input.daemonSets.map(qualifiedName)),
   };
 
-  const outcomes = input.pods.map((pod) => ({ pod, ...decidePod(pod, context) }));
+  const outcomes = input.pods.map((pod) => decidePod(pod, context));
   const decisions = outcomes.map((o) => o.decision);
-  const toEvict = outcomes.filter((o) => o.decision.action === 'evict');
-  const blocked = decisions.some((d) => d.action === 'block');
+  const podsTo = (action: DrainAction): PodFacts[] => decisions.filter((d) => d.action === action).map((d) => d.pod);
   return {
     decisions,
-    evict: toEvict.map((o) => o.decision.pod),
-    waitFor: decisions.filter((d) => d.action === 'wait').map((d) => d.pod),
-    blocked,
+    evict: podsTo('evict'),
+    waitFor: podsTo('wait'),
+    blocked: decisions.some((d) => d.action === 'block'),
     blockers: summarise(outcomes.flatMap((o) => o.blockers.map((finding) => ({ pod: o.decision.pod, finding }))), BLOCKER_SUMMARY),
     warnings: summarise(outcomes.flatMap((o) => o.warnings.map((finding) => ({ pod: o.decision.pod, finding }))), WARNING_SUMMARY),
     ...(options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds }),
-    longestGraceSeconds: toEvict.reduce(
-      (longest, o) => Math.max(longest, options.gracePeriodSeconds ?? o.pod.terminationGracePeriodSeconds ?? API_DEFAULT_GRACE_SECONDS),
-      0,
-    ),
   };
 }

@@ -102,17 +102,6 @@ export interface WorkloadRef {
   name: string;
 }
 
-/** What identifies a pod to act on: the uid guards against a same-named successor. */
-export interface PodRef {
-  namespace: string;
-  name: string;
-  uid: string;
-}
-
-export function podRef(pod: PodFacts): PodRef {
-  return { namespace: pod.namespace, name: pod.name, uid: pod.uid };
-}
-
 export function qualifiedName(object: { namespace: string; name: string }): string {
   return `${object.namespace}/${object.name}`;
 }

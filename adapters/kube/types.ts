@@ -5,7 +5,7 @@
 import type { NodeFacts, PodFacts } from '../../core/kubeFacts';
 import type { LabelSelector } from '../../core/labelSelector';
 
-export type { NodeFacts, OwnerReference, PdbFacts, PodFacts, PodPhase, PodRef, WorkloadFacts, WorkloadKind } from '../../core/kubeFacts';
+export type { NodeFacts, OwnerReference, PdbFacts, PodFacts, PodPhase, WorkloadFacts, WorkloadKind } from '../../core/kubeFacts';
 export type { LabelSelector } from '../../core/labelSelector';
 
 export const AGENT_POOL_LABEL = 'kubernetes.azure.com/agentpool';
