@@ -1,4 +1,4 @@
-// Lint rules that keep the architecture of DESIGN.md section 2 true: the import direction
+// Lint rules that keep the architecture of docs/design.md#parts-and-import-rules true: the import direction
 // between folders, and determinism in orchestrators (their code is replayed).
 import js from '@eslint/js';
 import globals from 'globals';
@@ -17,7 +17,7 @@ const NODE_IO = ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'tls', 'child_p
 
 // Relative imports only: `@azure/functions` is not our functions/ folder.
 const relativeTo = (name) => `^(?:\\.{1,2}/)+(?:[^/]+/)*${name}(?:/|$)`;
-const folder = (name) => ({ regex: relativeTo(name), message: `this folder may not import ${name}/ (DESIGN.md section 2).` });
+const folder = (name) => ({ regex: relativeTo(name), message: `this folder may not import ${name}/ (docs/design.md#parts-and-import-rules).` });
 const noLocal = { regex: relativeTo('local'), message: 'product code never imports local/ (the simulator and local host are test and demo tools).' };
 
 export default tseslint.config(
@@ -52,7 +52,7 @@ export default tseslint.config(
         patterns: [
           ...['functions', 'orchestrations', 'activities', 'adapters'].map(folder),
           noLocal,
-          { group: [...SDKS, ...NODE_IO], message: 'core/ holds pure rules: no I/O and no SDKs (DESIGN.md section 2).' },
+          { group: [...SDKS, ...NODE_IO], message: 'core/ holds pure rules: no I/O and no SDKs (docs/design.md#parts-and-import-rules).' },
         ],
       }],
     },

@@ -1,4 +1,4 @@
-// One drain pass over a node (DESIGN.md section 4, nodeReboot step 4): list its pods (in
+// One drain pass over a node (nodeReboot's drain step, docs/design.md#the-life-of-a-run): list its pods (in
 // pages), leave our helper pods alone, plan with kubectl's filter chain (core/drainPlan), then
 // ask the Eviction API once per pod to evict. Reports what was evicted, what a PDB refused
 // (429), what is still terminating, what the plan refuses (nothing is evicted then, as kubectl

@@ -1,4 +1,4 @@
-// What we write on a node we work on (DESIGN.md section 4), and how we read it back: the
+// What we write on a node we work on (docs/design.md#the-life-of-a-run), and how we read it back: the
 // in-progress annotation that records the state to restore (was it cordoned before us, did we
 // add the autoscaler's scale-down guard, which labels we changed) and the reboot's progress;
 // the last-reboot annotation left afterwards.

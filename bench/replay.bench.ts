@@ -1,7 +1,7 @@
 // Replay cost on the local host (run: `npx tsx bench/replay.bench.ts [N]`, default N = 1000):
 // N sequential activities as one instance, vs as N sub-orchestrations, vs with continueAsNew
 // every 25. Reports wall time, episodes, history events and replay CPU time — the evidence for
-// DESIGN.md section 4's continueAsNew and per-node sub-orchestrations.
+// the run's continueAsNew and per-node sub-orchestrations (docs/design.md#the-life-of-a-run).
 // None of these modules loads @azure/functions; the app entry does, after the stand-in is in place.
 import { createVirtualClock } from '../local/clock';
 import { installFunctionsCoreStandIn } from '../local/host/functionsCore';

@@ -54,7 +54,7 @@ function errorOf(fn: () => unknown): HelperPodInputError {
 }
 
 describe('check pod', () => {
-  it('is the manifest of DESIGN.md section 6', () => {
+  it('is the manifest docs/design.md describes', () => {
     expect(buildCheckPod(check)).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',
@@ -86,7 +86,7 @@ describe('check pod', () => {
 });
 
 describe('reboot helper', () => {
-  it('is the manifest of DESIGN.md section 6, the boot id an argument of a constant script', () => {
+  it('is the manifest docs/design.md describes, the boot id an argument of a constant script', () => {
     expect(buildRebootHelper(reboot)).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',

@@ -1,4 +1,4 @@
-// The helper pods of DESIGN.md section 6: the check pod that looks for the reboot sentinel and
+// The helper pods (docs/design.md#exactly-once-reboot-and-the-helper-pods): the check pod that looks for the reboot sentinel and
 // the reboot helper that reboots a node once. Built as plain objects from validated inputs and
 // serialised as JSON (valid YAML, which kubectl reads), never by string templates, so no input
 // can add a field, change the command or reach a shell. The simulator executes these pods.
@@ -84,7 +84,7 @@ export function isRunId(value: string): boolean {
   return value.length === 21 && RUN_ID.test(value);
 }
 
-/** The run id of DESIGN.md section 4, from the orchestration's current time and a new guid. */
+/** The run id (docs/design.md#the-life-of-a-run), from the orchestration's current time and a new guid. */
 export function formatRunId(startedAt: Date, guid: string): string {
   const year = startedAt.getUTCFullYear();
   if (!(year >= 1000 && year <= 9999)) throw new HelperPodInputError([problem('startedAt', String(startedAt), 'a valid date in the years 1000 to 9999')]);

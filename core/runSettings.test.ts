@@ -21,7 +21,7 @@ describe('toRunSettings', () => {
     expect(run.alerts.enabled).toBe(true);
   });
 
-  it('maps the defaults to the values DESIGN.md gives', () => {
+  it('maps the defaults to the values of the README settings table', () => {
     const run = toRunSettings(settingsFrom({}));
     expect(run).toMatchObject({
       concurrency: 1,

@@ -71,7 +71,7 @@ const DEFAULT_SETTINGS: Settings = {
   allowPrivateUrls: false,
 };
 
-describe('defaults (DESIGN.md section 7, kured where it has the setting)', () => {
+describe('defaults (the README settings table, kured where it has the setting)', () => {
   it('an empty environment gives every default', () => {
     expect(settingsOf({})).toEqual(DEFAULT_SETTINGS);
   });

@@ -1,4 +1,4 @@
-// The settings schema (DESIGN.md section 7): every setting with its default, a one-line
+// The settings schema (docs/design.md#settings-snapshot, README.md#settings): every setting with its default, a one-line
 // description and its parser, as one zod object. parseSettings reads app settings once and
 // reports every problem together, each naming the setting, the bad value (never for secret
 // settings) and the accepted form. The result is plain JSON, snapshotted into run inputs.

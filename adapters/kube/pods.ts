@@ -1,6 +1,6 @@
 // Pods: list (all pages) on a node or by selector, evict through policy/v1 with the outcomes
 // kubectl drain sorts (429 = blocked for now, 404 = gone), delete, and the helper pods of
-// DESIGN.md section 6 (created from core's manifests; AlreadyExists is an answer, not a fault).
+// docs/design.md#exactly-once-reboot-and-the-helper-pods (created from core's manifests; AlreadyExists is an answer, not a fault).
 
 import type { V1Pod } from '@kubernetes/client-node';
 import type { PodManifest } from '../../core/helperPods';

@@ -1,4 +1,4 @@
-// The demo's report (DESIGN.md section 10): what the run did to each node, what the cluster's
+// The demo's report (docs/design.md#reports-and-their-fields): what the run did to each node, what the cluster's
 // workloads went through, the invariants, the cost in API requests and history events, and
 // the verdict that sets the exit code. Pure: the facts gathered by run.ts in, JSON out.
 import type { NodeOutcome, NodeResult, RunOutput } from '../../core/runTypes';

@@ -62,7 +62,7 @@ describe('npm run demo on the seed scenario, off a terminal', () => {
     expect(run.stdout).toMatch(/OK: the run completed and every invariant held\./);
   });
 
-  it('writes the JSON report with the fields of DESIGN.md section 10', () => {
+  it('writes the JSON report with the fields of docs/design.md#reports-and-their-fields', () => {
     expect(report).toMatchObject({ scenario: 'seed', outcome: 'completed' });
     expect(report.virtualSeconds).toBeGreaterThan(0);
     expect(report).toMatchObject({ criticalPathBoundSeconds: 1648, boundLimitedBy: 'PDB shop/java-app-pdb' });

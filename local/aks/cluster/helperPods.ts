@@ -1,5 +1,5 @@
-// Recognises what a container does from its shape, for the two helper pods of DESIGN.md
-// section 6; anything else is an ordinary long-running container. The recognition looks at
+// Recognises what a container does from its shape, for the two helper pods
+// (docs/design.md#exactly-once-reboot-and-the-helper-pods); anything else is an ordinary long-running container. The recognition looks at
 // the command, the mounts and the pod's privileges, never at names or labels.
 import type { Container, Pod } from './types';
 

@@ -1,4 +1,4 @@
-// Reboot mechanics, graceful termination and the helper pods of DESIGN.md section 6, as the
+// Reboot mechanics, graceful termination and the helper pods (docs/design.md#exactly-once-reboot-and-the-helper-pods), as the
 // model executes them.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_IMAGE_PULL_SECONDS } from './imagePulls';
@@ -117,7 +117,7 @@ describe('graceful deletion', () => {
   });
 });
 
-describe('helper pods (DESIGN.md section 6)', () => {
+describe('helper pods', () => {
   // The helper image is new on every node: its first pod waits for the pull.
   const PULL = DEFAULT_IMAGE_PULL_SECONDS;
 

@@ -49,7 +49,7 @@ export function ensureNamespace(c: Cluster): void {
   if (!c.store.get('namespaces', undefined, HELPER_NS)) c.act(() => c.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: HELPER_NS } }));
 }
 
-/** The reboot helper of DESIGN.md section 6 for `node` and `bootId`. */
+/** The reboot helper (docs/design.md#exactly-once-reboot-and-the-helper-pods) for `node` and `bootId`. */
 export function rebootPod(node: string, bootId: string): Pod {
   return {
     apiVersion: 'v1', kind: 'Pod',
