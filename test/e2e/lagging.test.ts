@@ -6,6 +6,7 @@
 // recovery gate, saying the status lags, and the run goes on when it ends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOutput } from '../../core/runTypes';
+import { BACKGROUND_WRITES } from '../../local/aks/cluster/backgroundWriters';
 import type { RecorderSummary } from '../../local/aks/recorder';
 import { bundledScenarioPath, loadScenario } from '../../local/aks/scenario';
 import { runScheduledRollout, startStack, type Stack } from './stack';
@@ -34,6 +35,17 @@ describe('lagging API (lagging.json)', () => {
     expect(summary.invariants.pdbViolations).toEqual([]);
     expect(summary.workloads.find((w) => w.name === 'node-agent')?.minReady).toBe(2);
     expect(summary.invariants.nodesLeftCordoned).toEqual([]);
+  });
+
+  it('keeps every other writer\'s node changes through the conflicts their writes cause, and its own labels and annotations', () => {
+    const conflicts = [...stack.sim.cluster.backgroundWrites.values()].reduce((a, b) => a + b, 0);
+    expect(conflicts).toBeGreaterThan(0);
+    expect(summary.apiRequests.kube.byStatus['409']).toBeGreaterThan(0);
+    for (const name of stack.sim.cluster.nodeNames()) {
+      const node = stack.sim.cluster.node(name)!;
+      expect(node.metadata.annotations?.[BACKGROUND_WRITES] ?? '0').toBe(String(stack.sim.cluster.backgroundWrites.get(name) ?? 0));
+      expect(Object.keys(node.metadata.annotations ?? {}).some((k) => k.startsWith('aks-reboot-orchestrator'))).toBe(true);
+    }
   });
 
   it('does not take a pod\'s Ready from before the reboot as recovery', () => {

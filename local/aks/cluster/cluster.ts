@@ -43,6 +43,8 @@ export class Cluster implements ClusterModel {
   readonly sentinelFile: string;
   readonly behaviours = new Map<string, WorkloadBehaviour>();
   readonly lifecycle: NodeLifecycle;
+  /** How often a background writer changed each node (faults.nodeWriteConflicts), to check none of its changes was lost. */
+  readonly backgroundWrites = new Map<string, number>();
   /** While true, pods start Running and Ready at once (the cluster's state before the scenario begins). */
   warmStart = false;
 

@@ -153,12 +153,19 @@ export class Faults {
     return HELPER_STATUS_LOSSES[this.prng.int(HELPER_STATUS_LOSSES.length)];
   }
 
-  /** ARM: a pool's provisioningState now, given its declared one. */
   /** The end (ms) of a controller-manager outage covering `nowMs`, if there is one. */
   controllerManagerDownUntil(nowMs: number): number | undefined {
     const w = (this.spec.controllerManagerDown ?? []).find((o) => this.inWindow(o, nowMs));
     return w && this.startMs + w.to * 1000;
   }
+
+  /** Whether another writer changes the node just before this guarded write (faults.nodeWriteConflicts). */
+  nodeWriteConflict(): boolean {
+    const rate = this.spec.nodeWriteConflicts?.rate;
+    return rate !== undefined && this.prng.next() < rate;
+  }
+
+  /** ARM: a pool's provisioningState now, given its declared one. */
 
   poolProvisioningState(pool: string, declared: string, nowMs: number): string {
     return (this.spec.poolsUpgrading ?? []).some((u) => u.pool === pool && this.inWindow(u, nowMs)) ? 'Upgrading' : declared;

@@ -3,6 +3,7 @@
 // pagination, patches, optimistic concurrency, graceful pod deletion, the Eviction subresource,
 // watches as JSON lines, server-side Tables). Every request is counted by the recorder.
 import type { SimHandler, SimRequest, SimResponse } from '../contracts';
+import { carriesResourceVersion, maybeWriteBefore } from '../cluster/backgroundWriters';
 import type { Cluster } from '../cluster/cluster';
 import { evictPod } from '../cluster/eviction';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from './discovery';
@@ -186,6 +187,7 @@ function resource(cluster: Cluster, req: SimRequest, route: Extract<Route, { kin
     if (req.method === 'PUT' || req.method === 'PATCH') return json(200, writeScale(ctx, name!, req.method, req.body, req.headers['content-type']));
     throw methodNotAllowed();
   }
+  if (info.resource === 'nodes' && name !== undefined && (verb === 'update' || verb === 'patch') && carriesResourceVersion(req.body)) maybeWriteBefore(cluster, name);
   switch (verb) {
     case 'watch': return { status: 200, headers: { 'content-type': 'application/json' }, stream: watchStream(ctx, name) };
     case 'list': return json(200, listObjects(ctx));
