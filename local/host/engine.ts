@@ -502,30 +502,8 @@ export class Engine {
     const fail = (message: string): void => this.finishFailed(inst, newEvents, consumed, now, message);
     if (!reg) return fail(`The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`);
     const history = [...inst.history.map((e) => ({ ...e, IsPlayed: true })), ...newEvents];
-    const payload = {
-      history,
-      input: parseJsonText(record.input),
-      instanceId: record.instanceId,
-      isReplaying: inst.history.length > 0,
-      parentInstanceId: record.parent?.instanceId ?? null,
-      upperSchemaVersion: 1,
-      upperSchemaVersionNew: 2,
-      longRunningTimerIntervalDuration: timeSpan(this.deps.settings.longRunningTimerIntervalMs),
-      maximumShortTimerDuration: timeSpan(this.deps.settings.maximumShortTimerMs),
-      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
-    };
     const cpuBefore = process.cpuUsage();
-    let state: OrchestratorStateJson | undefined;
-    let thrown: string | undefined;
-    try {
-      const outcome = await invokeRegistered(reg, { ...this.deps.extraInputs(reg), [triggerBindingName(reg)]: { string: JSON.stringify(payload) } }, this.logOption());
-      state = parseState(fromTypedData(outcome.returnValue));
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const at = message.indexOf(OUT_OF_PROC_DATA);
-      if (at >= 0) state = parseState(JSON.parse(message.slice(at + OUT_OF_PROC_DATA.length)));
-      else thrown = message;
-    }
+    const { state, thrown } = await this.invokeOrchestrator(reg, { history, input: parseJsonText(record.input), instanceId: record.instanceId, parentInstanceId: record.parent?.instanceId ?? null, isReplaying: inst.history.length > 0 });
     const cpu = process.cpuUsage(cpuBefore);
     const stats = this.statsOf(record.instanceId);
     stats.episodes++;
@@ -851,6 +829,54 @@ export class Engine {
       this.deps.stats.set(instanceId, s);
     }
     return s;
+  }
+
+  /** One episode of an orchestrator through durable-functions' own code: its state, or what it threw. */
+  private async invokeOrchestrator(
+    reg: Registration,
+    episode: { history: HistoryEvent[]; input: unknown; instanceId: string; parentInstanceId: string | null; isReplaying: boolean },
+  ): Promise<{ state?: OrchestratorStateJson; thrown?: string }> {
+    const payload = {
+      ...episode,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 2,
+      longRunningTimerIntervalDuration: timeSpan(this.deps.settings.longRunningTimerIntervalMs),
+      maximumShortTimerDuration: timeSpan(this.deps.settings.maximumShortTimerMs),
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+    };
+    try {
+      const outcome = await invokeRegistered(reg, { ...this.deps.extraInputs(reg), [triggerBindingName(reg)]: { string: JSON.stringify(payload) } }, this.logOption());
+      return { state: parseState(fromTypedData(outcome.returnValue)) };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const at = message.indexOf(OUT_OF_PROC_DATA);
+      return at >= 0 ? { state: parseState(JSON.parse(message.slice(at + OUT_OF_PROC_DATA.length))) } : { thrown: message };
+    }
+  }
+
+  /**
+   * Replays a recorded execution's history through the orchestrator as the code stands now,
+   * without running anything: whether the code still agrees with the history (the extension's
+   * non-determinism check), and what it would do next. Used to check that histories recorded by
+   * a release replay against newer code (a deployment while runs are in flight).
+   */
+  async replayCheck(name: string, instanceId: string, input: unknown, history: HistoryEvent[]): Promise<{ nonDeterminism?: string; decisions: Decision[]; done: boolean; failed?: string }> {
+    const reg = this.deps.orchestrators.get(name);
+    if (!reg) throw new UnknownFunctionError(`no orchestrator '${name}'`);
+    const played = history.map((e) => ({ ...e, IsPlayed: true }));
+    const { state, thrown } = await this.invokeOrchestrator(reg, { history: played, input, instanceId, parentInstanceId: null, isReplaying: true });
+    if (!state) return { decisions: [], done: false, failed: thrown ?? 'the orchestrator returned no state' };
+    const replay = replayActions(played, (state.actions[0] ?? []) as OrchestratorAction[], {
+      instanceId,
+      maximumShortTimerMs: this.deps.settings.maximumShortTimerMs,
+      longRunningTimerIntervalMs: this.deps.settings.longRunningTimerIntervalMs,
+    });
+    return {
+      ...(replay.nonDeterminism ? { nonDeterminism: replay.nonDeterminism } : {}),
+      decisions: replay.decisions,
+      done: state.isDone === true,
+      ...(state.error !== undefined ? { failed: state.error } : {}),
+    };
   }
 
   private logOption(): { onLog?: (log: InvocationLog) => void } {

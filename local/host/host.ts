@@ -105,6 +105,8 @@ export interface LocalHost {
   getStatus(instanceId: string, options?: { showHistory?: boolean; showHistoryOutput?: boolean }): InstanceStatus | undefined;
   /** The current execution's history, in the extension's shape. */
   getHistory(instanceId: string): HistoryEvent[];
+  /** Replays a recorded history through the orchestrator as loaded now, running nothing (Engine.replayCheck). */
+  replayCheck(name: string, instanceId: string, input: unknown, history: HistoryEvent[]): ReturnType<Engine['replayCheck']>;
   stats(instanceId: string): InstanceStats;
   /** Waits until nothing runs (no episode, activity or client function), without moving time. */
   settle(): Promise<void>;
@@ -442,6 +444,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     },
     getStatus: status,
     getHistory: (instanceId) => engine.getHistory(instanceId),
+    replayCheck: (name, instanceId, input, history) => engine.replayCheck(name, instanceId, input, history),
     stats: (instanceId) => ({ ...(stats.get(instanceId) ?? { historyEvents: 0, episodes: 0, replayCpuMs: 0 }) }),
     async settle() {
       for (;;) {
