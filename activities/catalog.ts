@@ -5,7 +5,9 @@
 import type {
   BlockersResult,
   CheckBlockersInput,
+  CheckClusterStateInput,
   CheckGateInput,
+  ClusterStateResult,
   CollectRebootChecksInput,
   CollectRebootChecksResult,
   CommandResult,
@@ -59,6 +61,7 @@ export interface ActivityCatalog {
   startRebootChecks: { input: StartRebootChecksInput; result: StartRebootChecksResult };
   collectRebootChecks: { input: CollectRebootChecksInput; result: CollectRebootChecksResult };
   checkBlockers: { input: CheckBlockersInput; result: BlockersResult };
+  checkClusterState: { input: CheckClusterStateInput; result: ClusterStateResult };
   checkGate: { input: CheckGateInput; result: GateResult };
   lockNode: { input: LockNodeInput; result: LockNodeResult };
   labelNode: { input: LabelNodeInput; result: LabelNodeResult };

@@ -82,6 +82,15 @@ export interface ListPoolsResult {
   pools: PoolSummary[];
   skipped: Array<{ pool: string; reason: string }>;
   runCommandDisabled: boolean;
+  /** Why the cluster takes no reboots now (stopped, or in an operation); absent when it does. */
+  clusterBusy?: string;
+}
+
+export type CheckClusterStateInput = ActivityBase;
+
+/** `busy`: why no node should be rebooted now (core/clusterState); absent when the cluster is Running and Succeeded. */
+export interface ClusterStateResult {
+  busy?: string;
 }
 
 export interface NodeSummary {

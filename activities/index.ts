@@ -2,6 +2,7 @@
 // registers, and what a test or another host can call directly.
 import type { ActivityInput, ActivityName, ActivityResult } from './catalog';
 import { checkBlockers } from './checkBlockers';
+import { checkClusterState } from './checkClusterState';
 import { checkGate } from './checkGate';
 import { collectRebootChecks } from './collectRebootChecks';
 import { cordonNode } from './cordonNode';
@@ -44,6 +45,7 @@ export const activityHandlers = {
   startRebootChecks,
   collectRebootChecks,
   checkBlockers,
+  checkClusterState,
   checkGate,
   lockNode,
   labelNode,

@@ -3,6 +3,7 @@
 // pools unless REBOOT_INCLUDE_SPOT, stopped pools, pools in an operation (not Succeeded).
 import { z } from 'zod';
 import type { AgentPoolInfo } from '../adapters/azure';
+import { clusterBusyReason } from '../core/clusterState';
 import type { ListPoolsInput, ListPoolsResult, PoolSummary } from './contracts';
 import { parseInput, stepLogger, type ActivityContext } from './runtime';
 import { activityBase, poolName } from './schemas';
@@ -43,5 +44,6 @@ export async function listPools(raw: unknown, context: ActivityContext): Promise
     if (!known.has(name)) skipped.push({ pool: name, reason: 'requested, but the cluster has no such pool' });
   }
   stepLogger(context, input, 'discover').info('pools', { selected: selected.map((p) => p.name), skipped });
-  return { pools: selected, skipped, runCommandDisabled: cluster.disableRunCommand };
+  const busy = clusterBusyReason(cluster);
+  return { pools: selected, skipped, runCommandDisabled: cluster.disableRunCommand, ...(busy && { clusterBusy: busy }) };
 }

@@ -68,6 +68,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     flow.log('run phase', { cluster: cluster.alias, runId, phase });
   };
   flow.onControl = showStatus;
+  /** Set when discovery found the cluster stopped or in an operation: the run touches nothing. */
+  let notStarted: string | undefined;
 
   yield* flow.listen();
 
@@ -103,8 +105,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (settings.notify) yield* flow.call(activities.notify, { ...base(), instanceId: context.df.instanceId, event: 'run-started', message: `${carry.queue.length} node(s) to reboot` });
   }
 
-  let outcome: RunOutcome | undefined;
-  let reason: string | undefined;
+  let outcome: RunOutcome | undefined = notStarted ? 'halted' : undefined;
+  let reason: string | undefined = notStarted;
   let processed = 0;
   let blockedSince: string | undefined;
   while (outcome === undefined) {
@@ -136,6 +138,12 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (!request?.ignoreWindow && !window.contains(flow.now().getTime())) {
       outcome = 'window-closed';
       reason = `the maintenance window (${window.describe()}) closed; the remaining nodes wait for the next window`;
+      break;
+    }
+    const state = yield* flow.call(activities.checkClusterState, base());
+    if (state.busy) {
+      outcome = 'halted';
+      reason = `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`;
       break;
     }
     const wave = yield* nextWave();
@@ -229,6 +237,11 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       ...base(), include: settings.nodePools, exclude: settings.excludeNodePools, includeSpot: settings.includeSpot, ...(request?.pools ? { requested: request.pools } : {}),
     });
     skipped.push(...pools.skipped.map((s) => ({ pool: s.pool, reason: s.reason })));
+    if (pools.clusterBusy) {
+      notStarted = `${pools.clusterBusy}: no node was touched; the run waits for the next window`;
+      skipped.push({ reason: notStarted });
+      return { queue: [], skipped };
+    }
     if (pools.runCommandDisabled && settings.method === 'run-command') {
       skipped.push({ reason: 'run-command is disabled on this cluster: set REBOOT_METHOD=pod' });
       return { queue: [], skipped };

@@ -21,6 +21,7 @@ export const activities = {
   startRebootChecks: 'startRebootChecks',
   collectRebootChecks: 'collectRebootChecks',
   checkBlockers: 'checkBlockers',
+  checkClusterState: 'checkClusterState',
   checkGate: 'checkGate',
   lockNode: 'lockNode',
   labelNode: 'labelNode',

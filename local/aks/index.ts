@@ -244,6 +244,7 @@ export async function whileAdvancing<T>(clock: Clock, work: Promise<T>, options:
 function armView(scenario: Scenario, cluster: Cluster, clock: Clock): ArmClusterView {
   return {
     cluster: scenario.cluster,
+    state: () => cluster.faults.clusterState(clock.now()),
     pools: () => cluster.pools.map(({ spec }): ArmPoolState => ({
       name: spec.name,
       mode: spec.mode,

@@ -136,6 +136,8 @@ export interface ScenarioFaults {
   helperStatusLost?: { rate: number };
   /** ARM: the pool's provisioningState is `Upgrading` in this window. */
   poolsUpgrading?: { pool: string; from: number; to?: number }[];
+  /** ARM: the managed cluster's provisioningState and/or powerState in a window (an operation, a stop). */
+  clusterStates?: { provisioningState?: 'Updating' | 'Upgrading'; powerState?: 'Stopped'; from: number; to?: number }[];
   /** Other writers change a node just before this fraction of the node writes that carry a resourceVersion. */
   nodeWriteConflicts?: { rate: number };
   /** The controller manager is down in these windows: no controller acts or writes status. */

@@ -91,7 +91,7 @@ describe('repairOrphans', () => {
     await lockNode({ ...oldRun, node: d, instanceId: oldInstance(d) }, rig.context);
     await cordonNode({ ...oldRun, node: d }, rig.context);
     await startReboot({ ...oldRun, node: d, method: 'pod', namespace: NAMESPACE, image: IMAGE, bootId: bootD, instanceId: oldInstance(d) }, rig.context);
-    rig.advance(10);
+    rig.advance(50); // NotReady once the node monitor grace (40 s) has passed
     expect(await repairOrphans({ ...rig.base(), namespace: NAMESPACE, instanceId: `reboot-sim-${RUN_ID}`, preferNoScheduleTaint: '' }, rig.context)).toEqual({ repaired: [] });
     expect(rig.sim.cluster.node(d)!.spec.unschedulable).toBe(true);
     expect(rig.sim.cluster.node(d)!.metadata.annotations?.[IN_PROGRESS_ANNOTATION]).toContain(oldInstance(d));
@@ -117,6 +117,7 @@ describe('checkBlockers', () => {
     expect(selector).toEqual({ blocked: true, reasons: [expect.stringMatching(/^pods matching blocking selector "app=java-app" on node .*: shop\/java-app-/)] });
 
     rig.sim.cluster.rebootNode(d!);
+    rig.advance(40); // the node monitor grace: a silent node looks Ready until then
     expect(await blockers(rig, { node: a })).toEqual({ blocked: true, reasons: [`node not Ready: ${d}`] });
     expect(await blockers(rig, { node: d })).toEqual({ blocked: false });
 

@@ -103,6 +103,7 @@ describe('checkGate', () => {
     expect(await checkGate({ ...rig.on(a!), gate: 'pre-drain', namespace: NAMESPACE }, rig.context)).toEqual({ ok: true });
     await cordonNode(rig.on(a!), rig.context);
     await drainPass(rig, a!);
+    rig.advance(2); // the Deployment controller's queue (controllerDelaySeconds) updates its status
     const closed = await checkGate({ ...rig.on(b!), gate: 'pre-drain', namespace: NAMESPACE }, rig.context);
     expect(closed.ok).toBe(false);
     expect(!closed.ok && closed.reasons.join('\n')).toMatch(/java-app-pdb allows no disruption now/);

@@ -101,7 +101,7 @@ function clusterOperation(options: ArmHandlerOptions, req: SimRequest, rest: str
   const op = ARM_OPERATIONS;
   switch (kind?.toLowerCase()) {
     case undefined:
-      return { operation: op.getCluster, method: 'GET', answer: () => ({ status: 200, body: managedClusterResource(view.cluster, view.pools()) }) };
+      return { operation: op.getCluster, method: 'GET', answer: () => ({ status: 200, body: managedClusterResource(view.cluster, view.pools(), view.state?.()) }) };
     case 'agentpools':
       if (id === undefined) return { operation: op.listPools, method: 'GET', answer: () => listPools(options, req) };
       return {

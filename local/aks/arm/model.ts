@@ -19,4 +19,6 @@ export interface ArmPoolState {
 export interface ArmClusterView {
   readonly cluster: ScenarioCluster;
   pools(): ArmPoolState[];
+  /** The managed cluster's provisioningState and powerState now (default Succeeded / Running). */
+  state?(): { provisioningState: string; powerState: 'Running' | 'Stopped' };
 }

@@ -46,7 +46,7 @@ export function agentPoolResource(cluster: ScenarioCluster, pool: ArmPoolState):
   };
 }
 
-export function managedClusterResource(cluster: ScenarioCluster, pools: ArmPoolState[]): object {
+export function managedClusterResource(cluster: ScenarioCluster, pools: ArmPoolState[], state = { provisioningState: 'Succeeded', powerState: 'Running' }): object {
   const dnsPrefix = `${cluster.name}-dns`;
   return {
     id: clusterResourceId(cluster),
@@ -56,8 +56,8 @@ export function managedClusterResource(cluster: ScenarioCluster, pools: ArmPoolS
     sku: { name: 'Base', tier: 'Standard' },
     identity: { type: 'SystemAssigned', principalId: '00000000-0000-0000-0000-0000000000a1', tenantId: SIM_TENANT_ID },
     properties: {
-      provisioningState: 'Succeeded',
-      powerState: { code: 'Running' },
+      provisioningState: state.provisioningState,
+      powerState: { code: state.powerState },
       kubernetesVersion: cluster.kubernetesVersion ?? '1.32.4',
       currentKubernetesVersion: cluster.kubernetesVersion ?? '1.32.4',
       dnsPrefix,

@@ -76,6 +76,14 @@ describe('Faults (API and ARM side)', () => {
   const start = Date.UTC(2026, 0, 1);
   const resolve = (r: string | { pool: string; index: number }) => (typeof r === 'string' ? r : `${r.pool}-${r.index}`);
 
+  it('clusterStates: the managed cluster is Upgrading or Stopped inside its windows, Succeeded and Running outside', () => {
+    const f = new Faults({ clusterStates: [{ provisioningState: 'Upgrading', from: 10, to: 20 }, { powerState: 'Stopped', from: 30 }] }, 1, start, resolve);
+    expect(f.clusterState(start + 9_000)).toEqual({ provisioningState: 'Succeeded', powerState: 'Running' });
+    expect(f.clusterState(start + 10_000)).toEqual({ provisioningState: 'Upgrading', powerState: 'Running' });
+    expect(f.clusterState(start + 20_000)).toEqual({ provisioningState: 'Succeeded', powerState: 'Running' });
+    expect(f.clusterState(start + 3_600_000)).toEqual({ provisioningState: 'Succeeded', powerState: 'Stopped' });
+  });
+
   it('matches API faults by resource, verb and window; rates are deterministic per seed', () => {
     const spec = { api: [{ resource: 'pods', subresource: 'eviction', status: 500, from: 10, to: 20 }, { resource: 'nodes', verb: 'list', status: 429, rate: 0.5, retryAfterSeconds: 2 }] };
     const f = new Faults(spec, 1, start, resolve);

@@ -159,6 +159,15 @@ export class Faults {
     return w && this.startMs + w.to * 1000;
   }
 
+  /** ARM: the managed cluster's state now (faults.clusterStates), over its usual Succeeded / Running. */
+  clusterState(nowMs: number): { provisioningState: string; powerState: 'Running' | 'Stopped' } {
+    const active = (this.spec.clusterStates ?? []).filter((w) => this.inWindow(w, nowMs));
+    return {
+      provisioningState: active.find((w) => w.provisioningState)?.provisioningState ?? 'Succeeded',
+      powerState: active.some((w) => w.powerState === 'Stopped') ? 'Stopped' : 'Running',
+    };
+  }
+
   /** Whether another writer changes the node just before this guarded write (faults.nodeWriteConflicts). */
   nodeWriteConflict(): boolean {
     const rate = this.spec.nodeWriteConflicts?.rate;
