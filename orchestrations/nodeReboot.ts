@@ -181,7 +181,12 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
         throw new NodeStop('failed', `drain refused: ${outcome.refused.slice(0, 3).map((r) => r.message).join('; ')}`);
       }
       if (outcome.drained) return;
-      const blocked = outcome.blocked.slice(0, 3).map((b) => `${b.pod}: ${b.message}`);
+      // Pods stuck terminating (finalizers, a kubelet that never confirms) are named too: the
+      // operator's way out is REBOOT_SKIP_WAIT_FOR_DELETE_TIMEOUT.
+      const blocked = [
+        ...outcome.blocked.slice(0, 3).map((b) => `${b.pod}: ${b.message}`),
+        ...(outcome.terminating.length > 0 ? [`still terminating: ${outcome.terminating.slice(0, 3).join(', ')} (REBOOT_SKIP_WAIT_FOR_DELETE_TIMEOUT stops waiting for them)`] : []),
+      ];
       progress.describe({ pass, remaining: outcome.blocked.length + outcome.terminating.length + outcome.errors.length, blocked });
       if (flow.secondsSince(began) >= settings.drainTimeoutSeconds) {
         const why = `drain did not finish within ${settings.drainTimeoutSeconds}s${blocked.length ? ` (${blocked.join('; ')})` : ''}`;

@@ -67,6 +67,8 @@ export interface ScenarioWorkload {
   /** Annotations of the workload object (e.g. kured's lock `weave.works/kured-node-lock` on a DaemonSet). */
   annotations?: Record<string, string>;
   pdb?: ScenarioPdb;
+  /** Finalizers on its pods: a deleted pod stays Terminating until they are released (faults.finalizersReleasedAfterSeconds). */
+  finalizers?: string[];
 }
 
 export interface ApiFault {
@@ -136,6 +138,8 @@ export interface ScenarioFaults {
   helperStatusLost?: { rate: number };
   /** ARM: the pool's provisioningState is `Upgrading` in this window. */
   poolsUpgrading?: { pool: string; from: number; to?: number }[];
+  /** Seconds after a pod's deletion before its finalizers are released (default: never). */
+  finalizersReleasedAfterSeconds?: number;
   /** ARM: the managed cluster's provisioningState and/or powerState in a window (an operation, a stop). */
   clusterStates?: { provisioningState?: 'Updating' | 'Upgrading'; powerState?: 'Stopped'; from: number; to?: number }[];
   /** Other writers change a node just before this fraction of the node writes that carry a resourceVersion. */

@@ -130,6 +130,7 @@ export function addWorkload(cluster: ClusterModel, w: ScenarioWorkload): void {
   const labels = { app: w.name, ...(w.labels ?? {}) };
   cluster.behaviours.set(`${namespace}/${w.name}`, {
     ...(w.shutdownSeconds !== undefined ? { shutdownSeconds: w.shutdownSeconds } : {}),
+    ...(w.finalizers?.length ? { finalizers: w.finalizers } : {}),
     ...(w.completesAfterSeconds !== undefined ? { completesAfterSeconds: w.completesAfterSeconds, exitCode: w.exitCode ?? 0 } : {}),
   });
   const spec = podSpecFor(w);

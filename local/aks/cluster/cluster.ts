@@ -504,13 +504,44 @@ export class Cluster implements ClusterModel {
       m.name = name;
     }
     defaultPod(pod);
+    const workload = pod.metadata.ownerReferences?.length ? this.workloadOf(pod) : undefined;
+    const finalizers = workload ? this.behaviours.get(`${pod.metadata.namespace}/${workload}`)?.finalizers : undefined;
+    if (finalizers) pod.metadata.finalizers = [...new Set([...(pod.metadata.finalizers ?? []), ...finalizers])];
     return this.store.create(PODS, pod);
   }
 
-  /** @internal The pod is gone for good (the kubelet finished it, or it was force-deleted). */
+  /**
+   * @internal The pod is gone for good (the kubelet finished it, or it was force-deleted) —
+   * unless finalizers hold a deleted pod: it then stays Terminating, its containers stopped,
+   * until they are released (faults.finalizersReleasedAfterSeconds after the deletion).
+   */
   removePod(pod: Pod): void {
     this.kubelet.forget(pod);
+    if (pod.metadata.deletionTimestamp && pod.metadata.finalizers?.length && this.store.get<Pod>(PODS, pod.metadata.namespace, pod.metadata.name) === pod) {
+      this.holdForFinalizers(pod);
+      return;
+    }
     this.store.remove(PODS, pod);
+  }
+
+  private holdForFinalizers(pod: Pod): void {
+    const now = this.iso();
+    for (const s of pod.status.containerStatuses ?? []) {
+      if (s.state.terminated) continue;
+      s.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: s.state.running?.startedAt, finishedAt: now } };
+      s.ready = false;
+      s.started = false;
+    }
+    setCondition(pod.status.conditions ??= [], { type: 'Ready', status: 'False', reason: 'PodCompleted' }, now);
+    this.store.touch(PODS, pod);
+    const after = this.scenario.faults?.finalizersReleasedAfterSeconds;
+    if (after === undefined) return;
+    const deletedMs = Date.parse(pod.metadata.deletionTimestamp!) - (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+    this.clock.schedule(Math.max(this.clock.now(), deletedMs + after * 1000), () => this.act(() => {
+      if (this.store.get<Pod>(PODS, pod.metadata.namespace, pod.metadata.name) !== pod) return;
+      delete pod.metadata.finalizers;
+      this.store.remove(PODS, pod);
+    }));
   }
 
   /** @internal */

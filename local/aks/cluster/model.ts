@@ -23,6 +23,8 @@ export interface NodeRuntime {
 
 export interface WorkloadBehaviour {
   shutdownSeconds?: number;
+  /** Put on its pods when they are created (scenario workload `finalizers`). */
+  finalizers?: string[];
   completesAfterSeconds?: number;
   exitCode?: number;
 }
