@@ -34,6 +34,9 @@ interface Rig {
 
 async function startRig(): Promise<Rig> {
   const scenario = loadScenario(bundledScenarioPath('seed'));
+  // kubectl's semantics, not RBAC: the run-command side signs in as the app (its clusterToken)
+  // and creates where the app may not, to compare answers with kubectl's (kubeAccess.test.ts checks RBAC).
+  delete scenario.cluster.rbac;
   const clock = createRealTimeClock({ start: scenarioStartMs(scenario), speed: SPEED });
   const sim = await startSimulator(scenario, clock);
   const dir = mkdtempSync(join(tmpdir(), 'kubectl-sim-'));
