@@ -1,4 +1,5 @@
 import type { DrainOptions } from '../core/drainPlan';
+import type { ImplicitBudget } from '../core/implicitBudget';
 import type { GateResult } from '../core/gates';
 import type { WorkloadRef } from '../core/kubeFacts';
 import type { ClusterRef } from '../core/settings';
@@ -161,6 +162,8 @@ export interface PlanWaveInput extends ActivityBase {
   /** The next candidates in rollout order (a bounded prefix of the queue). */
   candidates: PlannedNode[];
   concurrency: number;
+  /** REBOOT_IMPLICIT_BUDGET: how a wave counts a workload without a PDB (absent: rollout). */
+  implicitBudget?: ImplicitBudget;
 }
 
 export interface PlanWaveResult {

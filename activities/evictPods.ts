@@ -1,6 +1,7 @@
 // One drain pass over a node (nodeReboot's drain step, docs/design.md#the-life-of-a-run): list its pods (in
 // pages), leave our helper pods alone, plan with kubectl's filter chain (core/drainPlan), then
-// ask the Eviction API once per pod to evict. Reports what was evicted, what a PDB refused
+// ask the Eviction API once per pod to evict — a workload without a PDB at most its implicit
+// budget at a time (core/implicitBudget, ADR 0016). Reports what was evicted, what a PDB refused
 // (429), what is still terminating, what the plan refuses (nothing is evicted then, as kubectl
 // aborts), an eviction the apiserver forbids (403: RBAC lacks pods/eviction, which no retry
 // changes), and the workloads that lost pods (for the recovery gate). Waiting between passes is
@@ -9,8 +10,9 @@ import { z } from 'zod';
 import { KubeApiError, type PodFacts } from '../adapters/kube';
 import { planDrain } from '../core/drainPlan';
 import { workloadOf } from '../core/gates';
-import { qualifiedName, type WorkloadRef } from '../core/kubeFacts';
-import { daemonSetsOwning, workloadsOwning } from './clusterFacts';
+import { limitByImplicitBudget, type BudgetedEvictions } from '../core/implicitBudget';
+import { pdbsSelecting, qualifiedName, type WorkloadRef } from '../core/kubeFacts';
+import { daemonSetsOwning, pdbsIn, workloadsOwning } from './clusterFacts';
 import type { EvictPodsInput, EvictPodsResult } from './contracts';
 import { errorMessage, kubeFor, mapBounded, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { drainOptions, namespaceName, nodeActivityBase } from './schemas';
@@ -38,7 +40,11 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
     return result;
   }
 
-  const outcomes = await mapBounded(plan.evict, PARALLEL_EVICTIONS, async (pod) => {
+  const { evict, held } = input.drain.implicitBudget === 'off' || plan.evict.length === 0
+    ? { evict: plan.evict, held: [] }
+    : await withinImplicitBudgets(kube, plan.evict, pods);
+  result.blocked.push(...held.map((h) => ({ pod: qualifiedName(h.pod), message: h.message })));
+  const outcomes = await mapBounded(evict, PARALLEL_EVICTIONS, async (pod) => {
     try {
       return { pod, outcome: await kube.evictPod(pod, plan.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: plan.gracePeriodSeconds }) };
     } catch (error) {
@@ -62,6 +68,17 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
     evicted: result.evicted.length, blocked: result.blocked.length, terminating: terminating.length, errors: result.errors.length, drained: result.drained,
   });
   return result;
+}
+
+// Workloads without a PDB lose at most their rolling update's budget at once (ADR 0016); the
+// pods held back are evicted in a later pass, once replacements are Ready.
+async function withinImplicitBudgets(kube: Awaited<ReturnType<typeof kubeFor>>, evict: readonly PodFacts[], pods: readonly PodFacts[]): Promise<BudgetedEvictions> {
+  const pdbs = await pdbsIn(kube, evict.map((p) => p.namespace));
+  const toEvict = new Set(evict.map((p) => p.uid));
+  const unbudgeted = pods.filter((p) => toEvict.has(p.uid) && pdbsSelecting(p, pdbs).length === 0);
+  if (unbudgeted.length === 0) return { evict: [...evict], held: [] };
+  const workloads = await workloadsOwning(kube, unbudgeted);
+  return limitByImplicitBudget({ evict, pods, workloads, pdbs });
 }
 
 async function workloadRefs(kube: Awaited<ReturnType<typeof kubeFor>>, pods: readonly PodFacts[]): Promise<WorkloadRef[]> {

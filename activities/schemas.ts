@@ -43,6 +43,8 @@ export const drainOptions = z.object({
   podSelector: z.string().optional(),
   skipWaitForDeleteTimeoutSeconds: z.number().int().min(0),
   gracePeriodSeconds: z.number().int().min(0).optional(),
+  // Runs started before the setting existed carry none: they get the safer default.
+  implicitBudget: z.enum(['rollout', 'off']).default('rollout'),
 });
 
 export const detectorConfig = z.discriminatedUnion('kind', [

@@ -16,8 +16,8 @@ function pod(name: string, overrides: Partial<PodFacts> = {}): PodFacts {
   };
 }
 
-const strict: DrainOptions = { deleteEmptyDirData: false, force: false, skipWaitForDeleteTimeoutSeconds: 0 };
-const kuredDefaults: DrainOptions = { deleteEmptyDirData: true, force: true, skipWaitForDeleteTimeoutSeconds: 0 };
+const strict: DrainOptions = { deleteEmptyDirData: false, force: false, skipWaitForDeleteTimeoutSeconds: 0, implicitBudget: 'rollout' };
+const kuredDefaults: DrainOptions = { deleteEmptyDirData: true, force: true, skipWaitForDeleteTimeoutSeconds: 0, implicitBudget: 'rollout' };
 const existingDaemonSets = [{ namespace: 'apps', name: 'kube-proxy' }];
 
 describe('planDrain: one pod through the filter chain', () => {

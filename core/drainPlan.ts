@@ -4,6 +4,7 @@
 // returns the whole plan with every blocker at once; the evictPods activity carries it out.
 // DaemonSet pods are always left in place, as kured's drain does (--ignore-daemonsets).
 
+import type { ImplicitBudget } from './implicitBudget';
 import { compileLabelSelector, type Labels } from './labelSelector';
 import { controllerOf, isFinished, qualifiedName, type PodFacts } from './kubeFacts';
 
@@ -19,6 +20,8 @@ export interface DrainOptions {
   skipWaitForDeleteTimeoutSeconds: number;
   /** REBOOT_DRAIN_GRACE_PERIOD for the Eviction's deleteOptions; absent = each pod's own. */
   gracePeriodSeconds?: number;
+  /** REBOOT_IMPLICIT_BUDGET: workloads without a PDB evicted within their rolling update's budget (core/implicitBudget). */
+  implicitBudget: ImplicitBudget;
 }
 
 export interface DrainPlanInput {

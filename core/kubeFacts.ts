@@ -60,6 +60,12 @@ export interface WorkloadFacts {
   /** metadata.generation and status.observedGeneration: a lower observed one means stale status. */
   generation?: number;
   observedGeneration?: number;
+  /**
+   * The rolling update's maxUnavailable (int or "N%") as the object states it: a Deployment's
+   * spec.strategy.rollingUpdate, a StatefulSet's spec.updateStrategy.rollingUpdate; absent when
+   * unset (or a Recreate/OnDelete strategy).
+   */
+  maxUnavailable?: number | string;
 }
 
 /** A PodDisruptionBudget (policy/v1) and the status the disruption controller computed. */

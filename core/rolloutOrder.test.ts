@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts } from './kubeFacts';
+import { isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
 import { orderNodes, pdbBudget, planWaves } from './rolloutOrder';
 
 function node(name: string, zone: string, pool = 'user', mode: NodeFacts['mode'] = 'user'): NodeFacts {
@@ -92,6 +92,17 @@ describe('planWaves', () => {
     ['no nodes, no waves', [], 2, [], [], []],
   ])('%s', (_name, ordered, concurrency, pods, pdbs, expected) => {
     expect(waveNames(planWaves(ordered, concurrency, { pods, pdbs }))).toEqual(expected);
+  });
+
+  it('counts a workload without a PDB by its implicit budget, or one pod with REBOOT_IMPLICIT_BUDGET=off', () => {
+    const java = (maxUnavailable: number | string): WorkloadFacts[] => {
+      const d: WorkloadFacts = { kind: 'Deployment', namespace: 'shop', name: 'java-app', replicas: 4, readyReplicas: 4, availableReplicas: 4, updatedReplicas: 4, selector: { matchLabels: { app: 'java-app' } }, maxUnavailable };
+      return [d, { ...d, kind: 'ReplicaSet', name: 'java-app-rs', owner: { kind: 'Deployment', name: 'java-app', controller: true } }];
+    };
+    const pods = seedPods;
+    expect(waveNames(planWaves(seedNodes, 3, { pods, pdbs: [], workloads: java(2) }))).toEqual([['n0', 'n1'], ['n2', 'n3']]);
+    expect(waveNames(planWaves(seedNodes, 3, { pods, pdbs: [], workloads: java('25%') }))).toEqual([['n0'], ['n1'], ['n2'], ['n3']]);
+    expect(waveNames(planWaves(seedNodes, 3, { pods, pdbs: [], workloads: java(2), implicitBudget: 'off' }))).toEqual([['n0'], ['n1'], ['n2'], ['n3']]);
   });
 
   it.each([0, -1, 1.5, Number.NaN])('rejects concurrency %s, naming the setting', (concurrency) => {

@@ -2,7 +2,9 @@
 // REBOOT_CONCURRENCY > 1. Deterministic: the same facts always give the same plan, so a dry
 // run shows exactly what a real run will do.
 
-import { controllerOf, isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts } from './kubeFacts';
+import { workloadOf } from './gates';
+import { implicitBudgetOf, type ImplicitBudget } from './implicitBudget';
+import { controllerOf, isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
 
 export interface OrderOptions {
   /** Pools to take first, in this order (e.g. REBOOT_NODE_POOLS as written); the rest follow. */
@@ -75,12 +77,16 @@ export function pdbBudget(pdb: PdbFacts): number {
 export interface WaveFacts {
   pods: readonly PodFacts[];
   pdbs: readonly PdbFacts[];
+  /** The workloads owning the pods (for REBOOT_IMPLICIT_BUDGET=rollout); without them, one pod. */
+  workloads?: readonly WorkloadFacts[];
+  /** REBOOT_IMPLICIT_BUDGET (default rollout); `off` gives a workload without a PDB one pod (ADR 0014). */
+  implicitBudget?: ImplicitBudget;
 }
 
 /**
  * Groups ordered nodes into waves of at most `concurrency` nodes that never hold two nodes of
- * one zone and never take more pods of one PDB than its budget (a workload without a PDB: one
- * pod). Greedy in the given order: each
+ * one zone and never take more pods of one PDB than its budget (a workload without a PDB: its
+ * implicit budget, ADR 0016, or one pod with REBOOT_IMPLICIT_BUDGET=off). Greedy in the given order: each
  * wave takes the first remaining node, then every later one that still fits. A node whose pods
  * alone exceed a budget (minAvailable = replicas, say) still gets a wave, alone, so that no
  * other node stays cordoned while its drain waits on that PDB.
@@ -99,12 +105,13 @@ export function planWaves(ordered: readonly NodeFacts[], concurrency: number, fa
     for (const pdb of selecting) {
       counts.set(qualifiedName(pdb), (counts.get(qualifiedName(pdb)) ?? 0) + 1);
     }
-    // A workload without a PDB declared no budget; it gets the one a single node would take
-    // (the pre-drain gate's "all replicas available"), so a wave never takes two of its pods.
+    // A workload without a PDB declared no budget: it gets its rolling update's (ADR 0016), or
+    // with REBOOT_IMPLICIT_BUDGET=off the one a single node would take (ADR 0014).
     const owner = controllerOf(pod);
     if (selecting.length === 0 && owner) {
-      const key = `workload ${pod.namespace}/${owner.kind}/${owner.name}`;
-      budgets.set(key, 1);
+      const workload = facts.workloads ? workloadOf(pod, facts.workloads) : undefined;
+      const key = workload ? `workload ${workload.kind} ${qualifiedName(workload)}` : `workload ${pod.namespace}/${owner.kind}/${owner.name}`;
+      budgets.set(key, workload && (facts.implicitBudget ?? 'rollout') === 'rollout' ? implicitBudgetOf(workload) : 1);
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }

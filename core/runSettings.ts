@@ -25,6 +25,7 @@ export function toRunSettings(settings: Settings): RunSettings {
       ...(settings.drainPodSelector ? { podSelector: settings.drainPodSelector } : {}),
       ...(settings.drainGracePeriodSeconds !== null ? { gracePeriodSeconds: settings.drainGracePeriodSeconds } : {}),
       skipWaitForDeleteTimeoutSeconds: settings.skipWaitForDeleteTimeoutSeconds,
+      implicitBudget: settings.implicitBudget,
     },
     detector: detectorOf(settings),
     alerts: {

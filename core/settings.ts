@@ -11,6 +11,7 @@ import {
 import { ACCEPTED_FORMS, isDns1123Label, isImageReference, isQualifiedName, isLabelValue, isSafeAbsolutePath } from './k8sNames';
 import { compileAlertFilterRegexp } from './blockers';
 import { checkMessageTemplate, KURED_MESSAGE_TEMPLATES, parseNotifyTarget } from './notifyMessages';
+import type { ImplicitBudget } from './implicitBudget';
 import { ALLOW_PRIVATE_URLS_SETTING, hostReach, urlPolicyProblem } from './urlPolicy';
 import type { WindowSpec } from './window';
 
@@ -20,6 +21,7 @@ export type { WindowSpec } from './window';
 export type OnFailure = 'halt' | 'skip';
 export type Detector = 'sentinel' | 'node-label' | 'node-condition';
 export type RebootMethod = 'run-command' | 'pod';
+export type { ImplicitBudget };
 
 /** The parsed settings: plain JSON, durations in whole seconds. */
 export interface Settings {
@@ -41,6 +43,8 @@ export interface Settings {
   drainForce: boolean;
   /** 0: wait for terminating pods however long. */
   skipWaitForDeleteTimeoutSeconds: number;
+  /** A workload without a PDB: its rolling update's budget (ADR 0016), or none ('off', ADR 0014). */
+  implicitBudget: ImplicitBudget;
   forceReboot: boolean;
   rebootDelaySeconds: number;
   rebootTimeoutSeconds: number;
@@ -244,6 +248,8 @@ const SPECS = {
     description: 'Evict pods that no controller recreates (as kured).' }),
   skipWaitForDeleteTimeoutSeconds: spec({ name: 'REBOOT_SKIP_WAIT_FOR_DELETE_TIMEOUT', default: '0', parse: duration(0, DAY),
     description: 'Stop waiting for pods deleted longer ago than this; 0 waits however long (kubectl).' }),
+  implicitBudget: spec({ name: 'REBOOT_IMPLICIT_BUDGET', default: 'rollout', parse: oneOf<ImplicitBudget>('rollout', 'off'),
+    description: "Without a PDB, a workload loses at most its rolling update's maxUnavailable at once (ADR 0016)." }),
   forceReboot: spec({ name: 'REBOOT_FORCE_REBOOT', default: 'false', parse: parseBoolean,
     description: "Reboot even when the drain timed out (kured's --force-reboot)." }),
   rebootDelaySeconds: spec({ name: 'REBOOT_REBOOT_DELAY', default: '0', parse: duration(0, DAY),

@@ -291,7 +291,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   function* nextWave(): Op<PlannedNode[]> {
     if (settings.concurrency <= 1) return [carry.queue[0]!];
     const planned = yield* flow.call(activities.planWave, {
-      ...base(), candidates: carry.queue.slice(0, WAVE_LOOKAHEAD), concurrency: settings.concurrency,
+      ...base(), candidates: carry.queue.slice(0, WAVE_LOOKAHEAD), concurrency: settings.concurrency, implicitBudget: settings.drain.implicitBudget,
     });
     const wave = carry.queue.filter((n) => planned.wave.includes(n.node));
     return wave.length > 0 ? wave : [carry.queue[0]!];

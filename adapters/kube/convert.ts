@@ -138,7 +138,15 @@ export function toWorkloadFacts(kind: WorkloadFacts['kind'], workload: Replicate
     ...(owner && { owner: toOwnerReference(owner) }),
     ...(generation !== undefined && { generation }),
     ...(observedGeneration !== undefined && { observedGeneration }),
+    ...maxUnavailableOf(kind, workload),
   };
+}
+
+// A Deployment's spec.strategy.rollingUpdate, a StatefulSet's spec.updateStrategy.rollingUpdate.
+function maxUnavailableOf(kind: WorkloadFacts['kind'], workload: ReplicatedWorkload): { maxUnavailable?: number | string } {
+  const spec = workload.spec as { strategy?: { rollingUpdate?: { maxUnavailable?: number | string } }; updateStrategy?: { rollingUpdate?: { maxUnavailable?: number | string } } } | undefined;
+  const value = kind === 'Deployment' ? spec?.strategy?.rollingUpdate?.maxUnavailable : kind === 'StatefulSet' ? spec?.updateStrategy?.rollingUpdate?.maxUnavailable : undefined;
+  return value === undefined ? {} : { maxUnavailable: value };
 }
 
 function updatedReplicas(workload: ReplicatedWorkload): number {

@@ -9,7 +9,7 @@ import { evictPods } from '../../activities/evictPods';
 import type { Scenario } from '../../local/aks/scenario';
 import { NAMESPACE, seedScenario, startActivityRig, type ActivityRig } from './rig';
 
-const KURED_DEFAULTS: DrainOptions = { deleteEmptyDirData: true, force: true, skipWaitForDeleteTimeoutSeconds: 0 };
+const KURED_DEFAULTS: DrainOptions = { deleteEmptyDirData: true, force: true, skipWaitForDeleteTimeoutSeconds: 0, implicitBudget: 'rollout' };
 const JAVA_APP = { kind: 'Deployment', namespace: 'shop', name: 'java-app' };
 
 let rig: ActivityRig | undefined;
@@ -59,6 +59,39 @@ describe('evictPods', () => {
     expect(blocked.blocked[0]!.pod).toMatch(/^shop\/java-app-/);
     expect(blocked.blocked[0]!.message).toMatch(/disruption budget.*java-app-pdb/i);
     expect(rig.sim.cluster.podsOnNode(b!).every((p) => !p.metadata.deletionTimestamp)).toBe(true);
+  });
+
+  it('evicts a workload without a PDB one pod at a time (its implicit budget), holding the rest until a replacement is Ready; all at once when off', async () => {
+    const scenario: Scenario = seedScenario();
+    // Three replicas of web on one node: every other node is cordoned as the cluster starts;
+    // the system nodes are uncordoned before the drain, so web's replacements have somewhere to go.
+    scenario.cordoned = [...[1, 2, 3].map((index) => ({ pool: 'user', index })), ...[0, 1].map((index) => ({ pool: 'system', index }))];
+    scenario.workloads!.push({ name: 'web', kind: 'Deployment', namespace: 'shop', replicas: 3, startupSeconds: 10, graceSeconds: 5 });
+    rig = await startActivityRig(scenario);
+    const [node] = rig.nodes('user');
+    const web = () => podsOn(rig!, node!).filter((p) => p.startsWith('shop/web-'));
+    expect(web()).toHaveLength(3);
+    for (const n of rig.nodes('system')) rig.sim.cluster.uncordon(n);
+    await cordonNode(rig.on(node!), rig.context);
+
+    const first = await drainPass(rig, node!);
+    const firstWeb = first.evicted.filter((p) => p.startsWith('shop/web-'));
+    expect(firstWeb).toHaveLength(1);
+    expect(first.blocked.filter((b) => b.pod.startsWith('shop/web-')).map((b) => b.message)).toEqual(Array(2).fill(
+      'Deployment shop/web has no PDB: its rolling update allows 1 unavailable at once and 1 is; waiting for replacements to be Ready before evicting more (REBOOT_IMPLICIT_BUDGET=rollout)',
+    ));
+    rig.advance(5);
+    expect((await drainPass(rig, node!)).evicted.filter((p) => p.startsWith('shop/web-'))).toEqual([]);
+    rig.advance(20);
+    const next = await drainPass(rig, node!);
+    expect(next.evicted.filter((p) => p.startsWith('shop/web-'))).toHaveLength(1);
+    expect(rig.sim.cluster.workloadReadiness('shop', 'web').ready).toBeGreaterThanOrEqual(2);
+
+    // The second replacement is not Ready yet: the budget holds the last pod; off does not.
+    expect((await drainPass(rig, node!)).blocked.filter((b) => b.pod.startsWith('shop/web-'))).toHaveLength(1);
+    const all = await drainPass(rig, node!, { ...KURED_DEFAULTS, implicitBudget: 'off' });
+    expect(all.evicted.filter((p) => p.startsWith('shop/web-'))).toHaveLength(1);
+    expect(all.blocked.filter((b) => b.pod.startsWith('shop/web-'))).toEqual([]);
   });
 
   it('refuses a node with an emptyDir pod unless REBOOT_DRAIN_DELETE_EMPTYDIR_DATA, evicting nothing meanwhile', async () => {

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { implicitBudgetOf, limitByImplicitBudget } from './implicitBudget';
+import { type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
+
+function workload(kind: WorkloadFacts['kind'], replicas: number, extra: Partial<WorkloadFacts> = {}): WorkloadFacts {
+  return { kind, namespace: 'shop', name: 'web', replicas, readyReplicas: replicas, availableReplicas: replicas, updatedReplicas: replicas, selector: { matchLabels: { app: 'web' } }, ...extra };
+}
+
+const deployment = (replicas: number, extra: Partial<WorkloadFacts> = {}) => workload('Deployment', replicas, extra);
+const replicaSet = (d: WorkloadFacts): WorkloadFacts => ({ ...d, kind: 'ReplicaSet', name: 'web-5c7d', owner: { kind: 'Deployment', name: d.name, controller: true } });
+
+function pod(i: number, extra: Partial<PodFacts> = {}): PodFacts {
+  return {
+    namespace: 'shop', name: `web-5c7d-${i}`, uid: `u${i}`, nodeName: 'n1', phase: 'Running', ready: true, labels: { app: 'web' },
+    ownerReferences: [{ kind: 'ReplicaSet', name: 'web-5c7d', controller: true }], isMirror: false, emptyDirVolumes: [], ...extra,
+  };
+}
+
+const pdb: PdbFacts = {
+  namespace: 'shop', name: 'web', selector: { matchLabels: { app: 'web' } }, maxUnavailable: 1, generation: 1,
+  status: { expectedPods: 3, currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, observedGeneration: 1 },
+};
+
+describe('implicit budget', () => {
+  it.each<[string, WorkloadFacts, number]>([
+    ['a Deployment at the default 25 % of 3 (rounds down to 0, at least 1)', deployment(3), 1],
+    ['a Deployment at the default 25 % of 8', deployment(8), 2],
+    ['a Deployment at 50 % of 5 (rounds down)', deployment(5, { maxUnavailable: '50%' }), 2],
+    ['a Deployment with maxUnavailable 3', deployment(6, { maxUnavailable: 3 }), 3],
+    ['a StatefulSet by default', workload('StatefulSet', 5), 1],
+    ['a StatefulSet at 50 % of 3 (rounds up)', workload('StatefulSet', 3, { maxUnavailable: '50%' }), 2],
+    ['a lone ReplicaSet', workload('ReplicaSet', 4, { maxUnavailable: 3 }), 1],
+  ])('%s', (_, w, budget) => {
+    expect(implicitBudgetOf(w)).toBe(budget);
+  });
+
+  it('names the workload and the accepted form for a bad maxUnavailable', () => {
+    expect(() => implicitBudgetOf(deployment(3, { maxUnavailable: 'half' }))).toThrow('Deployment shop/web maxUnavailable: "half" is neither a whole number nor a percentage such as "25%"');
+  });
+
+  const three = [pod(0), pod(1), pod(2)];
+  const d = deployment(3);
+
+  it('evicts one of three replicas on the node per pass, holding the others with the reason', () => {
+    const out = limitByImplicitBudget({ evict: three, pods: three, workloads: [d, replicaSet(d)], pdbs: [] });
+    expect(out.evict).toEqual([three[0]!]);
+    expect(out.held.map((h) => h.pod.name)).toEqual(['web-5c7d-1', 'web-5c7d-2']);
+    expect(out.held[0]!.message).toContain('Deployment shop/web has no PDB: its rolling update allows 1 unavailable at once and 1 is');
+  });
+
+  it('evicts nothing more while a replacement is not yet available, and the next once it is', () => {
+    const waiting = deployment(3, { availableReplicas: 2, readyReplicas: 2 });
+    const rest = [pod(1), pod(2)];
+    expect(limitByImplicitBudget({ evict: rest, pods: rest, workloads: [waiting, replicaSet(waiting)], pdbs: [] }).evict).toEqual([]);
+    expect(limitByImplicitBudget({ evict: rest, pods: rest, workloads: [d, replicaSet(d)], pdbs: [] }).evict).toEqual([rest[0]!]);
+  });
+
+  it('counts a pod of the workload still terminating here as unavailable, even before the status says so', () => {
+    const pods = [pod(0, { deletionTimestamp: '2026-01-05T02:00:00Z' }), pod(1), pod(2)];
+    const out = limitByImplicitBudget({ evict: [pods[1]!, pods[2]!], pods, workloads: [d, replicaSet(d)], pdbs: [] });
+    expect(out.evict).toEqual([]);
+  });
+
+  it('lets through pods that are not Ready, pods with a PDB, finished pods and pods of no known workload', () => {
+    const notReady = pod(0, { ready: false });
+    const finished = pod(1, { phase: 'Succeeded', ready: false });
+    const orphan = pod(2, { ownerReferences: [] });
+    const all = [notReady, finished, orphan];
+    expect(limitByImplicitBudget({ evict: all, pods: all, workloads: [d, replicaSet(d)], pdbs: [] }).evict).toHaveLength(3);
+    expect(limitByImplicitBudget({ evict: three, pods: three, workloads: [d, replicaSet(d)], pdbs: [pdb] }).evict).toHaveLength(3);
+  });
+});
