@@ -193,6 +193,7 @@ export async function runDemo(argv: readonly string[], io: DemoIo): Promise<numb
     const bound = scenarioCriticalPathBound(scenario, {
       concurrency: app.settings.concurrency,
       nodes: rebootedByTheRun(nodes, tracker),
+      implicitBudget: app.settings.implicitBudget === 'rollout',
     });
     const report: DemoReport = buildReport({
       scenario: scenario.name,

@@ -12,17 +12,21 @@ import { runScheduledRollout, startStack, type Stack } from './stack';
 const LIMITS = { maxRealMs: 280_000 };
 
 const bundled = (name: string): Scenario => loadScenario(bundledScenarioPath(name));
-const generated = (nodes: number): Scenario => {
-  const s = generateScenario({ nodes, pools: 3, zones: 3, seed: 1 });
-  // The app's namespace exists on a cluster it is installed on (as the demo adds it).
-  return { ...s, namespaces: [...(s.namespaces ?? []), 'aks-reboot-orchestrator'] };
+const generated = (nodes: number, pools: number): Scenario => {
+  const s = generateScenario({ nodes, pools, zones: 3, seed: 1 });
+  // The app's namespace exists on a cluster it is installed on (as the demo adds it); the app
+  // authenticates with Entra ID, which only an Entra-enabled cluster accepts.
+  return { ...s, cluster: { ...s.cluster, entraEnabled: true }, namespaces: [...(s.namespaces ?? []), 'aks-reboot-orchestrator'] };
 };
 
 const CASES: [string, number, () => Scenario][] = [
   ['seed', 1, () => bundled('seed')],
   ['seed', 3, () => bundled('seed')],
   ['rerun-after-reboot', 1, () => bundled('rerun-after-reboot')],
-  ...[6, 12, 30].flatMap((nodes) => [1, 3].map((c): [string, number, () => Scenario] => [`generated ${nodes} nodes`, c, () => generated(nodes)])),
+  // Six nodes in two or three pools leave a user pool whose zones hold one node each: a pod under
+  // a zone spread and a budget-1 PDB cannot move off it, and the drain of its second pod never
+  // finishes (the run halts, as kubectl drain would hang). One pool of six (two per zone) completes.
+  ...([[6, 1], [12, 3], [30, 3]] as const).flatMap(([nodes, pools]) => [1, 3].map((c): [string, number, () => Scenario] => [`generated ${nodes} nodes in ${pools} pool(s)`, c, () => generated(nodes, pools)])),
 ];
 
 describe('critical-path bound against real rollouts', () => {
