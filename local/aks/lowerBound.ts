@@ -14,8 +14,9 @@
 //   StatefulSet pod that can move (its replacement waits for the old pod), and shutdown +
 //   run-command start + helper start + reboot + time to Ready + start-to-Ready for a pod that
 //   can only come back to its own node.
-// Image pulls are left out: an image a node already ran costs nothing, so a bound may not count
-// them.
+// Image pulls (cluster/imagePulls.ts: first use per node) are left out: images stay on a node
+// across reboots, the helper's image was pulled by the reboot check before any drain, and a
+// replacement may land on a node that already holds its image — a bound may not count them.
 import { createVirtualClock } from '../clock';
 import { Cluster } from './cluster/cluster';
 import { CONTAINER_START_SECONDS } from './cluster/kubelet';
