@@ -1,7 +1,7 @@
 // One drain pass over a node (nodeReboot's drain step, docs/design.md#the-life-of-a-run): list its pods (in
 // pages), leave our helper pods alone, plan with kubectl's filter chain (core/drainPlan), then
 // ask the Eviction API once per pod to evict — a workload without a PDB at most its implicit
-// budget at a time (core/implicitBudget, ADR 0017). Reports what was evicted, what a PDB refused
+// budget at a time (core/implicitBudget, ADR 0018). Reports what was evicted, what a PDB refused
 // (429), what is still terminating, what the plan refuses (nothing is evicted then, as kubectl
 // aborts), an eviction the apiserver forbids (403: RBAC lacks pods/eviction, which no retry
 // changes), and the workloads that lost pods (for the recovery gate). Waiting between passes is
@@ -70,7 +70,7 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
   return result;
 }
 
-// Workloads without a PDB lose at most their rolling update's budget at once (ADR 0017); the
+// Workloads without a PDB lose at most their rolling update's budget at once (ADR 0018); the
 // pods held back are evicted in a later pass, once replacements are Ready.
 async function withinImplicitBudgets(kube: Awaited<ReturnType<typeof kubeFor>>, evict: readonly PodFacts[], pods: readonly PodFacts[]): Promise<BudgetedEvictions> {
   const pdbs = await pdbsIn(kube, evict.map((p) => p.namespace));

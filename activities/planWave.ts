@@ -1,6 +1,6 @@
 // The next wave when REBOOT_CONCURRENCY > 1 (core/rolloutOrder planWaves) on fresh facts: no
 // two nodes of one zone, no PDB over its budget, no workload without one over its implicit
-// budget (ADR 0017). Candidates that no longer exist are left out.
+// budget (ADR 0018). Candidates that no longer exist are left out.
 import { z } from 'zod';
 import type { NodeInfo } from '../adapters/kube';
 import { isDisruptedByDrain, pdbsSelecting, type NodeFacts } from '../core/kubeFacts';

@@ -1,5 +1,5 @@
 // The implicit budget of a workload that has no PodDisruptionBudget (REBOOT_IMPLICIT_BUDGET,
-// ADR 0017): as many of its pods may be unavailable at once as its own rolling update allows.
+// ADR 0018): as many of its pods may be unavailable at once as its own rolling update allows.
 // A Deployment's strategy.rollingUpdate.maxUnavailable resolved against its replicas (a percent
 // rounds down, as the Deployment controller does; default 25 %), at least 1; a StatefulSet's
 // updateStrategy.rollingUpdate.maxUnavailable (a percent rounds up, default 1); a ReplicaSet

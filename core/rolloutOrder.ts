@@ -86,7 +86,7 @@ export interface WaveFacts {
 /**
  * Groups ordered nodes into waves of at most `concurrency` nodes that never hold two nodes of
  * one zone and never take more pods of one PDB than its budget (a workload without a PDB: its
- * implicit budget, ADR 0017, or one pod with REBOOT_IMPLICIT_BUDGET=off). Greedy in the given order: each
+ * implicit budget, ADR 0018, or one pod with REBOOT_IMPLICIT_BUDGET=off). Greedy in the given order: each
  * wave takes the first remaining node, then every later one that still fits. A node whose pods
  * alone exceed a budget (minAvailable = replicas, say) still gets a wave, alone, so that no
  * other node stays cordoned while its drain waits on that PDB.
@@ -105,7 +105,7 @@ export function planWaves(ordered: readonly NodeFacts[], concurrency: number, fa
     for (const pdb of selecting) {
       counts.set(qualifiedName(pdb), (counts.get(qualifiedName(pdb)) ?? 0) + 1);
     }
-    // A workload without a PDB declared no budget: it gets its rolling update's (ADR 0017), or
+    // A workload without a PDB declared no budget: it gets its rolling update's (ADR 0018), or
     // with REBOOT_IMPLICIT_BUDGET=off the one a single node would take (ADR 0014).
     const owner = controllerOf(pod);
     if (selecting.length === 0 && owner) {

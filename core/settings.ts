@@ -43,7 +43,7 @@ export interface Settings {
   drainForce: boolean;
   /** 0: wait for terminating pods however long. */
   skipWaitForDeleteTimeoutSeconds: number;
-  /** A workload without a PDB: its rolling update's budget (ADR 0017), or none ('off', ADR 0014). */
+  /** A workload without a PDB: its rolling update's budget (ADR 0018), or none ('off', ADR 0014). */
   implicitBudget: ImplicitBudget;
   forceReboot: boolean;
   rebootDelaySeconds: number;
@@ -249,7 +249,7 @@ const SPECS = {
   skipWaitForDeleteTimeoutSeconds: spec({ name: 'REBOOT_SKIP_WAIT_FOR_DELETE_TIMEOUT', default: '0', parse: duration(0, DAY),
     description: 'Stop waiting for pods deleted longer ago than this; 0 waits however long (kubectl).' }),
   implicitBudget: spec({ name: 'REBOOT_IMPLICIT_BUDGET', default: 'rollout', parse: oneOf<ImplicitBudget>('rollout', 'off'),
-    description: "Without a PDB, a workload loses at most its rolling update's maxUnavailable at once (ADR 0017)." }),
+    description: "Without a PDB, a workload loses at most its rolling update's maxUnavailable at once (ADR 0018)." }),
   forceReboot: spec({ name: 'REBOOT_FORCE_REBOOT', default: 'false', parse: parseBoolean,
     description: "Reboot even when the drain timed out (kured's --force-reboot)." }),
   rebootDelaySeconds: spec({ name: 'REBOOT_REBOOT_DELAY', default: '0', parse: duration(0, DAY),

@@ -1,4 +1,4 @@
-// ADR 0017 end to end: the 9-node cluster of issue 14 whose web pool has one node cordoned by an
+// ADR 0018 end to end: the 9-node cluster of issue 14 whose web pool has one node cordoned by an
 // operator, so that a 3-replica Deployment without a PDB runs all its replicas on the other web
 // node. Draining that node with REBOOT_IMPLICIT_BUDGET=rollout (the default) takes one replica at a
 // time: the replacement can only return to the node itself, so the drain holds the other two
