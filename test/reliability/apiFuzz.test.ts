@@ -170,7 +170,7 @@ describe('the HTTP API under generated hostile requests', () => {
     // Every run started through the API came from an accepted start.
     expect(manualLockStarts).toBe(startsAccepted);
     // Both sides were exercised: many refusals, and valid requests answered too.
-    expect(statuses['400']).toBeGreaterThan(400);
+    expect(statuses['400']).toBeGreaterThan(300);
     expect(statuses['404']).toBeGreaterThan(200);
     expect(statuses['413']).toBeGreaterThan(5);
     expect(statuses['200'] ?? 0).toBeGreaterThan(100);
