@@ -4,6 +4,8 @@
 // a durable input crosses a process boundary as JSON.
 import type {
   BlockersResult,
+  CheckAdmissionInput,
+  CheckAdmissionResult,
   CheckBlockersInput,
   CheckClusterStateInput,
   CheckGateInput,
@@ -58,6 +60,7 @@ export interface ActivityCatalog {
   listPools: { input: ListPoolsInput; result: ListPoolsResult };
   taintCandidates: { input: TaintCandidatesInput; result: TaintCandidatesResult };
   planWave: { input: PlanWaveInput; result: PlanWaveResult };
+  checkAdmission: { input: CheckAdmissionInput; result: CheckAdmissionResult };
   startRebootChecks: { input: StartRebootChecksInput; result: StartRebootChecksResult };
   collectRebootChecks: { input: CollectRebootChecksInput; result: CollectRebootChecksResult };
   checkBlockers: { input: CheckBlockersInput; result: BlockersResult };

@@ -1,3 +1,4 @@
+import type { AdmissionDenial } from '../core/admission';
 import type { DrainOptions } from '../core/drainPlan';
 import type { ImplicitBudget } from '../core/implicitBudget';
 import type { GateResult } from '../core/gates';
@@ -111,6 +112,25 @@ export interface CheckResult {
   node: string;
   status: CheckStatus;
   reason?: string;
+}
+
+// ---- Admission preflight ---------------------------------------------------------------
+
+export interface CheckAdmissionInput extends ActivityBase {
+  namespace: string;
+  image: string;
+  detector: DetectorConfig;
+  /** Dry-run the reboot helper of each of these nodes (a wave about to start)… */
+  nodes?: string[];
+  /** …or of the first node found in these pools (the run's preflight). */
+  pools?: string[];
+}
+
+export interface CheckAdmissionResult {
+  /** Dry-run creates sent. */
+  checked: number;
+  /** Empty when every helper pod would be admitted. */
+  denials: AdmissionDenial[];
 }
 
 export interface StartRebootChecksInput extends ActivityBase {

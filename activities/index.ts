@@ -1,6 +1,7 @@
 // Every activity by its registered name (orchestrations/names.ts): what functions/activities.ts
 // registers, and what a test or another host can call directly.
 import type { ActivityInput, ActivityName, ActivityResult } from './catalog';
+import { checkAdmission } from './checkAdmission';
 import { checkBlockers } from './checkBlockers';
 import { checkClusterState } from './checkClusterState';
 import { checkGate } from './checkGate';
@@ -42,6 +43,7 @@ export const activityHandlers = {
   listPools,
   taintCandidates,
   planWave,
+  checkAdmission,
   startRebootChecks,
   collectRebootChecks,
   checkBlockers,

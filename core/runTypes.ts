@@ -1,6 +1,7 @@
 // The shapes a run carries from start to finish: the settings snapshot it runs with, the
 // manual request, per-node results and the run's output. Plain JSON, because they travel
 // in orchestration inputs and outputs (and so appear in the portal's history: no secrets).
+import type { AdmissionDenial } from './admission';
 import type { DrainOptions } from './drainPlan';
 import type { Settings } from './settings';
 
@@ -104,10 +105,20 @@ export interface PlannedNode {
   zone: string;
 }
 
+/** Whether every node's reboot check ran: a node that could not be checked is never "no reboot needed". */
+export interface CheckCoverage {
+  /** False when some node could not be checked (it is listed in `skipped` as "could not check: …"). */
+  complete: boolean;
+  unchecked: number;
+}
+
 export interface Plan {
   order: PlannedNode[];
   skipped: Array<{ node?: string; pool?: string; reason: string }>;
   blockers: string[];
+  /** Helper pods the cluster's admission would refuse (the run would stop before any node). */
+  admissionDenials: AdmissionDenial[];
+  checks: CheckCoverage;
   window: { open: boolean; nextOpening?: string };
   estimateSeconds: number;
 }
@@ -123,5 +134,9 @@ export interface RunOutput {
   repaired: Array<{ node: string; message: string }>;
   /** Nodes planned but not reached (window closed, halted, cancelled). */
   remaining: string[];
+  /** Whether every node's reboot check ran (absent when the run never reached discovery). */
+  checks?: CheckCoverage;
+  /** Helper pods admission refused, when that stopped the run. */
+  admissionDenials?: AdmissionDenial[];
   plan?: Plan;
 }

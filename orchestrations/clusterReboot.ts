@@ -4,10 +4,11 @@
 // stops after the plan. History stays bounded with continueAsNew every 25 nodes.
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { CheckResult, NodeSummary } from '../activities/contracts';
+import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { orderNodes } from '../core/rolloutOrder';
 import { buildRunStatus } from '../core/runStatus';
-import type { NodeResult, NodeStep, Plan, PlannedNode, RunOutcome, RunOutput } from '../core/runTypes';
+import type { CheckCoverage, NodeResult, NodeStep, Plan, PlannedNode, RunOutcome, RunOutput } from '../core/runTypes';
 import { createWindow } from '../core/window';
 import { Flow, initialControl, type Op } from './flow';
 import { LeaseKeeper } from './lease';
@@ -56,6 +57,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     control: flow.control,
     leaseRenewedAt: lease.renewedAt,
     tainted: [],
+    unchecked: 0,
   };
   const showStatus = (): void => {
     context.df.setCustomStatus(buildRunStatus({
@@ -86,27 +88,35 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     carry.skipped.push(...discovered.skipped);
     carry.queue = discovered.queue;
     carry.total = discovered.queue.length;
+    carry.unchecked = discovered.unchecked;
+    const denials = discovered.denials;
     if (request?.dryRun) {
       const blockers = yield* flow.call(activities.checkBlockers, blockersInput());
       const plan: Plan = {
         order: carry.queue,
         skipped: carry.skipped,
-        blockers: blockers.blocked ? blockers.reasons : [],
+        blockers: [...(denials.length ? [describeDenials(denials)] : []), ...(blockers.blocked ? blockers.reasons : [])],
+        admissionDenials: denials,
+        checks: coverage(),
         window: windowNow(),
         estimateSeconds: carry.queue.length * (ESTIMATED_NODE_SECONDS + settings.drainDelaySeconds + settings.rebootDelaySeconds + settings.postRebootDelaySeconds),
       };
       setPhase('planned');
       return output('planned', undefined, plan);
     }
-    if (settings.preferNoScheduleTaint && carry.queue.length > 0) {
+    // Before any node is touched: helpers that cannot be created mean no node can be rebooted.
+    if (denials.length > 0) carry.admissionDenials = denials;
+    else if (settings.preferNoScheduleTaint && carry.queue.length > 0) {
       yield* flow.call(activities.taintCandidates, { ...base(), nodes: carry.queue.map((n) => n.node), taintKey: settings.preferNoScheduleTaint, add: true });
       carry.tainted = carry.queue.map((n) => n.node);
     }
-    if (settings.notify) yield* flow.call(activities.notify, { ...base(), instanceId: context.df.instanceId, event: 'run-started', message: `${carry.queue.length} node(s) to reboot` });
+    if (settings.notify && denials.length === 0) yield* flow.call(activities.notify, { ...base(), instanceId: context.df.instanceId, event: 'run-started', message: `${carry.queue.length} node(s) to reboot` });
   }
 
-  let outcome: RunOutcome | undefined = notStarted ? 'halted' : undefined;
-  let reason: string | undefined = notStarted;
+  const refusedAtStart = !input.carry && carry.admissionDenials !== undefined ? describeDenials(carry.admissionDenials) : undefined;
+  const haltedAtStart = notStarted ?? refusedAtStart;
+  let outcome: RunOutcome | undefined = haltedAtStart ? 'halted' : undefined;
+  let reason: string | undefined = haltedAtStart;
   let processed = 0;
   let blockedSince: string | undefined;
   while (outcome === undefined) {
@@ -162,6 +172,13 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
     blockedSince = undefined;
     blockedBy = undefined;
+    const refused = yield* admissionDenials({ nodes: wave.map((n) => n.node) });
+    if (refused.length > 0) {
+      outcome = 'halted';
+      reason = describeDenials(refused);
+      carry.admissionDenials = refused;
+      break;
+    }
 
     current = wave.map((n) => ({ node: n.node, step: 'queued' as NodeStep, since: flow.nowIso() }));
     setPhase('rebooting');
@@ -205,7 +222,19 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   }
   return output(outcome, reason);
 
-  function output(result: RunOutcome, why?: string, plan?: Plan): RunOutput {
+  function coverage(): CheckCoverage {
+    return { complete: carry.unchecked === 0, unchecked: carry.unchecked };
+  }
+
+  /** Dry-run creates of the helper pods: what the cluster's admission would refuse. */
+  function* admissionDenials(target: { nodes: string[] } | { pools: string[] }): Op<AdmissionDenial[]> {
+    const checked = yield* flow.call(activities.checkAdmission, {
+      ...base(), namespace: settings.namespace, image: settings.helperImage, detector: settings.detector, ...target,
+    });
+    return checked.denials;
+  }
+
+  function output(result: RunOutcome, why?: string, plan?: Plan, denials = carry.admissionDenials): RunOutput {
     return {
       runId,
       outcome: result,
@@ -216,6 +245,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       skipped: carry.skipped,
       repaired: carry.repaired,
       remaining: carry.queue.map((n) => n.node),
+      checks: coverage(),
+      ...(denials?.length ? { admissionDenials: denials } : {}),
       ...(plan ? { plan } : {}),
     };
   }
@@ -231,7 +262,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   }
 
   /** Pools from ARM, nodes and reboot checks from Kubernetes: the ordered queue and what was left out, with why. */
-  function* discover(): Op<{ queue: PlannedNode[]; skipped: RunCarry['skipped'] }> {
+  function* discover(): Op<{ queue: PlannedNode[]; skipped: RunCarry['skipped']; unchecked: number; denials: AdmissionDenial[] }> {
     const skipped: RunCarry['skipped'] = [];
     const pools = yield* flow.call(activities.listPools, {
       ...base(), include: settings.nodePools, exclude: settings.excludeNodePools, includeSpot: settings.includeSpot, ...(request?.pools ? { requested: request.pools } : {}),
@@ -240,12 +271,15 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (pools.clusterBusy) {
       notStarted = `${pools.clusterBusy}: no node was touched; the run waits for the next window`;
       skipped.push({ reason: notStarted });
-      return { queue: [], skipped };
+      return { queue: [], skipped, unchecked: 0, denials: [] };
     }
     if (pools.runCommandDisabled && settings.method === 'run-command') {
       skipped.push({ reason: 'run-command is disabled on this cluster: set REBOOT_METHOD=pod' });
-      return { queue: [], skipped };
+      return { queue: [], skipped, unchecked: 0, denials: [] };
     }
+    // Before the check pods: a refused helper would otherwise read as nodes that "could not be checked".
+    const denials = yield* admissionDenials({ pools: pools.pools.map((p) => p.name) });
+    if (denials.length > 0) return { queue: [], skipped, unchecked: 0, denials };
     const started = yield* flow.call(activities.startRebootChecks, {
       ...base(),
       pools: pools.pools.map((p) => p.name),
@@ -269,9 +303,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       pending = collected.pending;
     }
     const required = new Set(checks.filter((c) => c.status === 'required').map((c) => c.node));
-    for (const c of checks) {
-      if (c.status === 'unknown') skipped.push({ node: c.node, reason: `reboot check could not run: ${c.reason ?? 'unknown reason'}` });
-    }
+    const unknown = checks.filter((c) => c.status === 'unknown');
+    for (const c of unknown) skipped.push({ node: c.node, reason: `could not check: ${c.reason ?? 'unknown reason'}` });
     const explicit = new Set(request?.nodes ?? []);
     const candidates: NodeSummary[] = [];
     for (const n of started.nodes) {
@@ -285,7 +318,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       }
     }
     const ordered = orderNodes(candidates.map((n) => ({ name: n.name, pool: n.pool, zone: n.zone, mode: n.mode, ready: n.ready, unschedulable: n.unschedulable })), { poolOrder: settings.nodePools });
-    return { queue: ordered.map((n) => ({ node: n.name, pool: n.pool, zone: n.zone })), skipped };
+    return { queue: ordered.map((n) => ({ node: n.name, pool: n.pool, zone: n.zone })), skipped, unchecked: unknown.length, denials: [] };
   }
 
   function* nextWave(): Op<PlannedNode[]> {

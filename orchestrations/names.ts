@@ -18,6 +18,7 @@ export const activities = {
   listPools: 'listPools',
   taintCandidates: 'taintCandidates',
   planWave: 'planWave',
+  checkAdmission: 'checkAdmission',
   startRebootChecks: 'startRebootChecks',
   collectRebootChecks: 'collectRebootChecks',
   checkBlockers: 'checkBlockers',

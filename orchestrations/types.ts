@@ -1,5 +1,6 @@
 // Inputs of our orchestrators. They appear in the portal's history, so they carry no secret.
 import type { ClusterRef } from '../activities/contracts';
+import type { AdmissionDenial } from '../core/admission';
 import type { ControlState, ManualRequest, NodeResult, PlannedNode, RunSettings, Trigger } from '../core/runTypes';
 
 export interface ClusterLockInput {
@@ -28,6 +29,10 @@ export interface RunCarry {
   leaseRenewedAt: string;
   /** Nodes given the PreferNoSchedule taint and not rebooted yet. */
   tainted: string[];
+  /** Nodes whose reboot check could not run (listed in `skipped`). */
+  unchecked: number;
+  /** Helper pods admission refused before a wave (the run halted there). */
+  admissionDenials?: AdmissionDenial[];
 }
 
 export interface ClusterRebootInput {

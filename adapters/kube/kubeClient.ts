@@ -9,7 +9,7 @@ import * as lease from './lease';
 import * as nodes from './nodes';
 import * as pods from './pods';
 import type {
-  CordonResult, CreatePodOutcome, DaemonSetFacts, DeleteOutcome, EvictionOutcome, HelperPodStatus, LeaseAcquireResult, LeaseInput, LeaseReleaseResult,
+  CordonResult, CreatePodOutcome, DaemonSetFacts, DeleteOutcome, DryRunOutcome, EvictionOutcome, HelperPodStatus, LeaseAcquireResult, LeaseInput, LeaseReleaseResult,
   LeaseRenewResult, NodeChange, NodeEventInput, NodeInfo, NodeUpdateResult, PdbFacts, PodFacts, Taint, WorkloadFacts, WorkloadKind,
 } from './types';
 import * as workloads from './workloads';
@@ -39,6 +39,8 @@ export interface KubeClient {
   getDaemonSet(namespace: string, name: string): Promise<DaemonSetFacts | undefined>;
 
   createHelperPod(manifest: PodManifest): Promise<CreatePodOutcome & { pod?: HelperPodStatus }>;
+  /** Runs admission on the pod without creating it (`dryRun=All`). */
+  dryRunCreatePod(manifest: PodManifest): Promise<DryRunOutcome>;
   readHelperPod(namespace: string, name: string): Promise<HelperPodStatus | undefined>;
   deleteHelperPod(namespace: string, name: string): Promise<DeleteOutcome>;
   listHelperPods(namespace: string, labelSelector: string): Promise<HelperPodStatus[]>;
@@ -78,6 +80,7 @@ export function createKubeClient(connection: KubeConnection): KubeClient {
     getDaemonSet: (namespace, name) => workloads.getDaemonSet(apis, namespace, name),
 
     createHelperPod: (manifest) => pods.createHelperPod(apis, manifest),
+    dryRunCreatePod: (manifest) => pods.dryRunCreatePod(apis, manifest),
     readHelperPod: (namespace, name) => pods.readHelperPod(apis, namespace, name),
     deleteHelperPod: (namespace, name) => pods.deleteHelperPod(apis, namespace, name),
     listHelperPods: (namespace, selector) => pods.listHelperPods(apis, namespace, selector),

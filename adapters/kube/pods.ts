@@ -2,14 +2,14 @@
 // kubectl drain sorts (429 = blocked for now, 404 = gone), delete, and the helper pods of
 // docs/design.md#exactly-once-reboot-and-the-helper-pods (created from core's manifests; AlreadyExists is an answer, not a fault).
 
-import type { V1Pod } from '@kubernetes/client-node';
+import type { ApiException, V1Pod } from '@kubernetes/client-node';
 import type { PodManifest } from '../../core/helperPods';
 import { ACCEPTED_FORMS, isDns1123Label, isDns1123Subdomain } from '../../core/k8sNames';
 import { toHelperPodStatus, toPodFacts } from './convert';
 import { kubeCall, kubeCallExpecting, statusBody, type StatusBody } from './errors';
 import type { KubeApis } from './kubeApis';
 import { DEFAULT_PAGE_SIZE, listAllPages } from './paginate';
-import type { CreatePodOutcome, DeleteOutcome, EvictionOutcome, HelperPodStatus, PodFacts } from './types';
+import type { CreatePodOutcome, DeleteOutcome, DryRunOutcome, EvictionOutcome, HelperPodStatus, PodFacts } from './types';
 
 export interface PodQuery {
   /** Every namespace when absent. */
@@ -111,6 +111,22 @@ export async function createHelperPod(apis: KubeApis, manifest: PodManifest): Pr
   if (created !== 'exists') return { outcome: 'created', pod: toHelperPodStatus(created) };
   const existing = await readHelperPod(apis, namespace, name);
   return existing ? { outcome: 'exists', pod: existing } : { outcome: 'exists' };
+}
+
+/**
+ * A server-side dry run of the create (`dryRun=All`): admission runs, nothing is stored. A refusal
+ * (403 admission or RBAC, 404 no namespace, 422 invalid) is an answer; anything else is a failure.
+ */
+export async function dryRunCreatePod(apis: KubeApis, manifest: PodManifest): Promise<DryRunOutcome> {
+  const { namespace, name } = manifest.metadata;
+  const refused = (err: ApiException<unknown>): DryRunOutcome => {
+    const status = statusBody(err);
+    return { admitted: false, status: err.code, message: status.message ?? `HTTP ${err.code}` };
+  };
+  return kubeCallExpecting<DryRunOutcome, DryRunOutcome>(`dry-run creating pod ${namespace}/${name}`, async () => {
+    await apis.core.createNamespacedPod({ namespace, body: manifest as unknown as V1Pod, dryRun: 'All' });
+    return { admitted: true };
+  }, { 403: refused, 404: refused, 422: refused });
 }
 
 export async function readHelperPod(apis: KubeApis, namespace: string, name: string): Promise<HelperPodStatus | undefined> {

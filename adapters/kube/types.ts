@@ -138,3 +138,6 @@ export type LeaseReleaseResult =
   | { released: true }
   /** Not ours to release (another holder, or no Lease at all). */
   | { released: false; holder?: string };
+
+/** A server-side dry-run create: admitted, or refused with the apiserver's status and message. */
+export type DryRunOutcome = { admitted: true } | { admitted: false; status: number; message: string };
