@@ -22,6 +22,7 @@ import { Cluster } from './cluster/cluster';
 import { CONTAINER_START_SECONDS } from './cluster/kubelet';
 import { isActive } from './cluster/podState';
 import { DEPLOY, NODES, RS, STS } from './cluster/resourceNames';
+import { sumRequests } from './cluster/resources';
 import { resolvedMaxUnavailable } from './cluster/rolloutStrategy';
 import { schedulePod, type SchedulingView } from './cluster/scheduler';
 import type { Node, Pod, Workload } from './cluster/types';
@@ -128,6 +129,7 @@ function canMove(cluster: Cluster, pod: Pod): boolean {
     nodes,
     node: (name) => nodes.find((n) => n.metadata.name === name),
     load: (name) => cluster.podsOnNode(name).filter(isActive).length,
+    requested: (name) => sumRequests(cluster.podsOnNode(name).filter(isActive)),
     podsInNamespace: (ns) => cluster.pods(ns).filter((p) => p.metadata.uid !== pod.metadata.uid),
   };
   const copy: Pod = { ...pod, metadata: { ...pod.metadata, name: `${pod.metadata.name}-replacement`, uid: 'bound' }, spec: { ...pod.spec, nodeName: undefined }, status: {} };

@@ -9,8 +9,11 @@ import schemaJson from './scenario.schema.json';
 export type NodeRef = string | { pool: string; index: number };
 
 export interface ScenarioPoolSpec extends ScenarioPool {
-  /** Pods per node (`maxPods`), default 110. */
+  /** Pods per node (`maxPods`), default 110 (Azure CNI's default is 30). */
   maxPods?: number;
+  /** Allocatable CPU and memory per node (quantities); default: the VM size's, less AKS's reservations. */
+  cpu?: string;
+  memory?: string;
 }
 
 export type RebootRequired =
@@ -40,6 +43,9 @@ export interface ScenarioWorkload {
   zoneSpread?: boolean;
   /** Seconds from container start to Ready (the readiness probe's initialDelaySeconds). */
   startupSeconds?: number;
+  /** The container's CPU and memory requests (quantities: "250m", "512Mi"). */
+  cpu?: string;
+  memory?: string;
   /** terminationGracePeriodSeconds. */
   graceSeconds?: number;
   /** Seconds the app takes to stop after SIGTERM (default: the whole grace period). */

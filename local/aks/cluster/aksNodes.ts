@@ -3,6 +3,7 @@
 import type { ScenarioCluster, ScenarioPool } from '../contracts';
 import type { Node } from './types';
 import type { Prng } from './prng';
+import { aksAllocatable, formatCpu, formatMemory, vmCapacity } from './resources';
 
 export const SENTINEL_REBOOT_REQUIRED = '/var/run/reboot-required';
 
@@ -39,6 +40,9 @@ export interface NodeBuildInput {
   zone: string | undefined;
   bootId: string;
   maxPods: number;
+  /** Allocatable overrides (quantities); default: the VM size's, with AKS's reservations. */
+  cpu?: string;
+  memory?: string;
   now: string;
   ip: string;
 }
@@ -50,6 +54,8 @@ export function buildNode(input: NodeBuildInput): Node {
   const vmSize = pool.vmSize ?? 'Standard_D4s_v5';
   const image = pool.nodeImageVersion ?? 'AKSUbuntu-2204gen2containerd-202501.12.0';
   const mcRg = nodeResourceGroup(cluster);
+  const capacity = vmCapacity(vmSize);
+  const allocatable = aksAllocatable(vmSize, input.maxPods);
   const labels: Record<string, string> = {
     'agentpool': pool.name,
     'beta.kubernetes.io/arch': 'amd64',
@@ -81,8 +87,10 @@ export function buildNode(input: NodeBuildInput): Node {
       ...(taints.length ? { taints } : {}),
     },
     status: {
-      capacity: { cpu: '4', memory: '16374584Ki', pods: String(input.maxPods), 'ephemeral-storage': '129886128Ki' },
-      allocatable: { cpu: '3860m', memory: '12880184Ki', pods: String(input.maxPods), 'ephemeral-storage': '119703055367' },
+      capacity: { cpu: String(capacity.cores), memory: formatMemory(capacity.memory), pods: String(input.maxPods), 'ephemeral-storage': '129886128Ki' },
+      allocatable: {
+        cpu: input.cpu ?? formatCpu(allocatable.cpu), memory: input.memory ?? formatMemory(allocatable.memory), pods: String(input.maxPods), 'ephemeral-storage': '119703055367',
+      },
       addresses: [{ type: 'InternalIP', address: input.ip }, { type: 'Hostname', address: name }],
       conditions: [
         { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available', lastHeartbeatTime: input.now, lastTransitionTime: input.now },

@@ -44,7 +44,7 @@ export function buildCluster(cluster: ClusterModel, prng: Prng): void {
       const zone = zones.length ? zones[i % zones.length] : undefined;
       const bootId = prng.uuid();
       const node = buildNode({
-        cluster: s.cluster, pool, vmss, instanceId: i, zone, bootId, maxPods: pool.maxPods ?? 110, now: cluster.iso(),
+        cluster: s.cluster, pool, vmss, instanceId: i, zone, bootId, maxPods: pool.maxPods ?? 110, cpu: pool.cpu, memory: pool.memory, now: cluster.iso(),
         ip: `10.224.${(ip >> 8) & 255}.${ip & 255}`,
       });
       ip++;
@@ -94,6 +94,7 @@ export function podSpecFor(w: ScenarioWorkload): PodSpec {
     image: w.image ?? DEFAULT_IMAGE,
     ...(w.startupSeconds ? { readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, initialDelaySeconds: w.startupSeconds, periodSeconds: 10 } } : {}),
     ...(w.emptyDir ? { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }] } : {}),
+    ...(w.cpu || w.memory ? { resources: { requests: { ...(w.cpu ? { cpu: w.cpu } : {}), ...(w.memory ? { memory: w.memory } : {}) } } } : {}),
   };
   const spec: PodSpec = {
     containers: [container],

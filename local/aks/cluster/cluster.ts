@@ -17,6 +17,7 @@ import { markNodeUnreachable, markPodNotReady, nodeLifecycleOf, NOT_READY, UNREA
 import { computePdbStatus } from './pdbStatus';
 import { isActive, isFinished, isHealthy, isTerminating, ownerUid, setCondition } from './podState';
 import { NAME_SUFFIX_ALPHABET, Prng } from './prng';
+import { sumRequests, type Resources } from './resources';
 import { schedulePod, type SchedulingView } from './scheduler';
 import { labelSelectorRequirements, matchesRequirements, selectorMatches, type LabelRequirement } from './selectors';
 import { Store, clone, objectKey, type StoreEvent } from './store';
@@ -805,12 +806,18 @@ export class Cluster implements ClusterModel {
     if (this.pending.size === 0) return;
     const nodes = [...this.store.values<Node>(NODES)];
     const load = new Map<string, number>();
-    for (const n of nodes) load.set(n.metadata.name, this.livePodsOnNode(n.metadata.name).filter((p) => !isFinished(p)).length);
+    const requested = new Map<string, Resources>();
+    for (const n of nodes) {
+      const active = this.livePodsOnNode(n.metadata.name).filter((p) => !isFinished(p));
+      load.set(n.metadata.name, active.length);
+      requested.set(n.metadata.name, sumRequests(active));
+    }
     const byNs = new Map<string, Pod[]>();
     const view: SchedulingView = {
       nodes,
       node: (name) => this.store.get<Node>(NODES, undefined, name),
       load: (name) => load.get(name) ?? 0,
+      requested: (name) => requested.get(name) ?? { cpu: 0, memory: 0 },
       selectorCache: new Map(),
       podsInNamespace: (ns) => {
         let list = byNs.get(ns);
@@ -827,6 +834,7 @@ export class Cluster implements ClusterModel {
       if ('node' in result) {
         pod.spec.nodeName = result.node;
         load.set(result.node, (load.get(result.node) ?? 0) + 1);
+        requested.set(result.node, sumRequests([pod], requested.get(result.node)));
         setCondition(conds, { type: 'PodScheduled', status: 'True', lastProbeTime: null }, now);
         this.store.touch(PODS, pod);
       } else if (setCondition(conds, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: result.unschedulable, lastProbeTime: null }, now)) {

@@ -11,6 +11,7 @@ import { containerBehaviour } from './helperPods';
 import { DEFAULT_IMAGE_PULL_SECONDS, errImagePull, imageBackOffSeconds, imagePullBackOff, ImagePulls } from './imagePulls';
 import type { ClusterModel } from './model';
 import { condition, isFinished, isTerminating, setCondition } from './podState';
+import { insufficient, nodeAllocatable, podRequests, sumRequests } from './resources';
 import type { ContainerStatus, Node, Pod } from './types';
 
 /** Seconds from binding to a running container (image already cached). */
@@ -89,11 +90,34 @@ export class Kubelet {
   }
 
   /**
+   * The kubelet's admission of a pod new to the node (`pkg/kubelet/lifecycle/predicate.go`): a pod
+   * bound by spec.nodeName past the node's allocatable pods, cpu or memory is rejected — Failed,
+   * reason `OutOf<resource>`, never started. Scheduled pods always fit (the scheduler checked).
+   */
+  private admitted(pod: Pod): boolean {
+    return this.runtimes.get(pod.metadata.uid!)?.startedOnBoot !== undefined;
+  }
+
+  private admit(pod: Pod): boolean {
+    const nodeObj = this.c.store.get<Node>('nodes', undefined, pod.spec.nodeName!);
+    if (!nodeObj) return true;
+    const others = this.c.livePodsOnNode(pod.spec.nodeName!).filter((p) => p !== pod && !isFinished(p) && this.admitted(p));
+    const miss = insufficient(podRequests(pod), { pods: others.length, ...sumRequests(others) }, nodeAllocatable(nodeObj))[0];
+    if (!miss) return true;
+    const message = `Node didn't have enough resource: ${miss.resource}, requested: ${miss.requested}, used: ${miss.used}, capacity: ${miss.capacity}`;
+    pod.status = { ...pod.status, phase: 'Failed', reason: `OutOf${miss.resource}`, message: `Pod was rejected: ${message}`, startTime: this.c.iso() };
+    this.c.store.touch('pods', pod);
+    this.c.emit({ type: 'podRejected', at: this.c.clock.now(), namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, node: pod.spec.nodeName!, reason: `OutOf${miss.resource}`, message });
+    return false;
+  }
+
+  /**
    * Binds the pod's containers to this boot: creating, then running after the start delay.
    * `bootedMs`: the kubelet started the containers back then and posts their status only now.
    */
   start(pod: Pod, bootedMs?: number): void {
     const node = this.c.nodeRuntime(pod.spec.nodeName!)!;
+    if (!this.admitted(pod) && !this.admit(pod)) return;
     const r = this.rt(pod);
     this.cancelTimers(pod);
     r.startedOnBoot = node.bootId;

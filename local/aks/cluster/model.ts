@@ -44,7 +44,8 @@ export type ModelEvent =
   | { type: 'rebootIgnored'; at: number; node: string; cause: string }
   | { type: 'nodeBooted'; at: number; node: string; bootId: string }
   | { type: 'nodeDeleted'; at: number; node: string }
-  | { type: 'containerExited'; at: number; namespace: string; pod: string; node?: string; container: string; exitCode: number };
+  | { type: 'containerExited'; at: number; namespace: string; pod: string; node?: string; container: string; exitCode: number }
+  | { type: 'podRejected'; at: number; namespace: string; pod: string; node: string; reason: string; message: string };
 
 export type ModelListener = (event: ModelEvent) => void;
 
@@ -98,4 +99,6 @@ export interface ClusterModel {
   addNode(node: Node, runtime: Omit<NodeRuntime, 'name' | 'down' | 'rebootCount' | 'bootIds'>): void;
   createPodNow(pod: Pod): Pod;
   removePod(pod: Pod): void;
+  /** The live pods bound to a node (the kubelet counts them when it admits a new one). */
+  livePodsOnNode(node: string): Pod[];
 }

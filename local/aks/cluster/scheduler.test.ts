@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildNode } from './aksNodes';
+import { sumRequests } from './resources';
 import { schedulePod, type SchedulingView } from './scheduler';
 import type { Node, Pod, PodSpec } from './types';
 
@@ -23,6 +24,7 @@ function view(nodes: Node[], pods: Pod[]): SchedulingView {
     nodes,
     node: (n) => nodes.find((x) => x.metadata.name === n),
     load: (n) => pods.filter((p) => p.spec.nodeName === n).length,
+    requested: (n) => sumRequests(pods.filter((p) => p.spec.nodeName === n)),
     podsInNamespace: (ns) => pods.filter((p) => p.metadata.namespace === ns),
   };
 }

@@ -1,10 +1,12 @@
 // The default scheduler's filters and a simple score, as a pure function: which node a pending
 // pod binds to, or why none fits (the message `kubectl describe pod` would show). Filters:
 // node readiness, cordon, nodeSelector, NoSchedule/NoExecute taints, required pod
-// anti-affinity, pods-per-node capacity, topology spread (DoNotSchedule). Score, in order:
+// anti-affinity, NodeResourcesFit (pods, cpu and memory requests against allocatable: upstream
+// `pkg/scheduler/framework/plugins/noderesources/fit.go`), topology spread (DoNotSchedule). Score, in order:
 // fewer untolerated PreferNoSchedule taints, emptier spread domain, fewer pods.
 import { matchesRequirements, labelSelectorRequirements, type LabelRequirement } from './selectors';
 import { isActive, isFinished, isNodeReady, tolerates } from './podState';
+import { insufficient, nodeAllocatable, podRequests, type Resources } from './resources';
 import type { Node, Pod, Taint } from './types';
 
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -15,6 +17,8 @@ export interface SchedulingView {
   node(name: string): Node | undefined;
   /** Pods bound to the node that are not finished: what counts against its pod capacity. */
   load(node: string): number;
+  /** The requests of those pods (millicores, bytes). */
+  requested(node: string): Resources;
   /** Pods of a namespace (the scheduler reads their node and labels). */
   podsInNamespace(namespace: string): Iterable<Pod>;
   /** Optional memo of per-node facts by nodeSelector, shared by the pods of one scheduling pass. */
@@ -31,7 +35,7 @@ export interface NodeFacts {
   unschedulable: boolean;
   hardTaints: Taint[];
   softTaints: Taint[];
-  maxPods: number;
+  allocatable: Resources & { pods: number };
 }
 
 const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
@@ -47,7 +51,7 @@ function facts(n: Node): NodeFacts {
     unschedulable: n.spec.unschedulable === true,
     hardTaints: taints.filter((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && t.key !== UNSCHEDULABLE_TAINT.key && t.key !== NOT_READY_TAINT.key),
     softTaints: taints.filter((t) => t.effect === 'PreferNoSchedule'),
-    maxPods: Number(n.status.allocatable?.pods ?? '110'),
+    allocatable: nodeAllocatable(n),
   };
 }
 
@@ -72,6 +76,7 @@ export function schedulePod(pod: Pod, view: SchedulingView): ScheduleResult {
   const nodes = candidates(pod, view);
   if (nodes.length < view.nodes.length) reasons.set(SELECTOR_MISMATCH, view.nodes.length - nodes.length);
   const toleratesNotReady = tolerates(tolerations, NOT_READY_TAINT);
+  const requests = podRequests(pod);
   const toleratesUnschedulable = tolerates(tolerations, UNSCHEDULABLE_TAINT);
 
   const anti = (pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).map((t) => {
@@ -99,7 +104,11 @@ export function schedulePod(pod: Pod, view: SchedulingView): ScheduleResult {
     if (taint) { reject(`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`); continue; }
     if (anti.some((a) => { const v = f.labels[a.key]; return v !== undefined && a.taken.has(v); })) { reject("node(s) didn't match pod anti-affinity rules"); continue; }
     const load = view.load(f.name);
-    if (load >= f.maxPods) { reject('Too many pods'); continue; }
+    const misses = insufficient(requests, { pods: load, ...view.requested(f.name) }, f.allocatable);
+    if (misses.length) {
+      for (const m of misses) reject(m.resource === 'pods' ? 'Too many pods' : `Insufficient ${m.resource}`);
+      continue;
+    }
     let skew = 0;
     let spreadOk = true;
     for (const { c, counts, min } of spread) {
