@@ -174,6 +174,12 @@ describe('checkRecovered', () => {
       node, pods: [], pdbs: [], evicted: [{ kind: 'ReplicaSet', namespace: 'shop', name: 'java-app-7d9f' }],
       workloads: [replicaSetOf(deployment(4)), deployment(3)],
     }, ['Deployment shop/java-app: 3/4 available, 3/4 ready; waiting for its evicted replicas to be available again']],
+    ['evicted replicas the scheduler cannot place are named with its message', {
+      node, pdbs: [], evicted: evictedJava, workloads: [replicaSetOf(deployment(4, 3)), deployment(4, 3)],
+      pods: [javaPod('new', '', false, { phase: 'Pending', unschedulable: '0/6 nodes are available: 3 Too many pods, 3 node(s) were unschedulable.' })],
+    }, [
+      "Deployment shop/java-app: 4/4 available, 3/4 ready; waiting for its evicted replicas to be available again; 1 pod(s) Pending, unschedulable: shop/java-app-7d9f-new (0/6 nodes are available: 3 Too many pods, 3 node(s) were unschedulable.)",
+    ]],
     ['available but not all ready still waits', { node, pods: [], pdbs: [], evicted: evictedJava, workloads: [deployment(4, 3)] }, [
       'Deployment shop/java-app: 4/4 available, 3/4 ready; waiting for its evicted replicas to be available again',
     ]],

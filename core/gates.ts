@@ -174,6 +174,14 @@ export function checkPreDrain(input: PreDrainGateInput): GateResult {
   return result(reasons);
 }
 
+/** The workload's pods the scheduler cannot place, with its message: no room is why it waits. */
+function unplaced(workload: WorkloadFacts, input: RecoveredGateInput): string {
+  const pending = input.pods.filter((pod) => pod.nodeName === '' && pod.unschedulable !== undefined && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload);
+  if (pending.length === 0) return '';
+  const named = pending.slice(0, 3).map((pod) => `${qualifiedName(pod)} (${pod.unschedulable})`).join(', ');
+  return `; ${pending.length} pod(s) Pending, unschedulable: ${named}${pending.length > 3 ? ', …' : ''}`;
+}
+
 /**
  * Recovery gate: the node is Ready, the pods now on it are Ready (finished and terminating pods
  * aside), the workloads whose pods were evicted are fully available again, and the PDBs covering
@@ -207,7 +215,7 @@ export function checkRecovered(input: RecoveredGateInput): GateResult {
       // (a busy or stopped controller manager), and saying so tells the operator why we wait.
       const readyPods = theirPods.filter((pod) => pod.ready && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload).length;
       const lagging = readyPods >= workload.replicas ? ` (its ${readyPods} pods are Ready: its controller has not updated the status yet)` : '';
-      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again`);
+      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again${unplaced(workload, input)}`);
     }
   }
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildCheckPod, checkPodName } from '../../core/helperPods';
 import { KubeApiError, type PodFacts } from '../../adapters/kube';
-import { HELPER_NAMESPACE, rigPerTest, type Rig } from './simulatorRig';
+import { HELPER_NAMESPACE, rigPerTest, seedScenario, type Rig } from './simulatorRig';
 
 const RUN_ID = '20260105T020000Z-ab12';
 const IMAGE = 'mcr.microsoft.com/azurelinux/busybox:1.36';
@@ -16,6 +16,20 @@ const listRequests = (r: Rig) => r.sim.recorder.summary().apiRequests.kube.byVer
 const javaPods = async (r: Rig): Promise<PodFacts[]> => (await r.kube.listPods({ namespace: 'shop', labelSelector: 'app=java-app' })).sort((a, b) => a.nodeName.localeCompare(b.nodeName));
 
 describe('kube pods against the simulator', () => {
+  it('dry-runs a create (dryRun=All): admitted creates nothing; an admission refusal is a value with the 403 message', async () => {
+    const open = await startRig();
+    const [node] = await open.kube.listNodes('user');
+    const manifest = buildCheckPod({ namespace: HELPER_NAMESPACE, image: IMAGE, node: node!.name, runId: RUN_ID, sentinel: '/var/run/reboot-required' });
+    expect(await open.kube.dryRunCreatePod(manifest)).toEqual({ admitted: true });
+    expect(await open.kube.readHelperPod(HELPER_NAMESPACE, manifest.metadata.name)).toBeUndefined();
+
+    const hardened = seedScenario();
+    hardened.cluster.admission = { policies: [{ name: 'no-host-path', deny: ['hostPath'] }] };
+    const refused = await (await startRig(hardened)).kube.dryRunCreatePod(manifest);
+    expect(refused).toEqual({ admitted: false, status: 403, message: 'admission webhook "validation.gatekeeper.sh" denied the request: [no-host-path] HostPath volume is not allowed: sentinel' });
+  });
+
+
   it('lists the pods of a node in pages of the given size, all of them once', async () => {
     const rig = await startRig();
     const [node] = await rig.kube.listNodes('user');

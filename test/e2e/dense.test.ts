@@ -1,10 +1,11 @@
 // Full nodes (local/aks/scenarios/dense.json): the kubelet rejects the check pods bound to nodes
 // at their pod limit (OutOfpods) or with their CPU fully requested (OutOfcpu). Those nodes are
 // never taken as "no reboot needed": the plan and the run list them as "could not check: …" and
-// flag the run's checks as incomplete, with the count.
+// flag the run's checks as incomplete, with the count. A replica the scheduler cannot place
+// holds the recovery gate, which names it with the scheduler's message.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunOutput } from '../../core/runTypes';
-import { bundledScenarioPath } from '../../local/aks/scenario';
+import { bundledScenarioPath, loadScenario } from '../../local/aks/scenario';
 import { runScheduledRollout, startStack, type Stack } from './stack';
 
 const DENSE = bundledScenarioPath('dense');
@@ -46,5 +47,22 @@ describe('dense nodes (dense.json)', () => {
     const rebooted = stack.sim.recorder.summary().nodes.reboots.filter((r) => r.rebootCount > 0).map((r) => r.node);
     expect(rebooted.every((n) => n.startsWith('aks-system-'))).toBe(true);
     expect(rebooted).toHaveLength(2);
+  }, 180_000);
+
+  it('an evicted pod left Pending for lack of room holds the recovery gate, which names it with the scheduler\'s message; the node fails with that reason at the timeout', async () => {
+    // Three CPU-full replicas on two batch nodes: one is always Pending, and the one the drain evicts cannot come back.
+    const scenario = loadScenario(DENSE);
+    const cruncher = scenario.workloads!.find((w) => w.name === 'cruncher')!;
+    cruncher.replicas = 3;
+    delete cruncher.antiAffinity;
+    stack = await startStack({ scenario, settings: { REBOOT_PRE_DRAIN_GATE: 'false', REBOOT_RECOVERY_TIMEOUT: '5m' } });
+    const node = stack.sim.cluster.nodeNames('batch')[0]!;
+    expect((await stack.api('POST', 'clusters/seed/reboots', { nodes: [node] })).status).toBe(202);
+    const output = (await stack.host.waitFor(stack.lockInstanceId, { maxRealMs: 120_000 })).output as RunOutput;
+    const result = output.results[0]!;
+    expect(result).toMatchObject({ node, outcome: 'failed', step: 'recovery', leftCordoned: false });
+    expect(result.reason).toMatch(
+      /^recovery gate still closed after 300s: Deployment batch\/cruncher: 2\/3 available, 2\/3 ready; waiting for its evicted replicas to be available again; 1 pod\(s\) Pending, unschedulable: batch\/cruncher-\S+ \(0\/7 nodes are available: 2 Insufficient cpu, 5 node\(s\) didn't match Pod's node affinity\/selector\.\)$/,
+    );
   }, 180_000);
 });
