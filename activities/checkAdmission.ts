@@ -2,7 +2,8 @@
 // REBOOT_NAMESPACE, so a Pod Security level, an Azure Policy / Gatekeeper constraint or a missing
 // RBAC grant that would refuse them stops the run before any node is cordoned. The reboot
 // helper is built for each given node with its current boot id (the pod the node would get);
-// the check pod once, when the sentinel detector creates check pods.
+// the check pod once at the run's preflight (given pools, not a wave's nodes), when the sentinel
+// detector creates check pods.
 import { z } from 'zod';
 import { readDenial, type AdmissionDenial } from '../core/admission';
 import { buildCheckPod, buildRebootHelper, type PodManifest } from '../core/helperPods';
@@ -31,7 +32,7 @@ export async function checkAdmission(raw: unknown, context: ActivityContext): Pr
   const pods: Array<{ role: HelperRole; node: string; manifest: PodManifest }> = nodes.map((n) => ({
     role: 'reboot' as const, node: n.name, manifest: buildRebootHelper({ ...settings, node: n.name, bootId: n.bootId }),
   }));
-  if (input.detector.kind === 'sentinel' && nodes[0]) {
+  if (input.detector.kind === 'sentinel' && !input.nodes?.length && nodes[0]) {
     pods.unshift({ role: 'check', node: nodes[0].name, manifest: buildCheckPod({ ...settings, node: nodes[0].name, sentinel: input.detector.path }) });
   }
   const answers = await mapBounded(pods, PARALLEL_DRY_RUNS, async (p) => ({ ...p, outcome: await kube.dryRunCreatePod(p.manifest) }));
