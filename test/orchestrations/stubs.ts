@@ -55,6 +55,8 @@ export const BOOT_AFTER = 'boot-after';
 export function healthyNode(): ActivityStubs {
   let rebooted = false;
   return {
+    // The admission preflight finds nothing refused.
+    checkAdmission: () => ({ checked: 1, denials: [] }),
     lockNode: (input) => ({ locked: true, wasUnschedulable: false, bootId: BOOT_BEFORE, pool: 'user', zone: input.node.endsWith('2') ? '2' : '1' }),
     recordNodeEvent: () => ({ posted: true }),
     labelNode: () => ({ changed: true }),
