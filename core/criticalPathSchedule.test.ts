@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { estimateSchedule, nodesToStart, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
+
+// The seed's shape: java-app (PDB minAvailable 3 of 4, so a budget of 1) has one pod per user
+// node that can only come back to its node (u = 30 + 20 + 120 + 240 = 410 s); system nodes
+// hold CoreDNS, which moves (u = 10 s). Every node is disrupted ~170 s.
+const java = (name: string, zone: string): CandidateNode => ({
+  name, zone, system: false, disruptionSeconds: 170, workloads: [{ workload: 'PDB default/java-app', pods: 1, unavailableSeconds: 410 }],
+});
+const system = (name: string, zone: string): CandidateNode => ({
+  name, zone, system: true, disruptionSeconds: 170, workloads: [{ workload: 'PDB kube-system/coredns', pods: 1, unavailableSeconds: 10 }],
+});
+const plain = (name: string, zone: string, disruptionSeconds = 100): CandidateNode => ({ name, zone, system: false, disruptionSeconds, workloads: [] });
+
+const state = (over: Partial<ScheduleState>): ScheduleState => ({
+  now: 0, concurrency: 1, pending: [], disrupted: [], unavailable: [], budgets: {}, holdSystemNodes: false, ...over,
+});
+
+describe('nodesToStart', () => {
+  it.each([
+    {
+      name: 'serves the workload with the largest remaining bound before plan order',
+      given: state({ pending: [plain('free', 'z1'), java('j1', 'z1'), java('j2', 'z2')] }),
+      start: ['j1'],
+    },
+    {
+      name: 'a filler whose disruption ends before the critical node is eligible starts (C=1)',
+      given: state({ now: 580, pending: [java('j3', 'z1'), system('s1', 'z2')], unavailable: [{ workload: 'PDB default/java-app', pods: 1, until: 820 }] }),
+      start: ['s1'],
+    },
+    {
+      name: 'a filler that would still be disrupted when the critical node is eligible waits (C=1)',
+      given: state({ now: 750, pending: [java('j3', 'z1'), system('s2', 'z2')], unavailable: [{ workload: 'PDB default/java-app', pods: 1, until: 820 }] }),
+      start: [],
+    },
+    {
+      name: 'system nodes are held until the canary passed',
+      given: state({ now: 170, pending: [system('s1', 'z2')], holdSystemNodes: true }),
+      start: [],
+    },
+    {
+      name: 'no node starts while C nodes are disrupted',
+      given: state({ concurrency: 2, pending: [plain('a', 'z1'), plain('b', 'z2')], disrupted: [{ node: 'x', zone: 'z3', until: 50 }, { node: 'y', zone: 'z4', until: 60 }] }),
+      start: [],
+    },
+    {
+      name: 'one disrupted node per zone (C > 1)',
+      given: state({ concurrency: 3, pending: [plain('a1', 'z1'), plain('a2', 'z1'), plain('b1', 'z2')] }),
+      start: ['a1', 'b1'],
+    },
+    {
+      name: 'a budget of 2 lets two nodes of one workload go together',
+      given: state({
+        concurrency: 3,
+        budgets: { 'PDB default/web': 2 },
+        pending: ['z1', 'z2', 'z3'].map((zone) => ({ name: `w-${zone}`, zone, system: false, disruptionSeconds: 100, workloads: [{ workload: 'PDB default/web', pods: 1, unavailableSeconds: 60 }] })),
+      }),
+      start: ['w-z1', 'w-z2'],
+    },
+    {
+      name: 'a whole workload lets a node with more pods than its budget go (ADR 0014)',
+      given: state({ pending: [{ name: 'n', zone: 'z1', system: false, disruptionSeconds: 100, workloads: [{ workload: 'PDB default/db', pods: 2, unavailableSeconds: 60 }] }] }),
+      start: ['n'],
+    },
+    {
+      name: 'a workload short of its budget blocks its next node but not a node that cannot delay it',
+      given: state({
+        concurrency: 3,
+        now: 10,
+        pending: [java('j2', 'z2'), plain('p', 'z3', 50)],
+        unavailable: [{ workload: 'PDB default/java-app', pods: 1, until: 400 }],
+      }),
+      start: ['p'],
+    },
+  ])('$name', ({ given, start }) => {
+    expect(nodesToStart(given).start).toEqual(start);
+  });
+
+  it('names REBOOT_CONCURRENCY when the concurrency is not a whole number >= 1', () => {
+    expect(() => nodesToStart(state({ concurrency: 0 }))).toThrow(/REBOOT_CONCURRENCY/);
+  });
+});
+
+describe('estimateSchedule', () => {
+  it('on the seed, fits both system nodes into java-app\'s windows: 4 × 410 s', () => {
+    const nodes = [java('j1', 'z1'), java('j2', 'z2'), java('j3', 'z3'), java('j4', 'z1'), system('s1', 'z1'), system('s2', 'z2')];
+    const estimate = estimateSchedule(nodes, 1, {});
+    expect(estimate.seconds).toBe(1640);
+    expect(estimate.starts).toEqual([
+      { node: 'j1', at: 0 }, { node: 'j2', at: 410 }, { node: 's1', at: 580 }, { node: 'j3', at: 820 }, { node: 's2', at: 990 }, { node: 'j4', at: 1230 },
+    ]);
+  });
+
+  it('with nothing shared, is Σ d / C per zone-limited slot', () => {
+    const nodes = ['z1', 'z2', 'z3'].flatMap((zone) => [1, 2, 3].map((i) => plain(`${zone}-${i}`, zone)));
+    expect(estimateSchedule(nodes, 3, {}).seconds).toBe(300);
+    expect(estimateSchedule(nodes, 1, {}).seconds).toBe(900);
+  });
+
+  it('without user nodes, system nodes are not held', () => {
+    expect(estimateSchedule([system('s1', 'z1'), system('s2', 'z2')], 1, {}).seconds).toBe(340);
+  });
+});

@@ -1,0 +1,203 @@
+// Which nodes a run starts now (ADR 0019). Pure: the run passes what is disrupted, which
+// workloads are short of pods and until when (expected), and the nodes still to start with
+// their expected terms; the rule answers with the nodes to start. The same rule, stepped over
+// expected durations, gives the plan's estimate (estimateSchedule), so the two never disagree.
+//
+// The rule: a node may start when fewer than C nodes are disrupted, no other disrupted node is
+// in its zone (C > 1), system nodes are not held back (the canary, ADR 0019) and every workload
+// on it is whole or stays within its budget with the node's pods. Among eligible nodes the
+// workload with the largest remaining bound (Σ u of its pods on nodes not started / budget) is
+// served first; any other node starts only if it cannot delay that workload's next node.
+
+/** A workload's pods on one node and how long each is expected to be unavailable (u). */
+export interface PodsOnNode {
+  /** A stable key: `PDB ns/name`, or the owning controller for a workload without one. */
+  workload: string;
+  pods: number;
+  unavailableSeconds: number;
+}
+
+export interface CandidateNode {
+  name: string;
+  zone: string;
+  system: boolean;
+  /** d_n: expected seconds from cordon to Ready and uncordoned. */
+  disruptionSeconds: number;
+  workloads: readonly PodsOnNode[];
+}
+
+/** A node cordoned, draining, rebooting or not yet back; `until` is its expected end (seconds). */
+export interface DisruptedNode {
+  node: string;
+  zone: string;
+  until: number;
+}
+
+/** Pods of a workload not available, expected back at `until` (seconds). */
+export interface UnavailablePods {
+  workload: string;
+  pods: number;
+  until: number;
+}
+
+export interface ScheduleState {
+  /** Seconds, on the same clock as every `until`. */
+  now: number;
+  concurrency: number;
+  /** Nodes still to start, in plan order (the tie-breaker). */
+  pending: readonly CandidateNode[];
+  disrupted: readonly DisruptedNode[];
+  unavailable: readonly UnavailablePods[];
+  /** Pods of each workload that may be unavailable at once; a workload not listed: 1. */
+  budgets: Readonly<Record<string, number>>;
+  /** True while no user-pool node of the run has passed its recovery gate (and one exists). */
+  holdSystemNodes: boolean;
+}
+
+export interface ScheduleDecision {
+  start: string[];
+  /** The workload the rule served first, when one had nodes left. */
+  critical?: string;
+}
+
+function budgetOf(state: ScheduleState, workload: string): number {
+  return state.budgets[workload] ?? 1;
+}
+
+function unavailableAt(state: ScheduleState, workload: string, at: number): number {
+  return state.unavailable.filter((u) => u.workload === workload && u.until > at).reduce((sum, u) => sum + u.pods, 0);
+}
+
+/** Whether `node` may start at time `at`, given what is disrupted and unavailable then. */
+export function mayStart(state: ScheduleState, node: CandidateNode, at: number): boolean {
+  if (node.system && state.holdSystemNodes) return false;
+  const disrupted = state.disrupted.filter((d) => d.until > at);
+  if (disrupted.length >= state.concurrency) return false;
+  if (state.concurrency > 1 && disrupted.some((d) => d.zone === node.zone)) return false;
+  return node.workloads.every((w) => {
+    const short = unavailableAt(state, w.workload, at);
+    // A whole workload lets the node go even when its pods there exceed the budget (ADR 0014:
+    // the drain evicts what the budget allows and waits for the rest).
+    return short === 0 || short + w.pods <= budgetOf(state, w.workload);
+  });
+}
+
+/** The state once `node` starts at `state.now`, with its expected terms. */
+export function withStarted(state: ScheduleState, node: CandidateNode): ScheduleState {
+  const end = state.now + node.disruptionSeconds;
+  return {
+    ...state,
+    pending: state.pending.filter((n) => n.name !== node.name),
+    disrupted: [...state.disrupted, { node: node.name, zone: node.zone, until: end }],
+    unavailable: [
+      ...state.unavailable,
+      ...node.workloads.map((w) => ({ workload: w.workload, pods: w.pods, until: state.now + Math.max(w.unavailableSeconds, node.disruptionSeconds) })),
+    ],
+  };
+}
+
+/** Σ u of a workload's pods on nodes not started, over its budget. */
+function remainingBound(state: ScheduleState, workload: string): number {
+  let seconds = 0;
+  for (const node of state.pending) {
+    for (const w of node.workloads) if (w.workload === workload) seconds += w.pods * w.unavailableSeconds;
+  }
+  return seconds / Math.max(1, budgetOf(state, workload));
+}
+
+function criticalWorkload(state: ScheduleState): { workload: string; seconds: number } | undefined {
+  const names = [...new Set(state.pending.flatMap((n) => n.workloads.map((w) => w.workload)))].sort();
+  let best: { workload: string; seconds: number } | undefined;
+  for (const workload of names) {
+    const seconds = remainingBound(state, workload);
+    if (!best || seconds > best.seconds) best = { workload, seconds };
+  }
+  return best;
+}
+
+/** The largest remaining bound among a node's workloads: who it serves. */
+function nodeWeight(state: ScheduleState, node: CandidateNode): number {
+  return Math.max(0, ...node.workloads.map((w) => remainingBound(state, w.workload)));
+}
+
+/** The earliest expected time ≥ now at which `node` may start if nothing else starts. */
+export function eligibleAt(state: ScheduleState, node: CandidateNode): number {
+  const times = [state.now, ...state.disrupted.map((d) => d.until), ...state.unavailable.map((u) => u.until)]
+    .filter((t) => t >= state.now)
+    .sort((a, b) => a - b);
+  for (const at of times) if (mayStart(state, node, at)) return at;
+  return Number.POSITIVE_INFINITY;
+}
+
+/** The nodes to start now, in the order to start them. */
+export function nodesToStart(initial: ScheduleState): ScheduleDecision {
+  if (!Number.isInteger(initial.concurrency) || initial.concurrency < 1) {
+    throw new Error(`concurrency: ${initial.concurrency} must be a whole number >= 1 (REBOOT_CONCURRENCY)`);
+  }
+  let state = initial;
+  const start: string[] = [];
+  const critical = criticalWorkload(state)?.workload;
+  for (;;) {
+    const eligible = state.pending.filter((n) => mayStart(state, n, state.now));
+    if (eligible.length === 0) break;
+    const served = criticalWorkload(state);
+    const next = served && state.pending.find((n) => n.workloads.some((w) => w.workload === served.workload));
+    let chosen: CandidateNode | undefined;
+    if (next && eligible.includes(next)) {
+      chosen = next;
+    } else {
+      const due = next ? eligibleAt(state, next) : Number.POSITIVE_INFINITY;
+      const byWeight = [...eligible].sort((a, b) => nodeWeight(state, b) - nodeWeight(state, a));
+      // A filler may start only if the critical workload's next node is still free to start
+      // when it is expected to become eligible: its disruption ends first, or a slot and the
+      // zone stay free, and it takes none of that workload's budget.
+      chosen = byWeight.find((n) => !next || due === Number.POSITIVE_INFINITY || mayStart(withStarted({ ...state }, n), next, due));
+    }
+    if (!chosen) break;
+    start.push(chosen.name);
+    state = withStarted(state, chosen);
+  }
+  return { start, ...(critical ? { critical } : {}) };
+}
+
+export interface ScheduleEstimate {
+  /** Seconds from the first start until the last node's workloads are expected whole. */
+  seconds: number;
+  /** Each node's expected start, in seconds from the run's start. */
+  starts: { node: string; at: number }[];
+}
+
+/**
+ * Steps the rule over expected durations: the plan's estimate. The first user-pool node is the
+ * canary: system nodes wait until its workloads are expected back.
+ */
+export function estimateSchedule(nodes: readonly CandidateNode[], concurrency: number, budgets: Readonly<Record<string, number>>): ScheduleEstimate {
+  const hasUserNodes = nodes.some((n) => !n.system);
+  let canaryBackAt = hasUserNodes ? Number.POSITIVE_INFINITY : 0;
+  let state: ScheduleState = { now: 0, concurrency, pending: nodes, disrupted: [], unavailable: [], budgets, holdSystemNodes: hasUserNodes };
+  const starts: { node: string; at: number }[] = [];
+  let end = 0;
+  for (let step = 0; state.pending.length > 0; step++) {
+    if (step > 10 * nodes.length + 100) throw new Error('estimateSchedule: no progress (a node can never start)');
+    state = { ...state, holdSystemNodes: state.now < canaryBackAt };
+    for (const name of nodesToStart(state).start) {
+      const node = state.pending.find((n) => n.name === name)!;
+      state = withStarted(state, node);
+      starts.push({ node: name, at: state.now });
+      const back = state.now + Math.max(node.disruptionSeconds, ...node.workloads.map((w) => w.unavailableSeconds));
+      if (!node.system && canaryBackAt === Number.POSITIVE_INFINITY) canaryBackAt = back;
+      end = Math.max(end, back);
+    }
+    if (state.pending.length === 0) break;
+    const later = [...state.disrupted.map((d) => d.until), ...state.unavailable.map((u) => u.until), canaryBackAt].filter((t) => t > state.now);
+    if (later.length === 0) throw new Error('estimateSchedule: no progress (a node can never start)');
+    const now = Math.min(...later);
+    state = {
+      ...state,
+      now,
+      disrupted: state.disrupted.filter((d) => d.until > now),
+      unavailable: state.unavailable.filter((u) => u.until > now),
+    };
+  }
+  return { seconds: end, starts };
+}
