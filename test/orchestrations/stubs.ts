@@ -57,6 +57,8 @@ export function healthyNode(): ActivityStubs {
   return {
     // The admission preflight finds nothing refused.
     checkAdmission: () => ({ checked: 1, denials: [] }),
+    // The cluster is in no operation (not Updating, Upgrading or Stopped).
+    checkClusterState: () => ({}),
     lockNode: (input) => ({ locked: true, wasUnschedulable: false, bootId: BOOT_BEFORE, pool: 'user', zone: input.node.endsWith('2') ? '2' : '1' }),
     recordNodeEvent: () => ({ posted: true }),
     labelNode: () => ({ changed: true }),
