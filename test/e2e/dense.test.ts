@@ -55,7 +55,9 @@ describe('dense nodes (dense.json)', () => {
     const cruncher = scenario.workloads!.find((w) => w.name === 'cruncher')!;
     cruncher.replicas = 3;
     delete cruncher.antiAffinity;
-    stack = await startStack({ scenario, settings: { REBOOT_PRE_DRAIN_GATE: 'false', REBOOT_RECOVERY_TIMEOUT: '5m' } });
+    // With the implicit budget (ADR 0018) the drain itself would hold cruncher's pod, one replica
+    // being unavailable already; off, the drain evicts it and the recovery gate meets the Pending pod.
+    stack = await startStack({ scenario, settings: { REBOOT_PRE_DRAIN_GATE: 'false', REBOOT_RECOVERY_TIMEOUT: '5m', REBOOT_IMPLICIT_BUDGET: 'off' } });
     const node = stack.sim.cluster.nodeNames('batch')[0]!;
     expect((await stack.api('POST', 'clusters/seed/reboots', { nodes: [node] })).status).toBe(202);
     const output = (await stack.host.waitFor(stack.lockInstanceId, { maxRealMs: 120_000 })).output as RunOutput;
