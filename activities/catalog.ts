@@ -40,6 +40,8 @@ import type {
   ReleaseNodeResult,
   RepairOrphansInput,
   RepairOrphansResult,
+  ScheduleTermsInput,
+  ScheduleTermsResult,
   StartRebootChecksInput,
   StartRebootChecksResult,
   StartRebootInput,
@@ -60,6 +62,7 @@ export interface ActivityCatalog {
   listPools: { input: ListPoolsInput; result: ListPoolsResult };
   taintCandidates: { input: TaintCandidatesInput; result: TaintCandidatesResult };
   planWave: { input: PlanWaveInput; result: PlanWaveResult };
+  scheduleTerms: { input: ScheduleTermsInput; result: ScheduleTermsResult };
   checkAdmission: { input: CheckAdmissionInput; result: CheckAdmissionResult };
   startRebootChecks: { input: StartRebootChecksInput; result: StartRebootChecksResult };
   collectRebootChecks: { input: CollectRebootChecksInput; result: CollectRebootChecksResult };

@@ -5,6 +5,7 @@ import type { GateResult } from '../core/gates';
 import type { WorkloadRef } from '../core/kubeFacts';
 import type { ClusterRef } from '../core/settings';
 import type { DetectorConfig, PlannedNode } from '../core/runTypes';
+import type { ScheduleTerms } from '../core/scheduleTerms';
 
 export type { ClusterRef, DetectorConfig, DrainOptions, GateResult, WorkloadRef };
 
@@ -190,6 +191,15 @@ export interface PlanWaveResult {
   /** The nodes of the next wave: no two in one zone, no PDB over its budget. */
   wave: string[];
 }
+
+export interface ScheduleTermsInput extends ActivityBase {
+  candidates: PlannedNode[];
+  /** Measured reboot seconds per pool, from the run's earlier nodes. */
+  rebootSecondsByPool?: Record<string, number>;
+}
+
+/** Each candidate's expected disruption and the workloads it holds (core/scheduleTerms). */
+export type ScheduleTermsResult = ScheduleTerms;
 
 // ---- Blockers and gates -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import { listPools } from './listPools';
 import { lockNode } from './lockNode';
 import { notify } from './notify';
 import { planWave } from './planWave';
+import { scheduleTerms } from './scheduleTerms';
 import { recordNodeEvent } from './recordNodeEvent';
 import { releaseNode } from './releaseNode';
 import { repairOrphans } from './repairOrphans';
@@ -44,6 +45,7 @@ export const activityHandlers = {
   taintCandidates,
   planWave,
   checkAdmission,
+  scheduleTerms,
   startRebootChecks,
   collectRebootChecks,
   checkBlockers,

@@ -121,6 +121,8 @@ export interface Plan {
   checks: CheckCoverage;
   window: { open: boolean; nextOpening?: string };
   estimateSeconds: number;
+  /** What the estimate is made of (the same terms as the critical-path bound). */
+  estimateBasis: string;
 }
 
 export interface RunOutput {

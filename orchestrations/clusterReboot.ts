@@ -1,28 +1,34 @@
 // One run of a cluster (instance `reboot-<alias>-<runId>`): repair orphans, discover the nodes
-// that need a reboot, order them, then reboot them one node (or one wave) at a time through
-// nodeReboot, checking the window, control requests and blockers before each. A dry run
-// stops after the plan. History stays bounded with continueAsNew every 25 nodes.
+// that need a reboot, order them, then start nodes as the scheduling rule allows (ADR 0019,
+// core/criticalPathSchedule): each node's disruption and then its recovery run as nodeReboot
+// parts, and nodes in recovery overlap new ones. The window, control requests, the cluster's
+// state, blockers and admission are checked before nodes start. A dry run stops after the
+// plan. History stays bounded with continueAsNew every 25 nodes, with no node in flight.
 import type { OrchestrationContext, Task } from 'durable-functions';
 import type { CheckResult, NodeSummary } from '../activities/contracts';
 import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
+import { estimateSchedule, nodesToStart, type CandidateNode, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
+import { TYPICAL_REBOOT_SECONDS, type ScheduleTerms } from '../core/scheduleTerms';
 import { buildRunStatus } from '../core/runStatus';
-import type { CheckCoverage, NodeResult, NodeStep, Plan, PlannedNode, RunOutcome, RunOutput } from '../core/runTypes';
+import type { CheckCoverage, NodeStep, Plan, PlannedNode, RunOutcome, RunOutput } from '../core/runTypes';
 import { createWindow } from '../core/window';
 import { Flow, initialControl, type Op } from './flow';
 import { LeaseKeeper } from './lease';
-import { activities, nodeInstanceId, orchestrators, runInstanceId } from './names';
-import type { ClusterRebootInput, NodeRebootInput, RunCarry } from './types';
+import { activities, nodeInstanceId, orchestrators, recoveryInstanceId, runInstanceId } from './names';
+import type { ClusterRebootInput, NodeRebootInput, NodeRebootOutput, RunCarry } from './types';
 
 export const NODES_PER_EXECUTION = 25;
 const CHECK_COLLECT_INTERVAL_SECONDS = 5;
 const CHECK_TIMEOUT_SECONDS = 180;
-const WAVE_LOOKAHEAD = 50;
 const CHECK_PARALLELISM = 10;
+/** How often a node in flight past its expected end is looked at (≥ 1 s, ≤ REBOOT_POLL_INTERVAL). */
+const FAST_POLL_SECONDS = 2;
 
-/** A rough duration per node for the dry run's estimate: drain, reboot and recovery of a typical node. */
-const ESTIMATED_NODE_SECONDS = 600;
+/** How the dry run's estimate is made: the terms of the critical-path bound, stepped through the run's own scheduling rule. */
+const ESTIMATE_BASIS = 'the scheduling rule (ADR 0019) over each node\'s expected disruption (longest grace period + run-command start + reboot) '
+  + 'and each workload\'s pods unavailable for that plus their observed start-to-Ready, within the PDB budgets; plus the configured delays per node';
 
 export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | undefined> {
   const input = context.df.getInput() as ClusterRebootInput;
@@ -92,6 +98,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     const denials = discovered.denials;
     if (request?.dryRun) {
       const blockers = yield* flow.call(activities.checkBlockers, blockersInput());
+      const known = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: carry.queue });
+      const delays = settings.drainDelaySeconds + settings.rebootDelaySeconds + settings.postRebootDelaySeconds;
       const plan: Plan = {
         order: carry.queue,
         skipped: carry.skipped,
@@ -99,7 +107,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         admissionDenials: denials,
         checks: coverage(),
         window: windowNow(),
-        estimateSeconds: carry.queue.length * (ESTIMATED_NODE_SECONDS + settings.drainDelaySeconds + settings.rebootDelaySeconds + settings.postRebootDelaySeconds),
+        estimateSeconds: Math.round(estimateSchedule(known.nodes, settings.concurrency, known.budgets).seconds + carry.queue.length * delays),
+        estimateBasis: ESTIMATE_BASIS,
       };
       setPhase('planned');
       return output('planned', undefined, plan);
@@ -115,93 +124,82 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
 
   const refusedAtStart = !input.carry && carry.admissionDenials !== undefined ? describeDenials(carry.admissionDenials) : undefined;
   const haltedAtStart = notStarted ?? refusedAtStart;
-  let outcome: RunOutcome | undefined = haltedAtStart ? 'halted' : undefined;
+  let outcome = (haltedAtStart ? 'halted' : undefined) as RunOutcome | undefined;
   let reason: string | undefined = haltedAtStart;
   let processed = 0;
   let blockedSince: string | undefined;
-  while (outcome === undefined) {
+  const inFlight: InFlight[] = [];
+  let terms: ScheduleTerms | undefined;
+  const stop = (why: RunOutcome, text?: string) => {
+    if (outcome !== undefined) return;
+    outcome = why;
+    reason = text;
+  };
+  for (;;) {
     yield* flow.checkpoint();
-    if (flow.control.state === 'cancelling') {
-      outcome = 'cancelled';
-      reason = `cancelled by ${flow.control.by ?? 'an operator'}`;
-      break;
-    }
-    if (!(yield* lease.renewIfDue())) {
-      outcome = 'halted';
-      reason = 'the cluster Lease is now held by another run';
-      break;
-    }
-    if (flow.control.state === 'paused') {
-      setPhase('paused');
-      yield* flow.sleep(Math.max(settings.pollIntervalSeconds, Math.floor(settings.lockTtlSeconds / 4)), (c) => c.state !== 'paused');
-      continue;
-    }
-    if (carry.queue.length === 0) {
-      outcome = 'completed';
-      break;
-    }
-    if (processed >= NODES_PER_EXECUTION) {
-      carry = { ...carry, generation: carry.generation + 1, control: flow.control, leaseRenewedAt: lease.renewedAt };
-      context.df.continueAsNew({ ...input, carry } satisfies ClusterRebootInput);
-      return undefined;
-    }
-    if (!request?.ignoreWindow && !window.contains(flow.now().getTime())) {
-      outcome = 'window-closed';
-      reason = `the maintenance window (${window.describe()}) closed; the remaining nodes wait for the next window`;
-      break;
-    }
-    const state = yield* flow.call(activities.checkClusterState, base());
-    if (state.busy) {
-      outcome = 'halted';
-      reason = `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`;
-      break;
-    }
-    const wave = yield* nextWave();
-    const blockers = yield* flow.call(activities.checkBlockers, blockersInput(wave.map((n) => n.node)));
-    if (blockers.blocked) {
-      blockedSince ??= flow.nowIso();
-      blockedBy = blockers.reasons;
-      setPhase('blocked');
-      if (flow.secondsSince(blockedSince) >= settings.blockedTimeoutSeconds) {
-        outcome = 'blocked';
-        reason = `blocked for ${settings.blockedTimeoutSeconds}s: ${blockers.reasons.slice(0, 3).join('; ')}`;
-        break;
+    if (flow.control.state === 'cancelling') stop('cancelled', `cancelled by ${flow.control.by ?? 'an operator'}`);
+    if (!(yield* lease.renewIfDue())) stop('halted', 'the cluster Lease is now held by another run');
+    let waitSeconds = Math.max(settings.pollIntervalSeconds, Math.floor(settings.lockTtlSeconds / 4));
+    if (outcome === undefined) {
+      if (flow.control.state === 'paused') {
+        // Pause stops new nodes; nodes in flight finish (ADR 0019).
+        if (phase !== 'paused') setPhase('paused');
+      } else if (carry.queue.length === 0) {
+        if (inFlight.length === 0) stop('completed');
+      } else if (processed >= NODES_PER_EXECUTION) {
+        // continueAsNew only with no node in flight: a new execution cannot await this one's nodes.
+        if (inFlight.length === 0) {
+          carry = { ...carry, generation: carry.generation + 1, control: flow.control, leaseRenewedAt: lease.renewedAt };
+          context.df.continueAsNew({ ...input, carry } satisfies ClusterRebootInput);
+          return undefined;
+        }
+      } else if (!request?.ignoreWindow && !window.contains(flow.now().getTime())) {
+        stop('window-closed', `the maintenance window (${window.describe()}) closed; the remaining nodes wait for the next window`);
+      } else {
+        terms ??= yield* flow.call(activities.scheduleTerms, { ...base(), candidates: carry.queue });
+        const chosen = nodesToStart(scheduleState(terms)).start.slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
+        const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, base()) : undefined;
+        if (state?.busy) {
+          stop('halted', `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`);
+        } else if (chosen.length > 0) {
+          const blockers = yield* flow.call(activities.checkBlockers, blockersInput(chosen));
+          if (blockers.blocked) {
+            blockedSince ??= flow.nowIso();
+            blockedBy = blockers.reasons;
+            setPhase('blocked');
+            if (flow.secondsSince(blockedSince) >= settings.blockedTimeoutSeconds) {
+              stop('blocked', `blocked for ${settings.blockedTimeoutSeconds}s: ${blockers.reasons.slice(0, 3).join('; ')}`);
+            }
+            waitSeconds = settings.pollIntervalSeconds;
+          } else {
+            blockedSince = undefined;
+            blockedBy = undefined;
+            const refused = yield* admissionDenials({ nodes: chosen });
+            if (refused.length > 0) {
+              stop('halted', describeDenials(refused));
+              carry.admissionDenials = refused;
+              continue;
+            }
+            for (const name of chosen) yield* startDisruption(carry.queue.find((n) => n.node === name)!);
+            processed += chosen.length;
+            setPhase('rebooting');
+          }
+        }
       }
-      yield* flow.sleep(settings.pollIntervalSeconds, (c) => c.state !== 'running');
+    }
+    if (outcome !== undefined && inFlight.length === 0) break;
+    const done = inFlight.find((f) => f.task.isCompleted || f.task.isFaulted);
+    if (done) {
+      yield* finished(done);
       continue;
     }
-    blockedSince = undefined;
-    blockedBy = undefined;
-    const refused = yield* admissionDenials({ nodes: wave.map((n) => n.node) });
-    if (refused.length > 0) {
-      outcome = 'halted';
-      reason = describeDenials(refused);
-      carry.admissionDenials = refused;
-      break;
-    }
-
-    current = wave.map((n) => ({ node: n.node, step: 'queued' as NodeStep, since: flow.nowIso() }));
-    setPhase('rebooting');
-    const results = yield* rebootWave(wave);
-    const done = new Set(wave.map((n) => n.node));
-    carry.queue = carry.queue.filter((n) => !done.has(n.node));
-    carry.tainted = carry.tainted.filter((n) => !results.some((r) => r.node === n && r.outcome === 'rebooted'));
-    carry.results.push(...results);
-    for (const event of nodeResultEvents({ cluster: cluster.alias, runId }, results)) flow.log(event.name, event.fields);
-    current = [];
-    processed += wave.length;
-    const failed = results.filter((r) => r.outcome === 'failed');
-    if (results.some((r) => r.outcome === 'cancelled')) {
-      outcome = 'cancelled';
-      reason = `cancelled by ${flow.control.by ?? 'an operator'}`;
-    } else if (failed.some((r) => r.leftCordoned)) {
-      outcome = 'halted';
-      reason = failed.map((r) => `${r.node} did not come back at step ${r.step}: ${r.reason}`).join('; ');
-    } else if (failed.length > 0 && settings.onFailure === 'halt') {
-      outcome = 'halted';
-      reason = failed.map((r) => `${r.node} failed at step ${r.step}: ${r.reason}`).join('; ');
-    }
-    showStatus();
+    // Adaptive wait (issue 14 item 5): sleep until the earliest expected end of a node in
+    // flight, then look every FAST_POLL_SECONDS; a control event ends the sleep at once.
+    const now = flow.now().getTime() / 1000;
+    const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
+    const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, Math.max(FAST_POLL_SECONDS, Math.ceil(nextEnd - now)));
+    const control = flow.control.state;
+    yield* flow.sleep(seconds, (c) => c.state !== control);
   }
 
   if (carry.tainted.length > 0) {
@@ -321,30 +319,97 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     return { queue: ordered.map((n) => ({ node: n.name, pool: n.pool, zone: n.zone })), skipped, unchecked: unknown.length, denials: [] };
   }
 
-  function* nextWave(): Op<PlannedNode[]> {
-    if (settings.concurrency <= 1) return [carry.queue[0]!];
-    const planned = yield* flow.call(activities.planWave, {
-      ...base(), candidates: carry.queue.slice(0, WAVE_LOOKAHEAD), concurrency: settings.concurrency, implicitBudget: settings.drain.implicitBudget,
-    });
-    const wave = carry.queue.filter((n) => planned.wave.includes(n.node));
-    return wave.length > 0 ? wave : [carry.queue[0]!];
+  function termsOf(n: PlannedNode): CandidateNode {
+    return terms?.nodes.find((t) => t.name === n.node) ?? { name: n.node, zone: n.zone, system: false, disruptionSeconds: TYPICAL_REBOOT_SECONDS, workloads: [] };
   }
 
-  function* rebootWave(wave: PlannedNode[]): Op<NodeResult[]> {
-    const tasks: Task[] = wave.map((n) => context.df.callSubOrchestrator(
-      orchestrators.nodeReboot,
-      { cluster, settings, runId, runInstanceId: instanceId, node: n, leaseRenewedAt: lease.renewedAt } satisfies NodeRebootInput,
-      nodeInstanceId(cluster.alias, runId, n.node),
-    ));
-    try {
-      return (yield context.df.Task.all(tasks)) as NodeResult[];
-    } catch (error) {
-      // nodeReboot returns its failures as results; an exception here is a bug or a platform failure.
-      const message = error instanceof Error ? error.message.slice(0, 300) : String(error);
-      return wave.map((n, i) => (tasks[i]!.isCompleted ? (tasks[i]!.result as NodeResult) : {
-        node: n.node, pool: n.pool, zone: n.zone, outcome: 'failed' as const, step: 'queued' as NodeStep, reason: `node orchestration failed: ${message}`,
-        startedAt: flow.nowIso(), finishedAt: flow.nowIso(), seconds: { delay: 0, gate: 0, drain: 0, reboot: 0, recovery: 0 }, evicted: 0, leftCordoned: true, warnings: [],
-      }));
-    }
+  /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends. */
+  function scheduleState(known: ScheduleTerms): ScheduleState {
+    const now = flow.now().getTime() / 1000;
+    // The canary holds system nodes only while a user-pool node is still to start or in flight.
+    const userNodes = [...carry.queue, ...inFlight.map((f) => f.node)].some((n) => !termsOf(n).system);
+    return {
+      now,
+      concurrency: settings.concurrency,
+      pending: carry.queue.map(termsOf),
+      // A node counts as disrupted until its disruption part ends, whatever was expected.
+      disrupted: inFlight.filter((f) => f.part === 'disruption').map((f) => ({ node: f.node.node, zone: f.node.zone, until: Math.max(now + 1, f.startedAt + termsOf(f.node).disruptionSeconds) })),
+      // Its workloads count as short until its recovery gate passed.
+      unavailable: inFlight.flatMap((f) => termsOf(f.node).workloads.map((w) => ({ workload: w.workload, pods: w.pods, until: Math.max(now + 1, f.startedAt + w.unavailableSeconds) }))),
+      budgets: known.budgets,
+      holdSystemNodes: userNodes && !carry.canaryPassed,
+    };
   }
+
+  function* startDisruption(n: PlannedNode): Op<void> {
+    carry.queue = carry.queue.filter((q) => q.node !== n.node);
+    const task = context.df.callSubOrchestrator(
+      orchestrators.nodeReboot,
+      { cluster, settings, runId, runInstanceId: instanceId, node: n, leaseRenewedAt: lease.renewedAt, part: 'disruption' } satisfies NodeRebootInput,
+      nodeInstanceId(cluster.alias, runId, n.node),
+    );
+    const startedAt = flow.now().getTime() / 1000;
+    inFlight.push({ node: n, part: 'disruption', task, startedAt, expectedEnd: startedAt + termsOf(n).disruptionSeconds });
+    yield* flow.launch(task);
+    showCurrent();
+  }
+
+  function showCurrent(): void {
+    current = inFlight.map((f) => ({ node: f.node.node, step: (f.part === 'disruption' ? 'queued' : 'recovery') as NodeStep, since: new Date(f.startedAt * 1000).toISOString() }));
+    showStatus();
+  }
+
+  /** A node instance ended: its disruption hands over to its recovery; a recovery or a failure ends the node. */
+  function* finished(f: InFlight): Op<void> {
+    inFlight.splice(inFlight.indexOf(f), 1);
+    let ended: NodeRebootOutput;
+    if (f.task.isFaulted) {
+      // nodeReboot returns its failures as results; an exception here is a bug or a platform failure.
+      const cause = (f.task as { result?: unknown }).result;
+      const message = cause instanceof Error ? cause.message.slice(0, 300) : 'the sub-orchestration threw';
+      ended = {
+        node: f.node.node, pool: f.node.pool, zone: f.node.zone, outcome: 'failed', step: f.part === 'disruption' ? 'queued' : 'recovery', reason: `node orchestration failed: ${message}`,
+        startedAt: flow.nowIso(), finishedAt: flow.nowIso(), seconds: { delay: 0, gate: 0, drain: 0, reboot: 0, recovery: 0 }, evicted: 0, leftCordoned: f.part === 'disruption', warnings: [],
+      };
+    } else {
+      ended = f.task.result as NodeRebootOutput;
+    }
+    if (f.part === 'disruption' && ended.outcome === 'rebooted' && ended.handOff) {
+      const task = context.df.callSubOrchestrator(
+        orchestrators.nodeReboot,
+        { cluster, settings, runId, runInstanceId: instanceId, node: f.node, leaseRenewedAt: lease.renewedAt, part: 'recovery', handOff: ended.handOff } satisfies NodeRebootInput,
+        recoveryInstanceId(cluster.alias, runId, f.node.node),
+      );
+      const expectedEnd = f.startedAt + Math.max(0, ...termsOf(f.node).workloads.map((w) => w.unavailableSeconds)) + settings.postRebootDelaySeconds;
+      inFlight.push({ ...f, part: 'recovery', task, expectedEnd });
+      yield* flow.launch(task);
+      showCurrent();
+      return;
+    }
+    const { handOff: _handOff, ...result } = ended;
+    carry.results.push(result);
+    if (result.outcome === 'rebooted') {
+      carry.tainted = carry.tainted.filter((n) => n !== result.node);
+      if (!terms?.nodes.find((t) => t.name === result.node)?.system) carry.canaryPassed = true;
+    }
+    for (const event of nodeResultEvents({ cluster: cluster.alias, runId }, [result])) flow.log(event.name, event.fields);
+    if (result.outcome === 'cancelled') {
+      stop('cancelled', `cancelled by ${flow.control.by ?? 'an operator'}`);
+    } else if (result.outcome === 'failed' && result.leftCordoned) {
+      stop('halted', `${result.node} did not come back at step ${result.step}: ${result.reason}`);
+    } else if (result.outcome === 'failed' && settings.onFailure === 'halt') {
+      stop('halted', `${result.node} failed at step ${result.step}: ${result.reason}`);
+    }
+    showCurrent();
+  }
+}
+
+interface InFlight {
+  node: PlannedNode;
+  part: 'disruption' | 'recovery';
+  task: Task;
+  /** Seconds (epoch) when its disruption started. */
+  startedAt: number;
+  /** Seconds (epoch) when its current part is expected to end: the first look at it. */
+  expectedEnd: number;
 }

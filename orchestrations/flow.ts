@@ -129,6 +129,17 @@ export class Flow {
     }
   }
 
+  /**
+   * Schedules a durable task without waiting for it: yielded once with a timer due now. The
+   * caller later reads its isCompleted; it must never put it in another Task.any, which the
+   * SDK would schedule again (Azure/azure-functions-durable-js#574).
+   */
+  *launch(task: Task): Op<void> {
+    const timer = this.context.df.createTimer(this.now());
+    const winner = yield this.context.df.Task.any([task, timer]);
+    if (winner !== timer) cancelTimer(timer);
+  }
+
   /** Registers a fresh wait together with a timer due now, which also collects buffered events. */
   private *probe(): Op<void> {
     for (;;) {

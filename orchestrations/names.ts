@@ -19,6 +19,7 @@ export const activities = {
   taintCandidates: 'taintCandidates',
   planWave: 'planWave',
   checkAdmission: 'checkAdmission',
+  scheduleTerms: 'scheduleTerms',
   startRebootChecks: 'startRebootChecks',
   collectRebootChecks: 'collectRebootChecks',
   checkBlockers: 'checkBlockers',
@@ -54,6 +55,11 @@ export function runInstanceId(alias: string, runId: string): string {
 /** One node of one run. */
 export function nodeInstanceId(alias: string, runId: string, node: string): string {
   return `reboot-${alias}-${runId}-${node}`;
+}
+
+/** One node's recovery part (ADR 0019). Upper case, which no node name has, so it cannot equal another node's id. */
+export function recoveryInstanceId(alias: string, runId: string, node: string): string {
+  return `${nodeInstanceId(alias, runId, node)}-Recovery`;
 }
 
 /**

@@ -23,7 +23,7 @@ import { Flow, initialControl, isPollFailure, type Op } from './flow';
 import { LeaseKeeper } from './lease';
 import { activities } from './names';
 import { NodeProgress } from './nodeProgress';
-import type { NodeRebootInput } from './types';
+import type { NodeRebootInput, NodeRebootOutput, RecoveryHandOff } from './types';
 
 const DRAIN_BACKOFF_SECONDS = [5, 10, 20, 30];
 /** Bounded: a Failed run-command is re-sent only while the boot id is unchanged. */
@@ -37,7 +37,7 @@ class NodeStop {
   constructor(readonly outcome: 'failed' | 'cancelled' | 'skipped', readonly reason: string) {}
 }
 
-export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
+export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput> {
   const input = context.df.getInput() as NodeRebootInput;
   const { cluster, runId, settings } = input;
   const node = input.node.node;
@@ -59,6 +59,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
   let released = false;
 
   yield* flow.listen();
+  if (input.part === 'recovery' && input.handOff) return yield* recover(input.handOff);
   progress.enter('lock');
   try {
     const lock = yield* flow.call(activities.lockNode, act({ instanceId }));
@@ -104,7 +105,19 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     released = true;
     yield* recordEvent('RebootCompleted', 'Normal', `rebooted by run ${runId}: boot id ${lock.bootId} → ${bootIdAfter}`);
     yield* notify({ event: 'node-rebooted', step: 'reboot' });
+    if (input.part === 'disruption') {
+      progress.stopClock();
+      progress.describe({ disruptionOver: true });
+      return { ...result('rebooted'), handOff: { disruption: result('rebooted'), evicted: [...evicted.values()], ...(rebootSentAt ? { rebootSentAt } : {}) } };
+    }
 
+    return yield* recoverySteps();
+  } catch (error) {
+    return yield* stopAt(error instanceof NodeStop ? error : new NodeStop('failed', `activity failed at step ${progress.step}: ${errorText(error, 300)}`));
+  }
+
+  /** The recovery gate over the evicted workloads, then the post-reboot delay. */
+  function* recoverySteps(): Op<NodeResult> {
     if (settings.recoveryGate) {
       progress.enter('recovery');
       yield* waitForGate('recovery', settings.recoveryTimeoutSeconds);
@@ -115,8 +128,27 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeResult> {
     }
     progress.enter('done');
     return result('rebooted');
-  } catch (error) {
-    return yield* stopAt(error instanceof NodeStop ? error : new NodeStop('failed', `activity failed at step ${progress.step}: ${errorText(error, 300)}`));
+  }
+
+  /** The recovery part (ADR 0019): the node is back and uncordoned; its evicted workloads must come back. */
+  function* recover(handOff: RecoveryHandOff): Op<NodeResult> {
+    for (const w of handOff.evicted) evicted.set(`${w.kind}/${w.namespace}/${w.name}`, w);
+    rebootSentAt = handOff.rebootSentAt;
+    rebootIssued = true;
+    released = true;
+    const before = handOff.disruption;
+    bootIdBefore = before.bootIdBefore;
+    bootIdAfter = before.bootIdAfter;
+    evictedPods = before.evicted;
+    warnings.push(...before.warnings);
+    for (const key of Object.keys(progress.seconds) as Array<keyof NodeResult['seconds']>) progress.seconds[key] += before.seconds[key];
+    let ended: NodeResult;
+    try {
+      ended = yield* recoverySteps();
+    } catch (error) {
+      ended = yield* stopAt(error instanceof NodeStop ? error : new NodeStop('failed', `activity failed at step ${progress.step}: ${errorText(error, 300)}`));
+    }
+    return { ...ended, startedAt: before.startedAt };
   }
 
   /** Ends the node: undoes what was done before the reboot was issued, or leaves a node that did not come back cordoned. */

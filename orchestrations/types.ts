@@ -1,5 +1,5 @@
 // Inputs of our orchestrators. They appear in the portal's history, so they carry no secret.
-import type { ClusterRef } from '../activities/contracts';
+import type { ClusterRef, WorkloadRef } from '../activities/contracts';
 import type { AdmissionDenial } from '../core/admission';
 import type { ControlState, ManualRequest, NodeResult, PlannedNode, RunSettings, Trigger } from '../core/runTypes';
 
@@ -33,6 +33,8 @@ export interface RunCarry {
   unchecked: number;
   /** Helper pods admission refused before a wave (the run halted there). */
   admissionDenials?: AdmissionDenial[];
+  /** A user-pool node passed its recovery gate: system nodes may start (ADR 0019). */
+  canaryPassed?: boolean;
 }
 
 export interface ClusterRebootInput {
@@ -56,4 +58,22 @@ export interface NodeRebootInput {
   runInstanceId: string;
   node: PlannedNode;
   leaseRenewedAt: string;
+  /**
+   * ADR 0019: `disruption` ends once the node is back Ready and uncordoned and hands over what
+   * its recovery needs; `recovery` runs the recovery gate and post-reboot delay from that
+   * hand-over. Absent: the whole runbook in one instance.
+   */
+  part?: 'disruption' | 'recovery';
+  handOff?: RecoveryHandOff;
 }
+
+/** What a node's recovery needs from its disruption. */
+export interface RecoveryHandOff {
+  /** The node's result when its disruption ended (outcome `rebooted`, timings so far). */
+  disruption: NodeResult;
+  evicted: WorkloadRef[];
+  rebootSentAt?: string;
+}
+
+/** A node instance's result; a disruption that ended well carries its recovery's hand-over. */
+export type NodeRebootOutput = NodeResult & { handOff?: RecoveryHandOff };

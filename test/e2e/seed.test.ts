@@ -49,13 +49,14 @@ describe('seed scenario through the timer', () => {
     expect(summary.invariants.nodesLeftCordoned).toEqual([]);
   });
 
-  it('never beats the critical-path bound (java-app: 4 × 412 s, one pod at a time) and stays within 35% of it', () => {
+  it('never beats the critical-path bound (java-app: 4 × 412 s, one pod at a time) and stays within 10% of it', () => {
     const bound = scenarioCriticalPathBound(stack.sim.cluster.scenario);
     const seconds = (finishedAt - startedAt) / 1000;
     console.log(`rollout ${seconds}s, critical-path bound ${bound.seconds}s set by ${bound.limitedBy} (${((seconds / bound.seconds - 1) * 100).toFixed(1)}% over)`);
     expect(bound).toMatchObject({ seconds: 1648, limitedBy: 'PDB shop/java-app-pdb' });
     expect(seconds).toBeGreaterThanOrEqual(bound.seconds);
-    // The serial strategy takes 2,175 s (1.32×); critical-path scheduling (issue 14) aims at 1.05×.
-    expect(seconds).toBeLessThanOrEqual(bound.seconds * 1.35);
+    // The serial strategy took 2,175 s (1.32×); critical-path scheduling (ADR 0019) takes
+    // 1,762 s (1.07×) and aims at 1.05× (bench/rollout.bench.ts); 1.10 guards against regressions.
+    expect(seconds).toBeLessThanOrEqual(bound.seconds * 1.10);
   });
 });

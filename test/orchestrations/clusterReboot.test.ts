@@ -35,7 +35,7 @@ async function run(stubs: ActivityStubs, settings: RunSettings): Promise<RunOutp
   const input: ClusterRebootInput = { cluster: CLUSTER, settings, trigger: 'manual', requestedBy: 'test', runId: RUN_ID, holdsLease: false };
   const id = host.startNew(orchestrators.clusterReboot, { instanceId: runInstanceId(CLUSTER.alias, RUN_ID), input });
   const status = await host.waitFor(id);
-  expect(status.runtimeStatus).toBe('Completed');
+  expect(status.runtimeStatus, JSON.stringify(status.output)).toBe('Completed');
   return status.output as RunOutput;
 }
 

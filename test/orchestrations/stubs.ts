@@ -57,8 +57,10 @@ export function healthyNode(): ActivityStubs {
   return {
     // The admission preflight finds nothing refused.
     checkAdmission: () => ({ checked: 1, denials: [] }),
-    // The cluster is in no operation (not Updating, Upgrading or Stopped).
+    // No upgrade or other operation in progress on the cluster.
     checkClusterState: () => ({}),
+    // No pods on the candidates: the scheduler (ADR 0019) takes them in plan order.
+    scheduleTerms: (input) => ({ nodes: input.candidates.map((c) => ({ name: c.node, zone: c.zone, system: false, disruptionSeconds: 150, workloads: [] })), budgets: {} }),
     lockNode: (input) => ({ locked: true, wasUnschedulable: false, bootId: BOOT_BEFORE, pool: 'user', zone: input.node.endsWith('2') ? '2' : '1' }),
     recordNodeEvent: () => ({ posted: true }),
     labelNode: () => ({ changed: true }),

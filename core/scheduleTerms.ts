@@ -1,0 +1,64 @@
+// The expected terms the scheduler (core/criticalPathSchedule) and the plan's estimate work
+// from, built from facts the product can read — the same terms as the critical-path bound:
+// d_n = the longest grace period among the pods a drain removes + run-command's start + the
+// pool's reboot time (its earlier nodes' measured reboot, else a typical AKS figure);
+// u = d_n + the pod's start-to-Ready as observed on its running copy (Ready since − started),
+// i.e. a pod counted as coming back to its own node: the product cannot see where a
+// replacement may go, so it predicts the longer course; the live gates still decide.
+import type { CandidateNode, PodsOnNode } from './criticalPathSchedule';
+import { controllerOf, isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts } from './kubeFacts';
+import { pdbBudget } from './rolloutOrder';
+
+/** AKS starts a run-command's pod within about 20 s of the request. */
+export const RUN_COMMAND_START_SECONDS = 20;
+/** A VM's reboot to a kubelet reporting Ready, before any node of the pool was measured. */
+export const TYPICAL_REBOOT_SECONDS = 120;
+/** Kubernetes' default terminationGracePeriodSeconds. */
+const DEFAULT_GRACE_SECONDS = 30;
+
+export interface TermsFacts {
+  nodes: readonly NodeFacts[];
+  pods: readonly PodFacts[];
+  pdbs: readonly PdbFacts[];
+  /** Measured reboot seconds per pool (the run's earlier nodes); absent pools use TYPICAL_REBOOT_SECONDS. */
+  rebootSecondsByPool?: Readonly<Record<string, number>>;
+}
+
+export interface ScheduleTerms {
+  nodes: CandidateNode[];
+  budgets: Record<string, number>;
+}
+
+function startToReadySeconds(pod: PodFacts): number {
+  if (!pod.readySince || !pod.containersStartedAt) return 0;
+  return Math.max(0, Math.round((Date.parse(pod.readySince) - Date.parse(pod.containersStartedAt)) / 1000));
+}
+
+/** The workload keys a pod counts against: its PDBs, or its controller when none selects it (a budget of one, ADR 0014). */
+function workloadKeys(pod: PodFacts, pdbs: readonly PdbFacts[]): string[] {
+  const selecting = pdbsSelecting(pod, pdbs);
+  if (selecting.length > 0) return selecting.map((pdb) => `PDB ${qualifiedName(pdb)}`);
+  const owner = controllerOf(pod);
+  return owner ? [`${owner.kind} ${pod.namespace}/${owner.name}`] : [];
+}
+
+export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
+  const budgets: Record<string, number> = {};
+  for (const pdb of facts.pdbs) budgets[`PDB ${qualifiedName(pdb)}`] = pdbBudget(pdb);
+  const nodes = facts.nodes.map((node): CandidateNode => {
+    const drained = facts.pods.filter((p) => p.nodeName === node.name && isDisruptedByDrain(p));
+    const shutdown = Math.max(0, ...drained.map((p) => p.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS));
+    const disruptionSeconds = shutdown + RUN_COMMAND_START_SECONDS + (facts.rebootSecondsByPool?.[node.pool] ?? TYPICAL_REBOOT_SECONDS);
+    const perWorkload = new Map<string, PodsOnNode>();
+    for (const pod of drained) {
+      for (const workload of workloadKeys(pod, facts.pdbs)) {
+        const seen = perWorkload.get(workload);
+        const unavailableSeconds = Math.max(seen?.unavailableSeconds ?? 0, disruptionSeconds + startToReadySeconds(pod));
+        perWorkload.set(workload, { workload, pods: (seen?.pods ?? 0) + 1, unavailableSeconds });
+      }
+    }
+    const workloads = [...perWorkload.values()].sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0));
+    return { name: node.name, zone: node.zone, system: node.mode === 'system', disruptionSeconds, workloads };
+  });
+  return { nodes, budgets };
+}
