@@ -227,7 +227,7 @@ const SPECS = {
   windowTimeZone: spec({ name: 'REBOOT_TIME_ZONE', default: 'UTC', parse: parseTimeZone,
     description: 'IANA time zone of the window, DST-aware (e.g. Europe/Paris).' }),
   concurrency: spec({ name: 'REBOOT_CONCURRENCY', default: '1', parse: (t: string) => parseWholeNumber(t, 1, 100),
-    description: 'Nodes rebooted at once; waves never hold two nodes of one zone or exceed a PDB budget.' }),
+    description: 'Nodes disrupted at once (cordoned to back Ready), never two in one zone, each within its budgets.' }),
   lockTtlSeconds: spec({ name: 'REBOOT_LOCK_TTL', default: '30m', parse: duration(MINUTE, DAY),
     description: "Lifetime of the cluster's Lease; a run renews it, so it lapses only when a run died." }),
   drainDelaySeconds: spec({ name: 'REBOOT_DRAIN_DELAY', default: '0', parse: duration(0, DAY),
