@@ -6,6 +6,9 @@ import type { NodeResult, NodeStep, RunOutput } from '../../core/runTypes';
 import type { HostEvent } from '../host';
 
 /** What the progress view shows for a node. */
+/** The suffix of a node's recovery part (orchestrations/names.ts recoveryInstanceId, ADR 0019). */
+const RECOVERY_SUFFIX = '-Recovery';
+
 export type NodePhase = 'queued' | 'starting' | 'delay' | 'gate' | 'draining' | 'rebooting' | 'waiting-ready' | 'recovering' | 'done' | 'failed' | 'skipped' | 'cancelled';
 
 /** The bars of the timeline: the node's steps, folded into the ones a person tells apart. */
@@ -155,6 +158,13 @@ export class ProgressTracker {
       this.run.runId = instanceId.slice(this.run.lockInstanceId.length + 1);
       return [];
     }
+    if (name === 'nodeReboot' && parent !== undefined && parent === this.run.runInstanceId && instanceId.endsWith(RECOVERY_SUFFIX)) {
+      // The node's recovery part (ADR 0019): the same node, carried on from its disruption.
+      const node = instanceId.slice(parent.length + 1, -RECOVERY_SUFFIX.length);
+      this.instances.set(instanceId, { kind: 'node', node });
+      this.nodeProgress(node).finishedAt = undefined;
+      return [];
+    }
     if (name === 'nodeReboot' && parent !== undefined && parent === this.run.runInstanceId) {
       const node = instanceId.slice(parent.length + 1);
       this.instances.set(instanceId, { kind: 'node', node });
@@ -233,6 +243,8 @@ export class ProgressTracker {
     }
     if (kind.kind === 'run') return [];
     const progress = this.nodeProgress(kind.node);
+    // A disruption that hands over to its recovery part is not the node's end.
+    if (output && typeof output === 'object' && 'handOff' in output && !error) return [];
     progress.finishedAt = at;
     this.openSpan(progress, undefined, at);
     const result = output && typeof output === 'object' ? (output as NodeResult) : undefined;
