@@ -44,6 +44,8 @@ export interface StackOptions {
   backend?: Backend;
   crashAt?: Parameters<typeof startHost>[0]['crashAt'];
   duplicateDelivery?: Parameters<typeof startHost>[0]['duplicateDelivery'];
+  /** Seeded dequeue delays and cold starts (local/host/latency.ts). */
+  latency?: Parameters<typeof startHost>[0]['latency'];
   onLog?: Parameters<typeof startHost>[0]['onLog'];
   /** The cluster's alias in AKS_CLUSTERS (default `seed`). */
   alias?: string;
@@ -64,19 +66,28 @@ export function stackEnv(settings: Record<string, string> | undefined, alias: st
   return { ...BASE_SETTINGS, ...settings, AKS_CLUSTERS: `${alias}=${resourceId}` };
 }
 
-const HOST_MODES = ['race', 'duplicates'] as const;
+const HOST_MODES = ['race', 'duplicates', 'latency'] as const;
+const DEFAULT_LATENCY_SEED = 12;
 
 /**
  * LOCAL_HOST_MODES, a comma-separated list, turns on harsher Azure behaviours for a whole run of
  * the end-to-end suite (CI runs it once more with them): `race` = the Azure Storage backend's
- * start semantics, `duplicates` = every activity message delivered twice at once. A test's own
- * options win.
+ * start semantics, `duplicates` = every activity message delivered twice at once, `latency` =
+ * seeded dequeue delays up to the polling interval and cold starts (seed: LOCAL_HOST_LATENCY_SEED,
+ * an integer, default 12). A test's own options win.
  */
-export function hostModesFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<StackOptions, 'backend' | 'duplicateDelivery'> {
+export function hostModesFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<StackOptions, 'backend' | 'duplicateDelivery' | 'latency'> {
   const modes = (env.LOCAL_HOST_MODES ?? '').split(',').map((m) => m.trim()).filter(Boolean);
   const unknown = modes.filter((m) => !(HOST_MODES as readonly string[]).includes(m));
   if (unknown.length > 0) throw new Error(`LOCAL_HOST_MODES: unknown mode ${unknown.join(', ')}; accepted: ${HOST_MODES.join(', ')} (comma-separated)`);
-  return { ...(modes.includes('race') ? { backend: 'azureStorage' as const } : {}), ...(modes.includes('duplicates') ? { duplicateDelivery: true } : {}) };
+  const seedText = env.LOCAL_HOST_LATENCY_SEED ?? String(DEFAULT_LATENCY_SEED);
+  const seed = Number(seedText);
+  if (!/^-?\d+$/.test(seedText.trim()) || !Number.isSafeInteger(seed)) throw new Error(`LOCAL_HOST_LATENCY_SEED: '${seedText}' is not an integer`);
+  return {
+    ...(modes.includes('race') ? { backend: 'azureStorage' as const } : {}),
+    ...(modes.includes('duplicates') ? { duplicateDelivery: true } : {}),
+    ...(modes.includes('latency') ? { latency: { seed } } : {}),
+  };
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -102,6 +113,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.crashAt ? { crashAt: options.crashAt } : {}),
       ...(options.duplicateDelivery ? { duplicateDelivery: options.duplicateDelivery } : {}),
+      ...(options.latency ? { latency: options.latency } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),
     });
     // Client functions read the host's clock, as they read the wall clock on Azure.

@@ -8,7 +8,13 @@ describe('LOCAL_HOST_MODES', () => {
     expect(hostModesFromEnv({ LOCAL_HOST_MODES: 'duplicates' })).toEqual({ duplicateDelivery: true });
   });
 
+  it('turns on the seeded latency mode, seed 12 unless LOCAL_HOST_LATENCY_SEED names one', () => {
+    expect(hostModesFromEnv({ LOCAL_HOST_MODES: 'latency' })).toEqual({ latency: { seed: 12 } });
+    expect(hostModesFromEnv({ LOCAL_HOST_MODES: 'race,duplicates,latency', LOCAL_HOST_LATENCY_SEED: '7' })).toEqual({ backend: 'azureStorage', duplicateDelivery: true, latency: { seed: 7 } });
+    expect(() => hostModesFromEnv({ LOCAL_HOST_MODES: 'latency', LOCAL_HOST_LATENCY_SEED: 'x' })).toThrow(/LOCAL_HOST_LATENCY_SEED: 'x' is not an integer/);
+  });
+
   it('refuses an unknown mode, naming the accepted ones', () => {
-    expect(() => hostModesFromEnv({ LOCAL_HOST_MODES: 'race,latency' })).toThrow(/unknown mode latency; accepted: race, duplicates/);
+    expect(() => hostModesFromEnv({ LOCAL_HOST_MODES: 'race,slow' })).toThrow(/unknown mode slow; accepted: race, duplicates, latency/);
   });
 });

@@ -9,6 +9,7 @@ import { type Registration } from './functionsCore';
 import { EventType, OrchestrationStatus, ev, type HistoryEvent, type ParentRef, iso, parseJsonText, toJsonText } from './history';
 import { fromTypedData, invokeRegistered, triggerBindingName, type InvocationLog, type RpcTypedData } from './invoke';
 import { type Decision, describeDecision, type OrchestratorAction, replayActions } from './replay';
+import type { Latency } from './latency';
 import { type HistoryStore, type InboxMessage, type InstanceRecord, TERMINAL } from './store';
 
 const OUTSIDE_WORK_GRACE_MS = 100;
@@ -94,6 +95,8 @@ export interface EngineDeps {
   onCrash(point: CrashPoint): void;
   /** Duplicate-delivery mode: true delivers this activity message twice, both copies running at once. */
   duplicateDelivery?(activity: { instanceId: string; name: string; taskId: number }): boolean;
+  /** Latency mode: every queued message (control queue and work items) waits a seeded dequeue delay, the first after a start a cold start too. */
+  latency?: Latency;
   /** Extra input bindings (durableClient) for an activity or orchestrator invocation. */
   extraInputs(reg: Registration): Record<string, RpcTypedData>;
   stats: Map<string, InstanceStats>;
@@ -162,6 +165,8 @@ export class Engine {
   private readonly outsideWork = new Set<{ startedAt: number }>();
   private quietWaiters: (() => void)[] = [];
   private quietCheckQueued = false;
+  /** Latency mode: the next dequeue is the first of this worker (a cold start). */
+  private cold = true;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -259,9 +264,27 @@ export class Engine {
 
   /** Puts a message in an instance's inbox; one with a dequeue delay wakes the instance when it is visible. */
   private enqueue(instanceId: string, message: InboxMessage): void {
+    message = this.withDequeueDelay(message);
     this.deps.store.enqueue(instanceId, message);
     this.wakeWhenVisible(instanceId, message);
     this.kick();
+  }
+
+  /** Latency mode: the clock time a message put in a queue now is dequeued (a cold start first). */
+  private dequeueAt(): number | undefined {
+    const latency = this.deps.latency;
+    if (!latency) return undefined;
+    let delay = latency.dequeueDelay();
+    if (this.cold) {
+      this.cold = false;
+      delay += latency.coldStart();
+    }
+    return this.deps.clock.now() + delay;
+  }
+
+  private withDequeueDelay(message: InboxMessage): InboxMessage {
+    const at = this.dequeueAt();
+    return at === undefined || (message.visibleAt !== undefined && message.visibleAt >= at) ? message : { ...message, visibleAt: at };
   }
 
   private wakeWhenVisible(instanceId: string, message: InboxMessage): void {
@@ -455,8 +478,11 @@ export class Engine {
       if (key) seen.add(key);
       accepted.push(m);
     }
-    // A new execution's history opens with ExecutionStarted, even when an event raised to the
-    // instance was enqueued before it (continueAsNew enqueues the new start after the commit).
+    // A new execution's history opens with ExecutionStarted: until its start is dequeued (the
+    // latency mode delays it), the events raised to the instance wait in the inbox.
+    if (!started && !accepted.some((m) => m.event.EventType === EventType.ExecutionStarted)) return { accepted: [], dropped };
+    // It comes first even when an event raised to the instance was enqueued before it
+    // (continueAsNew enqueues the new start after the commit).
     accepted.sort((x, y) => Number(y.event.EventType === EventType.ExecutionStarted) - Number(x.event.EventType === EventType.ExecutionStarted));
     return { accepted, dropped };
   }
@@ -655,7 +681,7 @@ export class Engine {
 
   private enqueueExecutionStarted(inst: LiveInstance): void {
     const r = inst.record;
-    this.deps.store.enqueue(r.instanceId, {
+    this.enqueue(r.instanceId, {
       id: `${r.instanceId}|${r.executionId}|start`,
       executionId: r.executionId,
       event: ev.executionStarted(this.deps.clock.now(), { instanceId: r.instanceId, executionId: r.executionId, name: r.name, input: r.input, ...(r.parent ? { parent: r.parent } : {}) }),
@@ -679,9 +705,7 @@ export class Engine {
       child.runtimeStatus === 'Completed'
         ? ev.subOrchestrationCompleted(now, parent.taskScheduledId, child.output)
         : ev.subOrchestrationFailed(now, parent.taskScheduledId, String(parseJsonText(child.output)), child.output ?? '');
-    this.deps.store.enqueue(parent.instanceId, { id: messageId, executionId: parent.executionId, event });
-    this.markRunnable(parent.instanceId);
-    this.kick();
+    this.enqueue(parent.instanceId, { id: messageId, executionId: parent.executionId, event });
   }
 
   /** Starts whatever the committed history asks for and is not running yet. */
@@ -741,9 +765,21 @@ export class Engine {
   private dispatchActivity(job: ActivityJob): void {
     if (this.inflight.has(job.key)) return;
     this.inflight.add(job.key);
-    this.activityQueue.push(job);
+    const jobs = [job];
     // At-least-once delivery: a second copy of the message, dequeued by another worker at once.
-    if (this.deps.duplicateDelivery?.(job)) this.activityQueue.push({ ...job, duplicate: true });
+    if (this.deps.duplicateDelivery?.(job)) jobs.push({ ...job, duplicate: true });
+    const at = this.dequeueAt();
+    if (at === undefined) this.activityQueue.push(...jobs);
+    else {
+      // The work-item queue is polled too: the activity starts when its message is dequeued.
+      const key = `activity|${job.key}`;
+      this.visibility.set(key, this.deps.clock.schedule(at, () => {
+        this.visibility.delete(key);
+        if (this.dead) return;
+        this.activityQueue.push(...jobs);
+        this.pumpActivities();
+      }));
+    }
     this.deps.emit({ type: 'activityScheduled', at: this.deps.clock.now(), instanceId: job.instanceId, name: job.name, taskId: job.taskId });
   }
 
@@ -782,7 +818,7 @@ export class Engine {
     }
     // Both copies of a duplicated message report; the episode keeps the first completion and
     // drops the other as a redelivery.
-    this.deps.store.enqueue(job.instanceId, { id: `${job.key}|done${job.duplicate ? '|2' : ''}`, executionId: job.executionId, event: completion });
+    this.enqueue(job.instanceId, { id: `${job.key}|done${job.duplicate ? '|2' : ''}`, executionId: job.executionId, event: completion });
     this.inflight.delete(job.key);
     this.deps.emit({
       type: 'activityCompleted', at: this.deps.clock.now(), instanceId: job.instanceId, name: job.name, taskId: job.taskId,
@@ -803,10 +839,8 @@ export class Engine {
       if (this.dead) return;
       this.timers.delete(key);
       const now = this.deps.clock.now();
-      this.deps.store.enqueue(instanceId, { id: `${key}|fired`, executionId, event: ev.timerFired(now, timerId, fireAt) });
       this.deps.emit({ type: 'timerFired', at: now, instanceId, timerId });
-      this.markRunnable(instanceId);
-      this.kick();
+      this.enqueue(instanceId, { id: `${key}|fired`, executionId, event: ev.timerFired(now, timerId, fireAt) });
     });
     this.timers.set(key, handle);
   }

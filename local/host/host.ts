@@ -14,6 +14,7 @@ import { coreRegistry, installFunctionsCoreStandIn, type Registration, takeRegis
 import { ev, type HistoryEvent } from './history';
 import { matchRoute, parseRoute, type RouteTemplate } from './httpRoutes';
 import { bindingsOfType, fromTypedData, invokeRegistered, type InvocationLog, type RpcHttpData, type RpcTypedData, triggerBindingName, triggerType } from './invoke';
+import { Latency, type LatencyOptions, parseTimeSpan } from './latency';
 import { durableClientBinding, type DurableClientBinding, handleManagement, historyForStatus, readBody, send, statusPayload } from './managementApi';
 import { type HistoryStore, MemoryHistoryStore, TERMINAL } from './store';
 import { TimerSchedules } from './timerStatus';
@@ -41,6 +42,12 @@ export interface StartHostOptions {
    * aborted a worker after it ran the activity (AzureStorageOrchestrationService.cs).
    */
   duplicateDelivery?: boolean | ((activity: { instanceId: string; name: string; taskId: number }) => boolean);
+  /**
+   * Latency mode: each queued message waits a seeded dequeue delay of up to the polling interval
+   * (host.json's storageProvider.maxQueuePollingInterval, else 10 s) before a worker takes it,
+   * and the first one after the host starts or restarts a cold start too (local/host/latency.ts).
+   */
+  latency?: LatencyOptions;
   /** Crash mode: return true at a point to drop all in-process state there and restart from the store. */
   crashAt?(point: CrashPoint): boolean;
   /** Virtual mode: advance the clock by itself whenever nothing runs and a durable timer is pending (the demo). */
@@ -125,13 +132,14 @@ interface HostJsonSettings {
   backend?: Backend;
   hubName?: string;
   maxConcurrentActivityFunctions?: number;
+  maxQueuePollingIntervalMs?: number;
   routePrefix?: string;
 }
 
 function readHostJson(file: string | undefined): HostJsonSettings {
   if (!file) return {};
   const json = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-    extensions?: { durableTask?: { hubName?: unknown; maxConcurrentActivityFunctions?: unknown; storageProvider?: { type?: unknown } }; http?: { routePrefix?: unknown } };
+    extensions?: { durableTask?: { hubName?: unknown; maxConcurrentActivityFunctions?: unknown; storageProvider?: { type?: unknown; maxQueuePollingInterval?: unknown } }; http?: { routePrefix?: unknown } };
   };
   const dt = json.extensions?.durableTask;
   const out: HostJsonSettings = {};
@@ -143,6 +151,8 @@ function readHostJson(file: string | undefined): HostJsonSettings {
     if (!backend) throw new Error(`${file}: extensions.durableTask.storageProvider.type '${provider}' is not modelled by the local host; use AzureStorage or azureManaged`);
     out.backend = backend;
   }
+  const polling = dt?.storageProvider?.maxQueuePollingInterval;
+  if (typeof polling === 'string') out.maxQueuePollingIntervalMs = parseTimeSpan(polling, `${file}: extensions.durableTask.storageProvider.maxQueuePollingInterval`);
   if (typeof dt?.hubName === 'string') out.hubName = dt.hubName;
   if (typeof dt?.maxConcurrentActivityFunctions === 'number') out.maxConcurrentActivityFunctions = dt.maxConcurrentActivityFunctions;
   if (typeof json.extensions?.http?.routePrefix === 'string') out.routePrefix = json.extensions.http.routePrefix;
@@ -249,6 +259,10 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
   let restarts = 0;
   let closed = false;
 
+  // One generator for the host's life: a restarted engine goes on with the same sequence.
+  const latency = options.latency
+    ? new Latency({ ...options.latency, ...(options.latency.maxPollingIntervalMs === undefined && hostJson.maxQueuePollingIntervalMs !== undefined ? { maxPollingIntervalMs: hostJson.maxQueuePollingIntervalMs } : {}) })
+    : undefined;
   const makeEngine = (): Engine =>
     new Engine({
       clock,
@@ -261,6 +275,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
       extraInputs,
       ...(options.onLog ? { onLog: options.onLog } : {}),
       ...(options.crashAt ? { crashAt: options.crashAt } : {}),
+      ...(latency ? { latency } : {}),
       ...(options.duplicateDelivery ? { duplicateDelivery: typeof options.duplicateDelivery === 'function' ? options.duplicateDelivery : () => true } : {}),
       onCrash(point) {
         emit({ type: 'hostCrashed', at: clock.now(), point });
