@@ -20,15 +20,16 @@ import { functionClock } from './clock';
 import { loadSettings } from './settings';
 
 const RUN_ID = /^\d{8}T\d{6}Z-[0-9a-f]{4}$/;
+// The waits below run on functionClock() (the wall clock on Azure, the host's locally). They are
+// long enough for a message to be dequeued after the longest queue-polling backoff plus a cold
+// start; when they end first, the answer is 202 with a Location to poll and what is pending.
 const PLAN_WAIT_MS = 60_000;
 /** A plan computed less than this long ago answers GET …/plan again instead of a new one. */
 const PLAN_REUSE_MS = 120_000;
-const CONTROL_WAIT_MS = 15_000;
+const CONTROL_WAIT_MS = 30_000;
 const POLL_MS = 500;
 
 type Handler = (request: HttpRequest, context: InvocationContext, settings: Settings) => Promise<HttpResponseInit>;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Settings checked first (a bad setting answers 500 with its message), unexpected errors logged and hidden. */
 function guarded(handler: Handler) {
@@ -125,15 +126,18 @@ const startRun: Handler = async (request, context, settings) => {
   if (started.outcome === 'alreadyRunning' || started.outcome === 'lostRace') return runInProgress(client, cluster);
   if (started.outcome === 'unconfirmed') {
     const location = `/api/clusters/${cluster.alias}/reboots`;
-    return {
-      ...json(202, { cluster: cluster.alias, pending: 'start', message: 'the start was accepted and the run has not begun yet; GET the Location to see the run in progress (another start may have won)', links: { current: location } }),
-      headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', location, 'retry-after': '5' },
-    };
+    return accepted(location, { cluster: cluster.alias, pending: 'start', message: 'the start was accepted and the run has not begun yet; GET the Location to see the run in progress (another start may have won)', links: { current: location } });
   }
   context.log('manual run started', { cluster: cluster.alias, requestedBy: requestedBy(request) });
   const runId = (started.status.customStatus as { runId?: string } | undefined)?.runId;
   return json(202, { cluster: cluster.alias, ...(runId ? { runId } : {}), requestedBy: requestedBy(request), request: parsed.request, links: runLinks(cluster.alias, runId) });
 };
+
+/** 202 for work still pending: the body says what, the Location where to poll. */
+function accepted(location: string, body: Record<string, unknown>): HttpResponseInit {
+  const answer = json(202, body);
+  return { ...answer, headers: { ...(answer.headers as Record<string, string>), location, 'retry-after': '5' } };
+}
 
 /** 409 naming the run that is alive and what it was asked to do. */
 async function runInProgress(client: df.DurableClient, cluster: ClusterRef): Promise<HttpResponseInit> {
@@ -182,7 +186,8 @@ const controlRun: Handler = async (request, context, settings) => {
   const toldNodes = new Set<string>();
   // An event taken in a continue-as-new episode is lost in Azure: send again until the run, or the node it
   // is working on (the run applies it once that node's step ends), acknowledges it.
-  for (const deadline = Date.now() + CONTROL_WAIT_MS; Date.now() < deadline; await sleep(POLL_MS * 4)) {
+  const clock = functionClock();
+  for (const deadline = clock.now() + CONTROL_WAIT_MS; clock.now() < deadline; await clock.sleep(POLL_MS * 4)) {
     const run = await statusOf(client, runInstance);
     const custom = run?.customStatus as RunStatus | undefined;
     for (const c of custom?.current ?? []) toldNodes.add(nodeInstanceId(cluster.alias, runId, c.node));
@@ -197,7 +202,11 @@ const controlRun: Handler = async (request, context, settings) => {
     await raise(client, runInstance, event);
     for (const id of nodeInstances) await raise(client, id, event);
   }
-  return json(202, { cluster: cluster.alias, runId, action, acknowledged: false, message: 'sent; the run has not acknowledged it yet (it does between steps): check the status', links: runLinks(cluster.alias, runId) });
+  return accepted(`/api/clusters/${cluster.alias}/reboots/${runId}`, {
+    cluster: cluster.alias, runId, action, acknowledged: false, pending: 'acknowledgement',
+    message: `sent; the run has not acknowledged the ${action} yet (it does between steps): GET the Location, its control shows the state once it does`,
+    links: runLinks(cluster.alias, runId),
+  });
 };
 
 async function raise(client: df.DurableClient, instanceId: string, event: ControlEvent): Promise<void> {
@@ -242,12 +251,14 @@ const startPlan: Handler = async (request, context, settings) => {
 async function waitForPlan(client: df.DurableClient, cluster: ClusterRef, status: df.DurableOrchestrationStatus | undefined, startedRunId?: string): Promise<HttpResponseInit> {
   const planId = startedRunId ?? planIdOf(status);
   const instanceId = planInstanceId(cluster.alias);
-  for (const deadline = Date.now() + PLAN_WAIT_MS; ; await sleep(POLL_MS)) {
+  const clock = functionClock();
+  for (const deadline = clock.now() + PLAN_WAIT_MS; ; await clock.sleep(POLL_MS)) {
     if (status && !isLive(status)) return planAnswer(cluster, planIdOf(status) ?? planId ?? '', status, startedRunId === undefined);
-    if (Date.now() >= deadline) break;
+    if (clock.now() >= deadline) break;
     status = await statusOf(client, instanceId, { showInput: true });
   }
-  return json(202, { cluster: cluster.alias, ...(planId ? { planId } : {}), message: 'the plan is still being computed', links: { plan: `/api/clusters/${cluster.alias}/plan${planId ? `/${planId}` : ''}` } });
+  const location = `/api/clusters/${cluster.alias}/plan${planId ? `/${planId}` : ''}`;
+  return accepted(location, { cluster: cluster.alias, ...(planId ? { planId } : {}), pending: 'plan', message: 'the plan is still being computed: GET the Location until it answers 200', links: { plan: location } });
 }
 
 function planIdOf(status: df.DurableOrchestrationStatus | undefined): string | undefined {
@@ -262,7 +273,7 @@ const getPlan: Handler = async (request, context, settings) => {
   if (!RUN_ID.test(planId)) return badRequest(`planId ${JSON.stringify(planId.slice(0, 64))} is not a plan id; the form is yyyymmddThhmmssZ-xxxx`, [{ field: 'planId', message: 'not a plan id' }]);
   const status = await statusOf(df.getClient(context), planInstanceId(cluster.alias), { showInput: true });
   if (!status || planIdOf(status) !== planId) return notFound(`no plan ${planId} of ${cluster.alias} (only the latest plan is kept: GET /api/clusters/${cluster.alias}/plan)`);
-  if (isLive(status)) return json(202, { cluster: cluster.alias, planId, message: 'the plan is still being computed' });
+  if (isLive(status)) return accepted(`/api/clusters/${cluster.alias}/plan/${planId}`, { cluster: cluster.alias, planId, pending: 'plan', message: 'the plan is still being computed: GET the Location until it answers 200' });
   return planAnswer(cluster, planId, status, false);
 };
 

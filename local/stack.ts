@@ -25,9 +25,9 @@ export interface Stack {
   alias: string;
   /** Instance id of the cluster's lock orchestration (`reboot-<alias>`). */
   lockInstanceId: string;
-  /** Calls one of the app's HTTP routes with the function key. */
+  /** Calls one of the app's HTTP routes with the function key; `location` is the answer's Location header, if any. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- callers read the JSON answers field by field
-  api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any; location?: string }>;
   close(): Promise<void>;
 }
 
@@ -142,7 +142,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
 }
 
-async function callApi(host: LocalHost, method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+async function callApi(host: LocalHost, method: string, route: string, body?: unknown): Promise<{ status: number; body: unknown; location?: string }> {
   const response = await fetch(`${host.origin}/api/${route}`, {
     method,
     headers: { 'x-functions-key': host.keys.function, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
@@ -155,7 +155,8 @@ async function callApi(host: LocalHost, method: string, route: string, body?: un
   } catch {
     // not JSON: keep the text
   }
-  return { status: response.status, body: parsed };
+  const location = response.headers.get('location');
+  return { status: response.status, body: parsed, ...(location ? { location } : {}) };
 }
 
 /** Fires the maintenance timer and runs until the cluster's lock instance has finished. */

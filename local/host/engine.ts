@@ -342,8 +342,8 @@ export class Engine {
 
   /**
    * A client function holds time still while it makes its durable calls, but not while it
-   * waits for an orchestration (the API's plan and control requests poll in real time, as a
-   * function in Azure would, while time goes on): after OUTSIDE_WORK_GRACE_MS it stops counting.
+   * waits for an orchestration (the API's plan and control requests sleep on the host's clock,
+   * which goes on meanwhile): after OUTSIDE_WORK_GRACE_MS it stops counting.
    */
   private busyOutside(): boolean {
     const now = Date.now();

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOutput } from '../../core/runTypes';
 import { scenarioCriticalPathBound } from '../../local/aks/lowerBound';
 import type { RecorderSummary } from '../../local/aks/recorder';
-import { runScheduledRollout, startStack, type Stack } from './stack';
+import { hostModesFromEnv, runScheduledRollout, startStack, type Stack } from './stack';
 
 describe('seed scenario through the timer', () => {
   let stack: Stack;
@@ -57,6 +57,8 @@ describe('seed scenario through the timer', () => {
     expect(seconds).toBeGreaterThanOrEqual(bound.seconds);
     // The serial strategy took 2,175 s (1.32×); critical-path scheduling (ADR 0019) takes
     // 1,762 s (1.07×) and aims at 1.05× (bench/rollout.bench.ts); 1.10 guards against regressions.
-    expect(seconds).toBeLessThanOrEqual(bound.seconds * 1.10);
+    // Under the host's latency mode every step also waits for its queue messages: the figure is
+    // printed, the scheduling target is judged without it.
+    if (!hostModesFromEnv().latency) expect(seconds).toBeLessThanOrEqual(bound.seconds * 1.10);
   });
 });

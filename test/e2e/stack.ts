@@ -1,2 +1,2 @@
 // The end-to-end tests' stack is the demo's: one implementation in local/stack.ts.
-export { ALIAS, runScheduledRollout, startStack, type Stack, type StackOptions } from '../../local/stack';
+export { ALIAS, hostModesFromEnv, runScheduledRollout, startStack, type Stack, type StackOptions } from '../../local/stack';
