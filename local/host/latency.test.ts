@@ -29,6 +29,8 @@ describe('latency mode: seeded delays', () => {
   it('refuses a bad seed or duration, naming the field', () => {
     expect(() => new Latency({ seed: 1.5 })).toThrow(/latency.seed: 1.5 is not an integer/);
     expect(() => new Latency({ seed: 1, maxPollingIntervalMs: -1 })).toThrow(/latency.maxPollingIntervalMs: -1 is not a duration/);
+    expect(() => new Latency({ seed: 1, minColdStartMs: 9_000, maxColdStartMs: 2_000 })).toThrow(/latency.minColdStartMs: 9000 is more than maxColdStartMs \(2000\)/);
+    expect(new Latency({ seed: 1, minColdStartMs: 45_000, maxColdStartMs: 45_000 }).coldStart()).toBe(45_000);
   });
 
   it('reads host.json TimeSpans', () => {

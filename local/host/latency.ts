@@ -11,27 +11,32 @@ export interface LatencyOptions {
   seed: number;
   /** The longest dequeue delay (default: host.json's maxQueuePollingInterval, else 10 s). */
   maxPollingIntervalMs?: number;
-  /** The longest cold start, added to the first message after the host starts or restarts (default 5 s). */
+  /** The shortest and longest cold start, added to the first message after the host starts or restarts (default 1 s to 5 s). */
+  minColdStartMs?: number;
   maxColdStartMs?: number;
 }
 
 const DEFAULT_POLLING_MS = 10_000;
-const DEFAULT_COLD_START_MS = 5_000;
+const DEFAULT_MIN_COLD_START_MS = 1_000;
+const DEFAULT_MAX_COLD_START_MS = 5_000;
 
 export class Latency {
   private state: number;
   private readonly maxPollingMs: number;
+  private readonly minColdStartMs: number;
   private readonly maxColdStartMs: number;
 
   constructor(options: LatencyOptions) {
     if (!Number.isInteger(options.seed)) throw new Error(`latency.seed: ${String(options.seed)} is not an integer`);
-    for (const field of ['maxPollingIntervalMs', 'maxColdStartMs'] as const) {
+    for (const field of ['maxPollingIntervalMs', 'minColdStartMs', 'maxColdStartMs'] as const) {
       const v = options[field];
       if (v !== undefined && !(Number.isFinite(v) && v >= 0)) throw new Error(`latency.${field}: ${String(v)} is not a duration in ms (a number ≥ 0)`);
     }
     this.state = options.seed >>> 0;
     this.maxPollingMs = options.maxPollingIntervalMs ?? DEFAULT_POLLING_MS;
-    this.maxColdStartMs = options.maxColdStartMs ?? DEFAULT_COLD_START_MS;
+    this.maxColdStartMs = options.maxColdStartMs ?? Math.max(DEFAULT_MAX_COLD_START_MS, options.minColdStartMs ?? 0);
+    this.minColdStartMs = options.minColdStartMs ?? Math.min(DEFAULT_MIN_COLD_START_MS, this.maxColdStartMs);
+    if (this.minColdStartMs > this.maxColdStartMs) throw new Error(`latency.minColdStartMs: ${this.minColdStartMs} is more than maxColdStartMs (${this.maxColdStartMs})`);
   }
 
   get maxPollingIntervalMs(): number {
@@ -52,10 +57,9 @@ export class Latency {
     return Math.floor(this.next() * (this.maxPollingMs + 1));
   }
 
-  /** A cold start's length (at least 1 s when cold starts are on: a worker process starts). */
+  /** A cold start's length, between the shortest and the longest. */
   coldStart(): number {
-    if (this.maxColdStartMs === 0) return 0;
-    return Math.min(this.maxColdStartMs, 1000 + Math.floor(this.next() * Math.max(0, this.maxColdStartMs - 1000 + 1)));
+    return this.minColdStartMs + Math.floor(this.next() * (this.maxColdStartMs - this.minColdStartMs + 1));
   }
 }
 
