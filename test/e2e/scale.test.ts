@@ -2,23 +2,12 @@
 // however many nodes it reboots (continueAsNew every 25 nodes).
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunOutput } from '../../core/runTypes';
-import { loadScenario, type Scenario } from '../../local/aks/scenario';
 import { runScheduledRollout, startStack, type Stack } from './stack';
+import { userPoolCluster } from './support';
 
 const LIMITS = { maxRealMs: 240_000 };
 
-function cluster(nodes: number, workload: Scenario['workloads']): Scenario {
-  return loadScenario({
-    name: `pool-of-${nodes}`,
-    seed: 7,
-    startTime: '2026-01-05T02:00:00Z',
-    namespaces: ['aks-reboot-orchestrator'],
-    cluster: { subscriptionId: '00000000-0000-4000-8000-000000000002', resourceGroup: 'rg-scale', name: 'aks-scale', location: 'westeurope', runCommandStartSeconds: 20 },
-    pools: [{ name: 'user', mode: 'User', count: nodes, zones: ['1', '2', '3'], rebootSeconds: 90 }],
-    rebootRequired: 'all',
-    workloads: workload,
-  });
-}
+const cluster = userPoolCluster;
 
 const spreadApp = (replicas: number, maxUnavailable: number) => [{
   name: 'web', kind: 'Deployment' as const, namespace: 'shop', replicas, pool: 'user', zoneSpread: true, antiAffinity: 'hostname' as const,

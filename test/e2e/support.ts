@@ -18,6 +18,20 @@ export function seedWith(change: (scenario: Scenario) => void): Scenario {
   return loadScenario(scenario);
 }
 
+/** One user pool of `nodes` nodes over three zones, every node needing a reboot (the scale tests' cluster). */
+export function userPoolCluster(nodes: number, workloads: Scenario['workloads']): Scenario {
+  return loadScenario({
+    name: `pool-of-${nodes}`,
+    seed: 7,
+    startTime: '2026-01-05T02:00:00Z',
+    namespaces: ['aks-reboot-orchestrator'],
+    cluster: { subscriptionId: '00000000-0000-4000-8000-000000000002', resourceGroup: 'rg-scale', name: 'aks-scale', location: 'westeurope', runCommandStartSeconds: 20 },
+    pools: [{ name: 'user', mode: 'User', count: nodes, zones: ['1', '2', '3'], rebootSeconds: 90 }],
+    rebootRequired: 'all',
+    workloads,
+  });
+}
+
 export interface Receiver {
   url: string;
   received: Array<Record<string, unknown>>;
