@@ -70,7 +70,16 @@ export async function collectSentinelChecks(request: CollectRequest): Promise<{ 
   const { kube, namespace } = request;
   const read = await mapBounded(request.nodes, request.parallelism, async (node) => {
     const name = checkPodName(node, request.runId);
-    const pod = await kube.readHelperPod(namespace, name);
+    let pod: HelperPodStatus | undefined;
+    try {
+      pod = await kube.readHelperPod(namespace, name);
+    } catch (error) {
+      // One failed read would fail the whole collection, and its retries would read every pod
+      // again (on a cluster failing 20 % of calls, ten reads rarely all pass): the node stays
+      // pending and is read at the next collection. The last collection still fails loudly.
+      if (request.final || !(error instanceof TransientError)) throw error;
+      return { name, pod: undefined, verdict: { node, status: 'pending' } as CheckVerdict };
+    }
     let verdict = judgeCheckPod(node, pod, false, true);
     if (verdict.status === 'pending' && request.final) verdict = judgeCheckPod(node, pod, true, (await kube.getNode(node))?.ready);
     return { name, pod, verdict };

@@ -116,6 +116,21 @@ describe('the sentinel detector', () => {
     expect(rig.sim.cluster.pods(NAMESPACE)).toEqual([]);
   });
 
+  it('keeps a node pending when its check pod cannot be read for a transient error, and reads it at the next collection', async () => {
+    const scenario = oneNodeNeedsReboot();
+    scenario.faults = { api: [{ resource: 'pods', verb: 'get', status: 500, rate: 1, from: 5, to: 20 }] };
+    rig = await startActivityRig(scenario);
+    const user = rig.nodes('user');
+    const started = await start(rig, SENTINEL);
+    rig.advance(10);
+    expect(await collect(rig, started.pending, false)).toEqual({ results: [], pending: started.pending });
+    await expect(collect(rig, started.pending, true)).rejects.toThrow(/500|Internal/);
+    rig.advance(15);
+    const collected = await collect(rig, started.pending, false);
+    expect(collected.pending).toEqual([]);
+    expect(byNode(collected.results)).toEqual(Object.fromEntries(user.map((n, i) => [n, i === 0 ? 'required' : 'not-required'])));
+  });
+
   it('reports a check pod that cannot be created as unknown with the apiserver\'s reason', async () => {
     rig = await startActivityRig(oneNodeNeedsReboot());
     const started = await startRebootChecks({ ...rig.base(), pools: ['user'], detector: SENTINEL, namespace: 'no-such-namespace', image: IMAGE, parallelism: 2 }, rig.context);
