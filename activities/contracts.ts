@@ -89,7 +89,8 @@ export interface ListPoolsResult {
   clusterBusy?: string;
 }
 
-export type CheckClusterStateInput = ActivityBase;
+/** `pools`: the pools whose nodes are still to reboot; one in an operation stops the run too. */
+export type CheckClusterStateInput = ActivityBase & { pools?: string[] };
 
 /** `busy`: why no node should be rebooted now (core/clusterState); absent when the cluster is Running and Succeeded. */
 export interface ClusterStateResult {

@@ -158,7 +158,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       } else {
         terms ??= yield* flow.call(activities.scheduleTerms, { ...base(), candidates: carry.queue });
         const chosen = nodesToStart(scheduleState(terms)).start.slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
-        const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, base()) : undefined;
+        const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, { ...base(), pools: [...new Set(carry.queue.map((n) => n.pool))] }) : undefined;
         if (state?.busy) {
           stop('halted', `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`);
         } else if (chosen.length > 0) {
