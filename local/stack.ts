@@ -8,7 +8,7 @@ import { overrideActivityDependencies, resetActivityDependencies } from '../acti
 import { useFunctionClock } from '../functions/clock';
 import { reloadSettings } from '../functions/settings';
 import { type Clock, createRealTimeClock, createVirtualClock } from './clock';
-import { startSimulator, withDefaultRbac, type Simulator } from './aks';
+import { startSimulator, withDefaultRbac, type Simulator, type SimulatorOptions } from './aks';
 import { loadScenario, scenarioStartMs, type Scenario } from './aks/scenario';
 import { type Backend, startHost, type LocalHost } from './host';
 
@@ -49,6 +49,8 @@ export interface StackOptions {
   onLog?: Parameters<typeof startHost>[0]['onLog'];
   /** The cluster's alias in AKS_CLUSTERS (default `seed`). */
   alias?: string;
+  /** Simulator options, e.g. a short `tokenLifetimeMs` for the app's credential. */
+  simulator?: SimulatorOptions;
 }
 
 /**
@@ -98,7 +100,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const alias = options.alias ?? ALIAS;
   const start = scenarioStartMs(scenario);
   const clock = options.realTimeSpeed !== undefined ? createRealTimeClock({ start, speed: options.realTimeSpeed }) : createVirtualClock(start);
-  const sim = await startSimulator(scenario, clock);
+  const sim = await startSimulator(scenario, clock, options.simulator);
   try {
     for (const key of Object.keys(process.env)) if (key.startsWith('REBOOT_') || key === 'AKS_CLUSTERS') delete process.env[key];
     Object.assign(process.env, stackEnv(options.settings, alias, sim.resourceId));

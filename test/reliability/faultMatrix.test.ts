@@ -1,0 +1,167 @@
+// The fault matrix's own runs: the faults no other test injects (docs/reliability.md lists every
+// case, with the test that shows the others). Each case is one short rollout in virtual time on
+// the seed or on a 9-node pool in 3 zones at concurrency 3, and asserts the run's outcome, each
+// node's outcome, that the simulator rebooted no node twice, that no PDB was violated, and which
+// nodes are left cordoned and why.
+import * as k8s from '@kubernetes/client-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { NodeOutcome, RunOutput } from '../../core/runTypes';
+import { loadScenario, type Scenario } from '../../local/aks/scenario';
+import { runScheduledRollout, startStack, type Stack, type StackOptions } from '../e2e/stack';
+import { leaseHolder, seedWith } from '../e2e/support';
+
+/** 9 user nodes in zones 1–3, a zone-spread web tier with a PDB of 3: waves of one node per zone. */
+function nineNodes(faults: Scenario['faults'] = {}): Scenario {
+  return loadScenario({
+    name: 'nine-in-three-zones',
+    seed: 11,
+    startTime: '2026-01-05T02:00:00Z',
+    namespaces: ['aks-reboot-orchestrator'],
+    cluster: { subscriptionId: '00000000-0000-4000-8000-000000000009', resourceGroup: 'rg-matrix', name: 'aks-matrix', location: 'westeurope', runCommandStartSeconds: 20 },
+    pools: [{ name: 'user', mode: 'User', count: 9, zones: ['1', '2', '3'], rebootSeconds: 90 }],
+    rebootRequired: 'all',
+    workloads: [{ name: 'web', kind: 'Deployment', namespace: 'shop', replicas: 9, pool: 'user', zoneSpread: true, antiAffinity: 'hostname', startupSeconds: 60, graceSeconds: 20, pdb: { maxUnavailable: 3 } }],
+    faults,
+  });
+}
+
+const seed = (faults: Scenario['faults']) => seedWith((s) => { s.faults = faults; });
+
+/** Cordons a node through the Kubernetes API as an operator's `kubectl cordon` does. */
+async function cordonAsOperator(stack: Stack, node: string): Promise<void> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromString(stack.sim.kubeconfigYaml({ subject: 'operator' }));
+  await kc.makeApiClient(k8s.CoreV1Api).patchNode({ name: node, body: { spec: { unschedulable: true } } }, k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch));
+}
+
+interface MatrixCase {
+  fault: string;
+  scenario: 'seed' | 'nine';
+  options: () => StackOptions;
+  /** What else the case shows, on the simulator's counts. */
+  alsoCheck?: (summary: ReturnType<Stack['sim']['recorder']['summary']>) => void;
+  /** Runs when the first node's orchestration starts (a change made mid-run). */
+  midRun?: (stack: Stack) => Promise<void>;
+  expected: {
+    outcome: RunOutput['outcome'];
+    /** Each node's outcome, counted. */
+    nodes: Partial<Record<NodeOutcome, number>>;
+    /** A failed or skipped node's reason. */
+    reason?: RegExp;
+    /** Nodes the simulator saw rebooted (each exactly once). */
+    rebooted: number;
+    /** Nodes left cordoned at the end that were not cordoned at the start. */
+    leftCordoned: number;
+  };
+}
+
+const CASES: MatrixCase[] = [
+  {
+    fault: 'API 5xx/429 at 20 % (pods, nodes, evictions, PDBs, ARM results)',
+    scenario: 'nine',
+    options: () => ({
+      scenario: nineNodes({
+        api: [
+          { resource: 'pods', status: 500, rate: 0.2 },
+          { resource: 'nodes', status: 503, rate: 0.2 },
+          { resource: 'pods', subresource: 'eviction', status: 429, rate: 0.2, retryAfterSeconds: 1 },
+          { resource: 'poddisruptionbudgets', status: 429, rate: 0.2, retryAfterSeconds: 1 },
+          { surface: 'arm', resource: 'managedClusters.getCommandResult', status: 500, rate: 0.2 },
+        ],
+      }),
+      settings: { REBOOT_CONCURRENCY: '3' },
+    }),
+    // Open defect (docs/reliability.md): an activity that reads every candidate node and its pods
+    // in one call (planWave) rarely gets 20 calls through at 20 %, and its retries repeat them
+    // all, so the run fails before its first cordon. It stops safe: nothing touched, Lease released.
+    expected: { outcome: 'failed', nodes: {}, reason: /Activity function '\w+' failed: .*HTTP (500|503|429)/, rebooted: 0, leftCordoned: 0 },
+  },
+  {
+    fault: 'run-command Failed twice, then Succeeded',
+    scenario: 'nine',
+    options: () => ({ scenario: nineNodes({ runCommandFailures: [{ count: 2, reason: 'CommandPodFailed' }] }), settings: { REBOOT_CONCURRENCY: '3' } }),
+    expected: { outcome: 'completed', nodes: { rebooted: 9 }, rebooted: 9, leftCordoned: 0 },
+  },
+  {
+    fault: 'pool starts upgrading mid-run',
+    scenario: 'nine',
+    options: () => ({ scenario: nineNodes({ poolsUpgrading: [{ pool: 'user', from: 300 }] }), settings: { REBOOT_CONCURRENCY: '3' } }),
+    expected: { outcome: 'halted', nodes: { rebooted: 6 }, reason: /the pool user is Upgrading \(an operation is in progress\): stopped before the next node; 3 node\(s\) wait/, rebooted: 6, leftCordoned: 0 },
+  },
+  {
+    fault: 'pod never Ready again after its restart',
+    scenario: 'seed',
+    options: () => ({ scenario: seed({ podsNeverReady: [{ workload: 'java-app', namespace: 'shop', from: 60 }] }), settings: { REBOOT_RECOVERY_TIMEOUT: '10m' } }),
+    expected: { outcome: 'halted', nodes: { failed: 1 }, rebooted: 1, leftCordoned: 0 },
+  },
+  {
+    fault: 'node deleted mid-run',
+    scenario: 'seed',
+    options: () => ({ scenario: seed({ nodeDeletions: [{ node: { pool: 'system', index: 1 }, at: 300 }] }), settings: { REBOOT_PRE_DRAIN_TIMEOUT: '10m' } }),
+    // The deleted node held one of coredns's two replicas, which cannot be placed again (hostname
+    // anti-affinity, one system node left): the gate keeps the last replica, the run halts there.
+    expected: { outcome: 'halted', nodes: { rebooted: 4, failed: 1 }, reason: /pre-drain gate still closed after 600s: PDB kube-system\/coredns-pdb allows no disruption/, rebooted: 4, leftCordoned: 0 },
+  },
+  {
+    fault: 'node cordoned by an operator mid-run',
+    scenario: 'seed',
+    options: () => ({ settings: { REBOOT_RECOVERY_TIMEOUT: '10m' } }),
+    midRun: async (stack) => cordonAsOperator(stack, stack.sim.cluster.nodeNames('system').at(-1)!),
+    // The node was chosen at discovery: it is rebooted and given back cordoned, as the operator
+    // left it; the coredns replica evicted from it has nowhere to go, so the recovery gate halts
+    // the run naming the Pending pod. Left cordoned: that node, by its operator's choice.
+    expected: { outcome: 'halted', nodes: { rebooted: 5, failed: 1 }, reason: /recovery gate still closed after 600s: .*Pending, unschedulable: kube-system\/coredns/, rebooted: 6, leftCordoned: 1 },
+  },
+  {
+    fault: 'token expiry mid-run (the app\'s tokens live 5 minutes)',
+    scenario: 'seed',
+    options: () => ({ simulator: { tokenLifetimeMs: 5 * 60_000 } }),
+    alsoCheck: (summary) => {
+      expect(summary.virtualSeconds).toBeGreaterThan(3 * 5 * 60); // tokens expired at least three times
+      expect(summary.apiRequests.kube.byStatus['401'] ?? 0).toBe(0); // and were renewed before use
+    },
+    expected: { outcome: 'completed', nodes: { rebooted: 6 }, rebooted: 6, leftCordoned: 0 },
+  },
+];
+
+describe('fault matrix', () => {
+  let stack: Stack | undefined;
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+
+  it.each(CASES.map((c) => [`${c.scenario}: ${c.fault}`, c] as const))('%s', async (_name, c) => {
+    stack = await startStack(c.options());
+    const s = stack;
+    const pending: Promise<void>[] = [];
+    if (c.midRun) {
+      let fired = false;
+      s.host.on((event) => {
+        if (fired || event.type !== 'instanceStarted' || !/-aks-/.test(event.instanceId)) return;
+        fired = true;
+        pending.push(c.midRun!(s));
+      });
+    }
+    const output = (await runScheduledRollout(s, { maxRealMs: 120_000 })).output as RunOutput;
+    await Promise.all(pending);
+    const summary = s.sim.recorder.summary();
+    const counted: Partial<Record<NodeOutcome, number>> = {};
+    for (const r of output.results) counted[r.outcome] = (counted[r.outcome] ?? 0) + 1;
+    const actual = {
+      outcome: output.outcome,
+      nodes: counted,
+      rebooted: summary.nodes.reboots.filter((r) => r.rebootCount > 0).length,
+      leftCordoned: summary.invariants.nodesLeftCordoned.length,
+    };
+    const detail = JSON.stringify({ reason: output.reason, results: output.results.map((r) => [r.node, r.outcome, r.step, r.reason]) }).slice(0, 2000);
+    expect(actual, detail).toEqual({ outcome: c.expected.outcome, nodes: c.expected.nodes, rebooted: c.expected.rebooted, leftCordoned: c.expected.leftCordoned });
+    expect(Math.max(...summary.nodes.reboots.map((r) => r.rebootCount))).toBeLessThanOrEqual(1);
+    expect(summary.invariants.pdbViolations).toEqual([]);
+    expect(leaseHolder(s)).toBe('');
+    // A node left cordoned is one the run gave back to its operator, never one it forgot.
+    for (const node of summary.invariants.nodesLeftCordoned) expect(output.results.find((r) => r.node === node)?.outcome).not.toBe('rebooted');
+    c.alsoCheck?.(summary);
+    if (c.expected.reason) expect(output.results.find((r) => r.outcome !== 'rebooted')?.reason ?? output.reason).toMatch(c.expected.reason);
+  }, 150_000);
+});
