@@ -74,7 +74,7 @@ const CASES: MatrixCase[] = [
       settings: { REBOOT_CONCURRENCY: '3' },
     }),
     // Open defect (docs/reliability.md): an activity that reads every candidate node and its pods
-    // in one call (planWave) rarely gets 20 calls through at 20 %, and its retries repeat them
+    // in one call (scheduleTerms) rarely gets 20 calls through at 20 %, and its retries repeat them
     // all, so the run fails before its first cordon. It stops safe: nothing touched, Lease released.
     expected: { outcome: 'failed', nodes: {}, reason: /Activity function '\w+' failed: .*HTTP (500|503|429)/, rebooted: 0, leftCordoned: 0 },
   },
