@@ -10,7 +10,7 @@ import { reloadSettings } from '../functions/settings';
 import { type Clock, createRealTimeClock, createVirtualClock } from './clock';
 import { startSimulator, withDefaultRbac, type Simulator, type SimulatorOptions } from './aks';
 import { loadScenario, scenarioStartMs, type Scenario } from './aks/scenario';
-import { type Backend, startHost, type LocalHost } from './host';
+import { type Backend, type HistoryStore, startHost, type LocalHost } from './host';
 
 export const ALIAS = 'seed';
 const ROOT = path.resolve(__dirname, '..');
@@ -43,6 +43,8 @@ export interface StackOptions {
   /** The durability provider whose start semantics the host follows (default: host.json's). */
   backend?: Backend;
   crashAt?: Parameters<typeof startHost>[0]['crashAt'];
+  /** Where the host keeps histories and queues (default: in memory); a FileHistoryStore survives a restart. */
+  store?: HistoryStore;
   duplicateDelivery?: Parameters<typeof startHost>[0]['duplicateDelivery'];
   /** Seeded dequeue delays and cold starts (local/host/latency.ts). */
   latency?: Parameters<typeof startHost>[0]['latency'];
@@ -114,6 +116,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       ...(options.autoAdvance !== undefined ? { autoAdvance: options.autoAdvance } : {}),
       ...(options.backend ? { backend: options.backend } : {}),
       ...(options.crashAt ? { crashAt: options.crashAt } : {}),
+      ...(options.store ? { store: options.store } : {}),
       ...(options.duplicateDelivery ? { duplicateDelivery: options.duplicateDelivery } : {}),
       ...(options.latency ? { latency: options.latency } : {}),
       ...(options.onLog ? { onLog: options.onLog } : {}),

@@ -1,0 +1,210 @@
+// Crash at every history event of the real app: one clean run lists every crash point the local
+// host offers (each appended history event, each activity that ran before its completion was
+// recorded, each episode whose messages were sent before its history was written); then one run
+// per point crashes there once and resumes from a JSON-lines file store, and the cluster must end
+// as after the clean run. Shared by test/reliability/crashEveryEvent.test.ts (a seeded sample)
+// and the benchmarks bench/crashSweep*.bench.ts (every point).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { RunOutput } from '../../core/runTypes';
+import { loadScenario, type Scenario } from '../../local/aks/scenario';
+import { LEASES } from '../../local/aks/cluster/resourceNames';
+import { type CrashPoint, FileHistoryStore } from '../../local/host';
+import { eventTypeName } from '../../local/host/history';
+import { runScheduledRollout, SEED_SCENARIO, startStack, type Stack } from '../../local/stack';
+
+/** The seed with two nodes needing a reboot: clusterLock → clusterReboot → two nodeReboots. */
+export function twoNodeSeed(): Scenario {
+  const scenario = structuredClone(loadScenario(SEED_SCENARIO));
+  scenario.rebootRequired = { count: 2 };
+  return loadScenario(scenario);
+}
+
+export const seedScenario = (): Scenario => loadScenario(SEED_SCENARIO);
+
+/** A crash point named so that it can be found again in another run (instance ids are deterministic in virtual time). */
+export interface NamedPoint {
+  key: string;
+  point: CrashPoint;
+}
+
+/** What must hold after every run, crashed or not. */
+export interface Ending {
+  outcome: string;
+  /** node → its outcome in the run's results. */
+  nodes: Record<string, string>;
+  /** node → rebootCount, as the simulator counted. */
+  reboots: Record<string, number>;
+  pdbViolations: number;
+  leftCordoned: string[];
+  /** Nodes still carrying the app's in-progress annotation. */
+  leftLocked: string[];
+  leaseHolder: string;
+  restarts: number;
+}
+
+const IN_PROGRESS = 'aks-reboot-orchestrator/in-progress';
+const LIMITS = { maxRealMs: 240_000 };
+
+function baseKey(p: CrashPoint): string {
+  if (p.kind === 'appended') return `appended ${p.instanceId} #${p.eventNumber} ${eventTypeName(p.event.EventType) ?? p.event.EventType}`;
+  if (p.kind === 'activityRan') return `activityRan ${p.instanceId} ${p.name}#${p.taskId}`;
+  return `messagesSent ${p.instanceId} ${p.activities.map((a) => `${a.name}#${a.taskId}`).join(',')}`;
+}
+
+/** Names points by kind, instance, position and occurrence (continueAsNew restarts event numbers). */
+function namer(): (p: CrashPoint) => string {
+  const seen = new Map<string, number>();
+  return (p) => {
+    const base = baseKey(p);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base} (${n})`;
+  };
+}
+
+function leaseHolderOf(stack: Stack): string {
+  const lease = stack.sim.cluster.store.get(LEASES, 'aks-reboot-orchestrator', 'aks-reboot-orchestrator') as { spec?: { holderIdentity?: string } } | undefined;
+  return lease?.spec?.holderIdentity ?? '';
+}
+
+function endingOf(stack: Stack, output: RunOutput): Ending {
+  const summary = stack.sim.recorder.summary();
+  return {
+    outcome: output.outcome,
+    nodes: Object.fromEntries(output.results.map((r) => [r.node, r.outcome])),
+    reboots: Object.fromEntries(summary.nodes.reboots.map((r) => [r.node, r.rebootCount])),
+    pdbViolations: summary.invariants.pdbViolations.length,
+    leftCordoned: summary.invariants.nodesLeftCordoned,
+    leftLocked: stack.sim.cluster.nodeNames().filter((n) => stack.sim.cluster.node(n)?.metadata.annotations?.[IN_PROGRESS] !== undefined),
+    leaseHolder: leaseHolderOf(stack),
+    restarts: stack.host.restarts,
+  };
+}
+
+function tempStore(): { store: FileHistoryStore; dispose(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-sweep-'));
+  return { store: new FileHistoryStore(path.join(dir, 'history.jsonl')), dispose: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The clean run: its ending and every crash point it passed, in order. */
+export async function dryRun(scenario: Scenario): Promise<{ ending: Ending; points: NamedPoint[] }> {
+  const points: NamedPoint[] = [];
+  const name = namer();
+  const { store, dispose } = tempStore();
+  const stack = await startStack({ scenario, store, crashAt: (p) => (points.push({ key: name(p), point: p }), false) });
+  try {
+    const output = (await runScheduledRollout(stack, LIMITS)).output as RunOutput;
+    return { ending: endingOf(stack, output), points };
+  } finally {
+    await stack.close();
+    dispose();
+  }
+}
+
+/** One run that crashes once, at the point named `key`, and resumes from the file store. */
+export async function crashOnceAt(scenario: Scenario, key: string): Promise<{ crashed: boolean; ending: Ending }> {
+  const name = namer();
+  let crashed = false;
+  const { store, dispose } = tempStore();
+  const stack = await startStack({
+    scenario,
+    store,
+    crashAt: (p) => {
+      const hit = !crashed && name(p) === key;
+      if (hit) crashed = true;
+      return hit;
+    },
+  });
+  try {
+    const output = (await runScheduledRollout(stack, LIMITS)).output as RunOutput;
+    return { crashed, ending: endingOf(stack, output) };
+  } finally {
+    await stack.close();
+    dispose();
+  }
+}
+
+/** What differs from the clean run's ending, or from a safe ending at all ([] when none). */
+export function problems(clean: Ending, got: Ending): string[] {
+  const out: string[] = [];
+  const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+  if (got.outcome !== clean.outcome) out.push(`outcome ${got.outcome}, clean run ${clean.outcome}`);
+  if (!same(got.nodes, clean.nodes)) out.push(`node outcomes ${JSON.stringify(got.nodes)}, clean run ${JSON.stringify(clean.nodes)}`);
+  const twice = Object.entries(got.reboots).filter(([, n]) => n > 1);
+  if (twice.length > 0) out.push(`rebooted more than once: ${twice.map(([node, n]) => `${node} ×${n}`).join(', ')}`);
+  if (!same(got.reboots, clean.reboots)) out.push(`reboot counts ${JSON.stringify(got.reboots)}, clean run ${JSON.stringify(clean.reboots)}`);
+  if (got.pdbViolations > 0) out.push(`${got.pdbViolations} PDB violations`);
+  if (got.leftCordoned.length > 0) out.push(`left cordoned: ${got.leftCordoned.join(', ')}`);
+  if (got.leftLocked.length > 0) out.push(`left locked: ${got.leftLocked.join(', ')}`);
+  if (got.leaseHolder !== '') out.push(`Lease still held by ${got.leaseHolder}`);
+  return out;
+}
+
+/**
+ * The crash points on either side of each step of nodeReboot: before an activity is scheduled
+ * (after the event that precedes its TaskScheduled, after the TaskScheduled itself, and after its
+ * message was sent but before the episode's history was written) and after
+ * it ran (before and after its completion is recorded), for its first and last call (evictPods
+ * is polled), in the first node's instance.
+ */
+export const NODE_STEPS = ['lockNode', 'cordonNode', 'evictPods', 'startReboot', 'uncordonNode'] as const;
+
+export function stepBoundaries(points: readonly NamedPoint[]): NamedPoint[] {
+  const picked = new Map<string, NamedPoint>();
+  const add = (p: NamedPoint | undefined): void => {
+    if (p) picked.set(p.key, p);
+  };
+  const first = points.find((p) => p.point.kind === 'activityRan' && p.point.name === NODE_STEPS[0]);
+  if (!first) return [];
+  const node = first.point.instanceId;
+  const mine = points.filter((p) => p.point.instanceId === node);
+  for (const step of NODE_STEPS) {
+    const scheduled = mine
+      .map((p, i) => ({ p, i }))
+      .filter(({ p }) => p.point.kind === 'appended' && eventTypeName(p.point.event.EventType) === 'TaskScheduled' && (p.point.event as { Name?: string }).Name === step);
+    const ran = mine.map((p, i) => ({ p, i })).filter(({ p }) => p.point.kind === 'activityRan' && p.point.name === step);
+    for (const s of [scheduled[0], scheduled.at(-1)]) {
+      if (!s) continue;
+      // the last event of this instance written before the TaskScheduled
+      for (let i = s.i - 1; i >= 0; i--) {
+        const q = mine[i]!;
+        if (q.point.kind === 'appended') {
+          add(q);
+          break;
+        }
+      }
+      add(s.p);
+      // its message sent, the episode's history not yet written
+      const taskId = (s.p.point as { event: { EventId: number } }).event.EventId;
+      add(mine.find((q) => q.point.kind === 'messagesSent' && q.point.activities.some((a) => a.name === step && a.taskId === taskId)));
+    }
+    for (const r of [ran[0], ran.at(-1)]) {
+      if (!r) continue;
+      add(r.p);
+      const { taskId } = r.p.point as { taskId: number };
+      const completed = mine.find((q) => q.point.kind === 'appended' && /^Task(Completed|Failed)$/.test(eventTypeName(q.point.event.EventType) ?? '') && (q.point.event as { TaskScheduledId?: number }).TaskScheduledId === taskId);
+      add(completed);
+    }
+  }
+  return [...picked.values()];
+}
+
+/** A deterministic pseudo-random sample (mulberry32) of `count` points not already chosen. */
+export function seededSample(points: readonly NamedPoint[], count: number, seed: number, exclude: ReadonlySet<string>): NamedPoint[] {
+  let state = seed >>> 0;
+  const random = (): number => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pool = points.filter((p) => !exclude.has(p.key));
+  for (let i = pool.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+  }
+  return pool.slice(0, count);
+}
