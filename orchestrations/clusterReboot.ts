@@ -194,10 +194,13 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       continue;
     }
     // Adaptive wait (issue 14 item 5): sleep until the earliest expected end of a node in
-    // flight, then look every FAST_POLL_SECONDS; a control event ends the sleep at once.
+    // flight, then look every FAST_POLL_SECONDS, backing off towards REBOOT_POLL_INTERVAL the
+    // longer the node overruns (a node that never comes back must not fill the run's history
+    // with a look every 2 s for REBOOT_TIMEOUT); a control event ends the sleep at once.
     const now = flow.now().getTime() / 1000;
     const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
-    const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, Math.max(FAST_POLL_SECONDS, Math.ceil(nextEnd - now)));
+    const overdueLook = Math.min(settings.pollIntervalSeconds, Math.max(FAST_POLL_SECONDS, Math.floor((now - nextEnd) / 4)));
+    const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, nextEnd > now ? Math.max(FAST_POLL_SECONDS, Math.ceil(nextEnd - now)) : overdueLook);
     const control = flow.control.state;
     yield* flow.sleep(seconds, (c) => c.state !== control);
   }
