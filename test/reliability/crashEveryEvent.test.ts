@@ -65,5 +65,5 @@ describe('crash at every history event of the real app: 2-node seed, resumed fro
     }
     expect(failures).toEqual([]);
     expect(restarts).toBe(sample.length);
-  }, 150_000);
+  }, 400_000);
 });
