@@ -147,7 +147,7 @@ export function problems(clean: Ending, got: Ending): string[] {
  * (after the event that precedes its TaskScheduled, after the TaskScheduled itself, and after its
  * message was sent but before the episode's history was written) and after
  * it ran (before and after its completion is recorded), for its first and last call (evictPods
- * is polled), in the first node's instance.
+ * is polled), for the first node.
  */
 export const NODE_STEPS = ['lockNode', 'cordonNode', 'evictPods', 'startReboot', 'uncordonNode'] as const;
 
@@ -158,8 +158,9 @@ export function stepBoundaries(points: readonly NamedPoint[]): NamedPoint[] {
   };
   const first = points.find((p) => p.point.kind === 'activityRan' && p.point.name === NODE_STEPS[0]);
   if (!first) return [];
+  // The node's instance and its recovery part (`<node instance>-Recovery`, ADR 0019).
   const node = first.point.instanceId;
-  const mine = points.filter((p) => p.point.instanceId === node);
+  const mine = points.filter((p) => p.point.instanceId === node || p.point.instanceId === `${node}-Recovery`);
   for (const step of NODE_STEPS) {
     const scheduled = mine
       .map((p, i) => ({ p, i }))
@@ -170,7 +171,7 @@ export function stepBoundaries(points: readonly NamedPoint[]): NamedPoint[] {
       // the last event of this instance written before the TaskScheduled
       for (let i = s.i - 1; i >= 0; i--) {
         const q = mine[i]!;
-        if (q.point.kind === 'appended') {
+        if (q.point.kind === 'appended' && q.point.instanceId === s.p.point.instanceId) {
           add(q);
           break;
         }
@@ -178,13 +179,13 @@ export function stepBoundaries(points: readonly NamedPoint[]): NamedPoint[] {
       add(s.p);
       // its message sent, the episode's history not yet written
       const taskId = (s.p.point as { event: { EventId: number } }).event.EventId;
-      add(mine.find((q) => q.point.kind === 'messagesSent' && q.point.activities.some((a) => a.name === step && a.taskId === taskId)));
+      add(mine.find((q) => q.point.kind === 'messagesSent' && q.point.instanceId === s.p.point.instanceId && q.point.activities.some((a) => a.name === step && a.taskId === taskId)));
     }
     for (const r of [ran[0], ran.at(-1)]) {
       if (!r) continue;
       add(r.p);
       const { taskId } = r.p.point as { taskId: number };
-      const completed = mine.find((q) => q.point.kind === 'appended' && /^Task(Completed|Failed)$/.test(eventTypeName(q.point.event.EventType) ?? '') && (q.point.event as { TaskScheduledId?: number }).TaskScheduledId === taskId);
+      const completed = mine.find((q) => q.point.kind === 'appended' && q.point.instanceId === r.p.point.instanceId && /^Task(Completed|Failed)$/.test(eventTypeName(q.point.event.EventType) ?? '') && (q.point.event as { TaskScheduledId?: number }).TaskScheduledId === taskId);
       add(completed);
     }
   }
