@@ -11,7 +11,7 @@ import type { RunStatus } from '../core/runStatus';
 import { toRunSettings } from '../core/runSettings';
 import type { ControlAction, ControlEvent, ControlState, RunOutput } from '../core/runTypes';
 import type { Settings } from '../core/settings';
-import { CONTROL_EVENT, lockInstanceId, nodeInstanceId, orchestrators, planInstanceId, runInstanceId } from '../orchestrations/names';
+import { CONTROL_EVENT, lockInstanceId, makeRunId, nodeInstanceId, orchestrators, planInstanceId, runInstanceId } from '../orchestrations/names';
 import type { ClusterLockInput, ClusterRebootInput } from '../orchestrations/types';
 import { badRequest, internalError, json, notFound, problem, runLinks } from './httpResponses';
 import { isLive, startClusterRun, statusOf } from './instances';
@@ -232,7 +232,7 @@ const startPlan: Handler = async (request, context, settings) => {
   const recent = existing && !isLive(existing) && functionClock().now() - new Date(existing.createdTime).getTime() < PLAN_REUSE_MS;
   if (existing && (isLive(existing) || recent)) return waitForPlan(client, cluster, existing);
   const now = new Date(functionClock().now());
-  const runId = `${now.toISOString().replace(/[-:]|\.\d{3}/g, '')}-${randomUUID().slice(0, 4)}`;
+  const runId = makeRunId(now, randomUUID());
   const input: ClusterRebootInput = {
     cluster, settings: toRunSettings(settings), trigger: 'manual', requestedBy: requestedBy(request), request: { dryRun: true }, runId, holdsLease: false,
   };
