@@ -14,6 +14,8 @@ import type {
   CollectRebootChecksResult,
   CommandResult,
   CordonNodeResult,
+  DeleteRebootChecksInput,
+  DeleteRebootChecksResult,
   EvictPodsInput,
   EvictPodsResult,
   GateResult,
@@ -66,6 +68,7 @@ export interface ActivityCatalog {
   checkAdmission: { input: CheckAdmissionInput; result: CheckAdmissionResult };
   startRebootChecks: { input: StartRebootChecksInput; result: StartRebootChecksResult };
   collectRebootChecks: { input: CollectRebootChecksInput; result: CollectRebootChecksResult };
+  deleteRebootChecks: { input: DeleteRebootChecksInput; result: DeleteRebootChecksResult };
   checkBlockers: { input: CheckBlockersInput; result: BlockersResult };
   checkClusterState: { input: CheckClusterStateInput; result: ClusterStateResult };
   checkGate: { input: CheckGateInput; result: GateResult };

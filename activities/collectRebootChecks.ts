@@ -1,6 +1,8 @@
 // Discovery, second half: the answers of the check pods started by startRebootChecks. Only the
 // sentinel detector leaves checks pending (the label and condition detectors answer at once),
-// so this reads check pods. On the last collection anything unfinished is "unknown".
+// so this reads check pods. On the last collection anything unfinished is "unknown". It reads
+// only: the pods are deleted by deleteRebootChecks once every answer is in the run's history, so
+// a collection run twice gives the same answers.
 import { z } from 'zod';
 import type { CollectRebootChecksInput, CollectRebootChecksResult } from './contracts';
 import { collectSentinelChecks } from './detectors/sentinel';
@@ -21,7 +23,6 @@ export async function collectRebootChecks(raw: unknown, context: ActivityContext
   const kube = await kubeFor(context, input);
   const log = stepLogger(context, input, 'discover');
   const collected = await collectSentinelChecks({ kube, namespace: input.namespace, runId: input.runId, nodes: input.nodes, final: input.final, parallelism: PARALLEL_READS });
-  if (collected.undeleted.length > 0) log.warn('check pods not deleted', { undeleted: collected.undeleted });
   const unknown = collected.results.filter((r) => r.status === 'unknown');
   if (unknown.length > 0) log.warn('reboot checks that could not run', { unknown });
   log.info('reboot checks collected', { answered: collected.results.length, pending: collected.pending.length, final: input.final });

@@ -160,13 +160,25 @@ export interface StartRebootChecksResult {
 export interface CollectRebootChecksInput extends ActivityBase {
   namespace: string;
   nodes: string[];
-  /** Last collection: anything unfinished is reported `unknown` and every check pod is deleted. */
+  /** Last collection: anything unfinished is reported `unknown`. */
   final: boolean;
 }
 
 export interface CollectRebootChecksResult {
   results: CheckResult[];
   pending: string[];
+}
+
+export interface DeleteRebootChecksInput extends ActivityBase {
+  namespace: string;
+  /** The nodes this run started a check pod on (startRebootChecks' `pending`). */
+  nodes: string[];
+}
+
+export interface DeleteRebootChecksResult {
+  deleted: number;
+  /** `<pod>: <why>` for each check pod that could not be deleted. */
+  undeleted: string[];
 }
 
 export interface TaintCandidatesInput extends ActivityBase {

@@ -7,6 +7,7 @@ import { checkClusterState } from './checkClusterState';
 import { checkGate } from './checkGate';
 import { collectRebootChecks } from './collectRebootChecks';
 import { cordonNode } from './cordonNode';
+import { deleteRebootChecks } from './deleteRebootChecks';
 import { evictPods } from './evictPods';
 import { getCommandResult } from './getCommandResult';
 import { getNodeStatus } from './getNodeStatus';
@@ -48,6 +49,7 @@ export const activityHandlers = {
   scheduleTerms,
   startRebootChecks,
   collectRebootChecks,
+  deleteRebootChecks,
   checkBlockers,
   checkClusterState,
   checkGate,

@@ -303,6 +303,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       checks.push(...collected.results);
       pending = collected.pending;
     }
+    if (started.pending.length > 0) yield* deleteChecks(started.pending);
     const required = new Set(checks.filter((c) => c.status === 'required').map((c) => c.node));
     const unknown = checks.filter((c) => c.status === 'unknown');
     for (const c of unknown) skipped.push({ node: c.node, reason: `could not check: ${c.reason ?? 'unknown reason'}` });
@@ -320,6 +321,19 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
     const ordered = orderNodes(candidates.map((n) => ({ name: n.name, pool: n.pool, zone: n.zone, mode: n.mode, ready: n.ready, unschedulable: n.unschedulable })), { poolOrder: settings.nodePools });
     return { queue: ordered.map((n) => ({ node: n.name, pool: n.pool, zone: n.zone })), skipped, unchecked: unknown.length, denials: [] };
+  }
+
+  /**
+   * Deletes the check pods once every answer is in the history: a collection that runs twice
+   * (a crash before its completion was recorded, a duplicate delivery) must find them. A failed
+   * clean-up is logged, never fails the run: the pods have ended or only read a file.
+   */
+  function* deleteChecks(nodes: string[]): Op<void> {
+    try {
+      yield* flow.call(activities.deleteRebootChecks, { ...base(), namespace: settings.namespace, nodes });
+    } catch (error) {
+      flow.log('check pods not deleted', { cluster: cluster.alias, runId, error: error instanceof Error ? error.message.split('\n')[0]!.slice(0, 300) : String(error) });
+    }
   }
 
   function termsOf(n: PlannedNode): CandidateNode {

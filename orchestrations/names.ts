@@ -22,6 +22,7 @@ export const activities = {
   scheduleTerms: 'scheduleTerms',
   startRebootChecks: 'startRebootChecks',
   collectRebootChecks: 'collectRebootChecks',
+  deleteRebootChecks: 'deleteRebootChecks',
   checkBlockers: 'checkBlockers',
   checkClusterState: 'checkClusterState',
   checkGate: 'checkGate',

@@ -1,8 +1,11 @@
 // REBOOT_DETECTOR=sentinel (default): one check pod per node (core/helperPods) runs
 // `test -f /sentinel/<file>` against the node's sentinel directory; exit 0 = reboot required,
-// exit 1 = not. Started in one activity, collected (and deleted) in another after a durable
-// timer. A check that could not run — node NotReady, image pull error, pod rejected, still
-// pending at the last collection — is "unknown" with the reason.
+// exit 1 = not. Started in one activity, collected in another after a durable timer (as often
+// as it takes), deleted by a third once every answer is in the run's history: a collection
+// reads and never deletes, so a collection that runs twice (a crash before its completion was
+// recorded, a duplicate delivery) reads the same answers again. A check that could not run —
+// node NotReady, image pull error, pod rejected, still pending at the last collection — is
+// "unknown" with the reason.
 import type { HelperPodStatus, KubeClient } from '../../adapters/kube';
 import { TransientError } from '../../adapters/kube';
 import { buildCheckPod, checkPodName } from '../../core/helperPods';
@@ -62,42 +65,56 @@ export interface CollectRequest {
 }
 
 /**
- * Reads the check pods of `nodes`, then deletes each one that gave its answer (every one when
- * final). Reads first and deletions best-effort, so a retried collection finds every pod it
- * has not answered for; a pod that could not be deleted is named in `undeleted`.
+ * Reads the check pods of `nodes`. Read-only: the same pods give the same verdicts however often
+ * it runs (deleteSentinelChecks removes them once the run has recorded every answer).
  */
-export async function collectSentinelChecks(request: CollectRequest): Promise<{ results: CheckResult[]; pending: string[]; undeleted: string[] }> {
+export async function collectSentinelChecks(request: CollectRequest): Promise<{ results: CheckResult[]; pending: string[] }> {
   const { kube, namespace } = request;
-  const read = await mapBounded(request.nodes, request.parallelism, async (node) => {
-    const name = checkPodName(node, request.runId);
+  const verdicts = await mapBounded(request.nodes, request.parallelism, async (node): Promise<CheckVerdict> => {
     let pod: HelperPodStatus | undefined;
     try {
-      pod = await kube.readHelperPod(namespace, name);
+      pod = await kube.readHelperPod(namespace, checkPodName(node, request.runId));
     } catch (error) {
       // One failed read would fail the whole collection, and its retries would read every pod
       // again (on a cluster failing 20 % of calls, ten reads rarely all pass): the node stays
       // pending and is read at the next collection. The last collection still fails loudly.
       if (request.final || !(error instanceof TransientError)) throw error;
-      return { name, pod: undefined, verdict: { node, status: 'pending' } as CheckVerdict };
+      return { node, status: 'pending' };
     }
-    let verdict = judgeCheckPod(node, pod, false, true);
-    if (verdict.status === 'pending' && request.final) verdict = judgeCheckPod(node, pod, true, (await kube.getNode(node))?.ready);
-    return { name, pod, verdict };
+    const verdict = judgeCheckPod(node, pod, false, true);
+    if (verdict.status === 'pending' && request.final) return judgeCheckPod(node, pod, true, (await kube.getNode(node))?.ready);
+    return verdict;
   });
-  const done = read.filter((r) => r.pod && r.verdict.status !== 'pending');
-  const undeleted = (await mapBounded(done, request.parallelism, async (r) => {
-    try {
-      // No grace: a check has nothing to shut down, and a pod on a dead node would otherwise linger.
-      await kube.deletePod({ namespace, name: r.name }, { gracePeriodSeconds: 0 });
-      return undefined;
-    } catch (error) {
-      return `${r.name}: ${errorMessage(error)}`;
-    }
-  })).filter((u): u is string => u !== undefined);
-  const verdicts = read.map((r) => r.verdict);
   return {
     results: verdicts.filter((v): v is CheckResult => v.status !== 'pending'),
     pending: verdicts.filter((v) => v.status === 'pending').map((v) => v.node),
-    undeleted,
   };
+}
+
+export interface DeleteChecksRequest {
+  kube: KubeClient;
+  namespace: string;
+  runId: string;
+  nodes: readonly string[];
+  parallelism: number;
+}
+
+/**
+ * Deletes the run's check pods of `nodes` (names are fixed per node and run); one already gone
+ * counts as deleted, so running it again changes nothing. Best effort: a pod that could not be
+ * deleted is named in `undeleted` with why, and harms nothing (it has ended, or it only reads).
+ */
+export async function deleteSentinelChecks(request: DeleteChecksRequest): Promise<{ deleted: number; undeleted: string[] }> {
+  const { kube, namespace } = request;
+  const failures = (await mapBounded(request.nodes, request.parallelism, async (node) => {
+    const name = checkPodName(node, request.runId);
+    try {
+      // No grace: a check has nothing to shut down, and a pod on a dead node would otherwise linger.
+      await kube.deletePod({ namespace, name }, { gracePeriodSeconds: 0 });
+      return undefined;
+    } catch (error) {
+      return `${name}: ${errorMessage(error)}`;
+    }
+  })).filter((u): u is string => u !== undefined);
+  return { deleted: request.nodes.length - failures.length, undeleted: failures };
 }

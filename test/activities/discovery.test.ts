@@ -1,9 +1,11 @@
-// listPools, startRebootChecks and collectRebootChecks against the simulator: pools skipped with
-// their reason, the sentinel detector on nodes with and without the flag, on a NotReady node and
-// with a check pod that can never run, the label and condition detectors, explicit nodes.
+// listPools, startRebootChecks, collectRebootChecks and deleteRebootChecks against the simulator:
+// pools skipped with their reason, the sentinel detector on nodes with and without the flag, on a
+// NotReady node and with a check pod that can never run, a collection run twice, the label and
+// condition detectors, explicit nodes.
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectRebootChecks } from '../../activities/collectRebootChecks';
 import type { CheckResult, DetectorConfig } from '../../activities/contracts';
+import { deleteRebootChecks } from '../../activities/deleteRebootChecks';
 import { listPools } from '../../activities/listPools';
 import { lockNode } from '../../activities/lockNode';
 import { startRebootChecks } from '../../activities/startRebootChecks';
@@ -23,6 +25,11 @@ const start = (r: ActivityRig, detector: DetectorConfig, extra: { nodes?: string
 
 const collect = (r: ActivityRig, nodes: string[], final: boolean) =>
   collectRebootChecks({ ...r.base(), namespace: NAMESPACE, nodes, final }, r.context);
+
+const deleteChecks = (r: ActivityRig, nodes: string[]) =>
+  deleteRebootChecks({ ...r.base(), namespace: NAMESPACE, nodes }, r.context);
+
+const checkPods = (r: ActivityRig) => r.sim.cluster.pods(NAMESPACE).map((p) => p.metadata.name).sort();
 
 const byNode = (results: CheckResult[]) => Object.fromEntries(results.map((r) => [r.node, r.reason ? `${r.status}: ${r.reason}` : r.status]));
 
@@ -89,6 +96,31 @@ describe('the sentinel detector', () => {
     const collected = await collect(rig, started.pending, false);
     expect(collected.pending).toEqual([]);
     expect(byNode(collected.results)).toEqual(Object.fromEntries(user.map((n, i) => [n, i === 0 ? 'required' : 'not-required'])));
+    expect(checkPods(rig)).toHaveLength(4);
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, undeleted: [] });
+    expect(rig.sim.cluster.pods(NAMESPACE)).toEqual([]);
+  });
+
+  it('gives the same verdicts when a collection runs twice (a crash before its completion was recorded, a duplicate delivery)', async () => {
+    rig = await startActivityRig(oneNodeNeedsReboot());
+    const user = rig.nodes('user');
+    const started = await start(rig, SENTINEL);
+    rig.advance(10);
+    const pods = checkPods(rig);
+    expect(pods).toHaveLength(4);
+
+    const first = await collect(rig, started.pending, false);
+    expect(byNode(first.results)).toEqual(Object.fromEntries(user.map((n, i) => [n, i === 0 ? 'required' : 'not-required'])));
+    expect(await collect(rig, started.pending, false)).toEqual(first);
+    // The last collection too, which used to delete every pod it read.
+    const final = await collect(rig, started.pending, true);
+    expect(final).toEqual(first);
+    expect(await collect(rig, started.pending, true)).toEqual(first);
+    expect(checkPods(rig)).toEqual(pods);
+
+    // Deleting is the step after, and repeating it changes nothing.
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, undeleted: [] });
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, undeleted: [] });
     expect(rig.sim.cluster.pods(NAMESPACE)).toEqual([]);
   });
 
@@ -113,6 +145,7 @@ describe('the sentinel detector', () => {
     expect(final.pending).toEqual([]);
     expect(final.results).toHaveLength(1);
     expect(final.results[0]).toMatchObject({ node: user[2], status: 'unknown', reason: expect.stringMatching(/still Pending at the check timeout.*the node is NotReady/) });
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 3, undeleted: [] });
     expect(rig.sim.cluster.pods(NAMESPACE)).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 // clusterReboot against stub activities (the real run and node orchestrators on the local
-// host, in virtual time): discovery to the last node, and the run's fallback when a node's
-// instance itself fails instead of returning a result.
+// host, in virtual time): discovery to the last node, the check pods deleted only once every
+// answer was collected, and the run's fallback when a node's instance itself fails instead of
+// returning a result.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeSummary } from '../../activities/contracts';
 import type { RunOutput, RunSettings } from '../../core/runTypes';
@@ -47,6 +48,34 @@ describe('clusterReboot with stub activities', () => {
     const runCalls = distinctCallNames().filter((n) => ['listPools', 'startRebootChecks', 'checkBlockers', 'lockNode', 'notify:run-started', 'notify:run-finished'].includes(n));
     expect(runCalls).toEqual(['listPools', 'startRebootChecks', 'notify:run-started', 'checkBlockers', 'lockNode', 'checkBlockers', 'lockNode', 'notify:run-finished']);
     expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(NODES);
+  });
+
+  it('deletes the check pods once, after the last collection, and goes on when that clean-up fails', async () => {
+    let collections = 0;
+    const sentinelChecks = (deleteRebootChecks: ActivityStubs['deleteRebootChecks']): ActivityStubs => ({
+      ...twoNodeCluster(),
+      startRebootChecks: () => ({ nodes: NODES.map((name, i) => ({ name, pool: 'user', zone: String(i + 1), mode: 'user', ready: true, unschedulable: false })), results: [], pending: NODES, unknownNodes: [] }),
+      // node-1 answers at the first collection, node-2 at the second
+      collectRebootChecks: (input) => {
+        collections++;
+        const answered = collections === 1 ? ['node-1'] : input.nodes;
+        return { results: answered.map((node) => ({ node, status: 'required' as const })), pending: input.nodes.filter((n) => !answered.includes(n)) };
+      },
+      deleteRebootChecks,
+    });
+    const output = await run(sentinelChecks((input) => ({ deleted: input.nodes.length, undeleted: [] })), runSettings());
+    expect(output.results.map((r) => [r.node, r.outcome])).toEqual([['node-1', 'rebooted'], ['node-2', 'rebooted']]);
+    const discovery = calls.filter((c) => c.name === 'collectRebootChecks' || c.name === 'deleteRebootChecks').map((c) => [c.name, c.input.nodes]);
+    expect(discovery).toEqual([['collectRebootChecks', NODES], ['collectRebootChecks', ['node-2']], ['deleteRebootChecks', NODES]]);
+
+    await host!.close();
+    collections = 0;
+    const failing = await run(sentinelChecks(() => {
+      throw new Error('pods is forbidden');
+    }), runSettings());
+    expect(failing.outcome).toBe('completed');
+    expect(calls.filter((c) => c.name === 'deleteRebootChecks').length).toBeGreaterThan(1);
+    expect(failing.results.map((r) => r.outcome)).toEqual(['rebooted', 'rebooted']);
   });
 
   it('a node instance that fails (not a node result) is reported failed and left for an operator; the run halts', async () => {

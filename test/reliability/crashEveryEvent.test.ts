@@ -4,10 +4,12 @@
 // appended, after an activity ran and before its completion was recorded, or after an episode's
 // messages were sent and before its history was written — and resumes from the file store. After
 // each: the same outcome per node as the clean run, each node rebooted exactly once, no PDB
-// violated, no node left cordoned or locked, the Lease released. `npm test` runs every step
-// boundary of nodeReboot and a seeded sample of the rest; bench/crashSweep.bench.ts runs them all.
+// violated, no node left cordoned or locked, no helper pod left, the Lease released. `npm test`
+// runs every step boundary of nodeReboot, every reboot-check collection run twice (crashed
+// after it ran, before its completion was recorded) and a seeded sample of the rest;
+// bench/crashSweep.bench.ts runs them all.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crashOnceAt, dryRun, type Ending, type NamedPoint, NODE_STEPS, problems, seededSample, stepBoundaries, twoNodeSeed } from './crashSweep';
+import { crashOnceAt, discoveryPoints, dryRun, type Ending, type NamedPoint, NODE_STEPS, problems, seededSample, stepBoundaries, twoNodeSeed } from './crashSweep';
 
 const SEED = 20261206;
 const RANDOM_POINTS = 10;
@@ -16,16 +18,18 @@ describe('crash at every history event of the real app: 2-node seed, resumed fro
   let clean: Ending;
   let points: NamedPoint[];
   let boundaries: NamedPoint[];
+  let discovery: NamedPoint[];
   beforeAll(async () => {
     ({ ending: clean, points } = await dryRun(twoNodeSeed()));
     boundaries = stepBoundaries(points);
+    discovery = discoveryPoints(points);
   }, 60_000);
 
   it('the clean run reboots both nodes once and leaves nothing behind; it offers hundreds of crash points', () => {
     expect(clean.outcome).toBe('completed');
     expect(Object.values(clean.nodes)).toEqual(['rebooted', 'rebooted']);
     expect(Object.values(clean.reboots).filter((n) => n > 0)).toEqual([1, 1]);
-    expect(clean).toMatchObject({ pdbViolations: 0, leftCordoned: [], leftLocked: [], leaseHolder: '', restarts: 0 });
+    expect(clean).toMatchObject({ pdbViolations: 0, leftCordoned: [], leftLocked: [], leftHelperPods: [], leaseHolder: '', restarts: 0 });
     expect(points.length).toBeGreaterThan(300);
     for (const kind of ['appended', 'activityRan', 'messagesSent']) expect(points.some((p) => p.point.kind === kind), kind).toBe(true);
   });
@@ -51,8 +55,16 @@ describe('crash at every history event of the real app: 2-node seed, resumed fro
     }
   });
 
+  it('the sample runs every collection of the reboot checks, and their deletion, twice', () => {
+    const names = discovery.map((d) => (d.point.kind === 'activityRan' ? d.point.name : ''));
+    // the check pods take more than one collection (a first while they run) and one deletion
+    expect(names.filter((n) => n === 'collectRebootChecks').length).toBeGreaterThanOrEqual(2);
+    expect(names.filter((n) => n === 'deleteRebootChecks')).toEqual(['deleteRebootChecks']);
+  });
+
   it('after a crash at each sampled point the run ends as the clean run did', async () => {
-    const sample = [...boundaries, ...seededSample(points, RANDOM_POINTS, SEED, new Set(boundaries.map((b) => b.key)))];
+    const fixed = [...boundaries, ...discovery];
+    const sample = [...fixed, ...seededSample(points, RANDOM_POINTS, SEED, new Set(fixed.map((b) => b.key)))];
     expect(sample.length).toBeGreaterThanOrEqual(30);
     const failures: string[] = [];
     let restarts = 0;

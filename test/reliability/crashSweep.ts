@@ -40,11 +40,14 @@ export interface Ending {
   leftCordoned: string[];
   /** Nodes still carrying the app's in-progress annotation. */
   leftLocked: string[];
+  /** Pods left in the helper namespace (check pods, reboot helpers). */
+  leftHelperPods: string[];
   leaseHolder: string;
   restarts: number;
 }
 
 const IN_PROGRESS = 'aks-reboot-orchestrator/in-progress';
+const HELPER_NAMESPACE = 'aks-reboot-orchestrator';
 const LIMITS = { maxRealMs: 240_000 };
 
 function baseKey(p: CrashPoint): string {
@@ -65,7 +68,7 @@ function namer(): (p: CrashPoint) => string {
 }
 
 function leaseHolderOf(stack: Stack): string {
-  const lease = stack.sim.cluster.store.get(LEASES, 'aks-reboot-orchestrator', 'aks-reboot-orchestrator') as { spec?: { holderIdentity?: string } } | undefined;
+  const lease = stack.sim.cluster.store.get(LEASES, HELPER_NAMESPACE, 'aks-reboot-orchestrator') as { spec?: { holderIdentity?: string } } | undefined;
   return lease?.spec?.holderIdentity ?? '';
 }
 
@@ -78,6 +81,7 @@ function endingOf(stack: Stack, output: RunOutput): Ending {
     pdbViolations: summary.invariants.pdbViolations.length,
     leftCordoned: summary.invariants.nodesLeftCordoned,
     leftLocked: stack.sim.cluster.nodeNames().filter((n) => stack.sim.cluster.node(n)?.metadata.annotations?.[IN_PROGRESS] !== undefined),
+    leftHelperPods: stack.sim.cluster.pods(HELPER_NAMESPACE).map((p) => p.metadata.name).sort(),
     leaseHolder: leaseHolderOf(stack),
     restarts: stack.host.restarts,
   };
@@ -138,6 +142,7 @@ export function problems(clean: Ending, got: Ending): string[] {
   if (got.pdbViolations > 0) out.push(`${got.pdbViolations} PDB violations`);
   if (got.leftCordoned.length > 0) out.push(`left cordoned: ${got.leftCordoned.join(', ')}`);
   if (got.leftLocked.length > 0) out.push(`left locked: ${got.leftLocked.join(', ')}`);
+  if (got.leftHelperPods.length > 0) out.push(`helper pods left: ${got.leftHelperPods.join(', ')}`);
   if (got.leaseHolder !== '') out.push(`Lease still held by ${got.leaseHolder}`);
   return out;
 }
@@ -190,6 +195,17 @@ export function stepBoundaries(points: readonly NamedPoint[]): NamedPoint[] {
     }
   }
   return [...picked.values()];
+}
+
+/**
+ * The discovery steps that must survive running twice: every collection of the reboot checks
+ * and their deletion, each crashed after it ran and before its completion was recorded (a
+ * collection that deleted the pods it read once left a repeated one finding none).
+ */
+export const DISCOVERY_STEPS = ['collectRebootChecks', 'deleteRebootChecks'] as const;
+
+export function discoveryPoints(points: readonly NamedPoint[]): NamedPoint[] {
+  return points.filter((p) => p.point.kind === 'activityRan' && (DISCOVERY_STEPS as readonly string[]).includes(p.point.name));
 }
 
 /** A deterministic pseudo-random sample (mulberry32) of `count` points not already chosen. */

@@ -1,0 +1,27 @@
+// Discovery, end: deletes the run's check pods once every answer is in its history (the
+// orchestrator calls it after the last collection). Deleting earlier, as each answer was read,
+// made a collection that ran twice find its pods gone and skip every node. Running this again
+// changes nothing; a pod it could not delete is logged and left (it has ended, or only reads).
+import { z } from 'zod';
+import type { DeleteRebootChecksInput, DeleteRebootChecksResult } from './contracts';
+import { deleteSentinelChecks } from './detectors/sentinel';
+import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
+import { activityBase, namespaceName, nodeName } from './schemas';
+
+const deleteRebootChecksInput: z.ZodType<DeleteRebootChecksInput> = z.object({
+  ...activityBase,
+  namespace: namespaceName,
+  nodes: z.array(nodeName),
+});
+
+const PARALLEL_DELETES = 10;
+
+export async function deleteRebootChecks(raw: unknown, context: ActivityContext): Promise<DeleteRebootChecksResult> {
+  const input = parseInput('deleteRebootChecks', deleteRebootChecksInput, raw);
+  const kube = await kubeFor(context, input);
+  const log = stepLogger(context, input, 'discover');
+  const result = await deleteSentinelChecks({ kube, namespace: input.namespace, runId: input.runId, nodes: input.nodes, parallelism: PARALLEL_DELETES });
+  if (result.undeleted.length > 0) log.warn('check pods not deleted', { undeleted: result.undeleted });
+  log.info('reboot checks deleted', { deleted: result.deleted });
+  return result;
+}
