@@ -99,6 +99,12 @@ export interface ControlState {
 
 export type RunOutcome = 'completed' | 'halted' | 'cancelled' | 'window-closed' | 'blocked' | 'refused' | 'planned' | 'failed';
 
+/**
+ * Why a node someone else cordoned is not rebooted: at discovery, and at its lock when it was
+ * cordoned after discovery chose it. A manual request that names the node includes it.
+ */
+export const CORDONED_BY_SOMEONE_ELSE = 'cordoned by someone else: left alone (name it in a manual request to include it)';
+
 export interface PlannedNode {
   node: string;
   pool: string;

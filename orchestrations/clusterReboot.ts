@@ -12,7 +12,7 @@ import { estimateSchedule, nodesToStart, type CandidateNode, type ScheduleState 
 import { orderNodes } from '../core/rolloutOrder';
 import { TYPICAL_REBOOT_SECONDS, type ScheduleTerms } from '../core/scheduleTerms';
 import { buildRunStatus } from '../core/runStatus';
-import type { CheckCoverage, NodeStep, Plan, PlannedNode, RunOutcome, RunOutput } from '../core/runTypes';
+import { CORDONED_BY_SOMEONE_ELSE, type CheckCoverage, type NodeStep, type Plan, type PlannedNode, type RunOutcome, type RunOutput } from '../core/runTypes';
 import { createWindow } from '../core/window';
 import { Flow, initialControl, type Op } from './flow';
 import { LeaseKeeper } from './lease';
@@ -76,6 +76,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     flow.log('run phase', { cluster: cluster.alias, runId, phase });
   };
   flow.onControl = showStatus;
+  /** Nodes a manual request named: included even when someone else cordoned them. */
+  const explicitNodes = new Set(request?.nodes ?? []);
   /** Set when discovery found the cluster stopped or in an operation: the run touches nothing. */
   let notStarted: string | undefined;
 
@@ -307,14 +309,13 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     const required = new Set(checks.filter((c) => c.status === 'required').map((c) => c.node));
     const unknown = checks.filter((c) => c.status === 'unknown');
     for (const c of unknown) skipped.push({ node: c.node, reason: `could not check: ${c.reason ?? 'unknown reason'}` });
-    const explicit = new Set(request?.nodes ?? []);
     const candidates: NodeSummary[] = [];
     for (const n of started.nodes) {
-      if (!explicit.has(n.name) && !required.has(n.name)) continue;
+      if (!explicitNodes.has(n.name) && !required.has(n.name)) continue;
       if (n.inProgressBy) {
         skipped.push({ node: n.name, reason: `held by ${n.inProgressBy}` });
-      } else if (n.unschedulable && !explicit.has(n.name)) {
-        skipped.push({ node: n.name, reason: 'cordoned by someone else: left alone (name it in a manual request to include it)' });
+      } else if (n.unschedulable && !explicitNodes.has(n.name)) {
+        skipped.push({ node: n.name, reason: CORDONED_BY_SOMEONE_ELSE });
       } else {
         candidates.push(n);
       }
@@ -362,7 +363,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     carry.queue = carry.queue.filter((q) => q.node !== n.node);
     const task = context.df.callSubOrchestrator(
       orchestrators.nodeReboot,
-      { cluster, settings, runId, runInstanceId: instanceId, node: n, leaseRenewedAt: lease.renewedAt, part: 'disruption' } satisfies NodeRebootInput,
+      { cluster, settings, runId, runInstanceId: instanceId, node: n, leaseRenewedAt: lease.renewedAt, part: 'disruption', ...(explicitNodes.has(n.node) ? { namedInRequest: true } : {}) } satisfies NodeRebootInput,
       nodeInstanceId(cluster.alias, runId, n.node),
     );
     const startedAt = flow.now().getTime() / 1000;

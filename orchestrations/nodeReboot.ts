@@ -17,7 +17,7 @@ import type {
   WorkloadRef,
 } from '../activities/contracts';
 import { stuckHelperReason } from '../core/helperStart';
-import type { NodeResult } from '../core/runTypes';
+import { CORDONED_BY_SOMEONE_ELSE, type NodeResult } from '../core/runTypes';
 import { Compensations } from './compensations';
 import { Flow, initialControl, isPollFailure, type Op } from './flow';
 import { LeaseKeeper } from './lease';
@@ -67,6 +67,14 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
       return result('skipped', 'missing' in lock ? 'the node no longer exists' : `the node is held by ${lock.heldBy}`);
     }
     undo.push('release the node', () => releaseNode({ postLabels: {}, taintKey: '' }));
+    if (lock.wasUnschedulable && !input.namedInRequest) {
+      // Cordoned after discovery chose it: the operator's node is left alone, as discovery
+      // leaves one cordoned before the run; only the lock we just took is given back.
+      progress.stopClock();
+      warnings.push(...(yield* undo.runAll()));
+      progress.describe({ reason: CORDONED_BY_SOMEONE_ELSE });
+      return result('skipped', CORDONED_BY_SOMEONE_ELSE);
+    }
     bootIdBefore = lock.bootId;
     yield* recordEvent('RebootScheduled', 'Normal', `reboot scheduled by run ${runId}`);
     if (Object.keys(settings.preRebootLabels).length > 0) yield* flow.call(activities.labelNode, act({ labels: settings.preRebootLabels }));

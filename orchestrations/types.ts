@@ -58,6 +58,8 @@ export interface NodeRebootInput {
   runInstanceId: string;
   node: PlannedNode;
   leaseRenewedAt: string;
+  /** A manual request named the node: it is rebooted even if someone cordoned it (as at discovery). */
+  namedInRequest?: boolean;
   /**
    * ADR 0019: `disruption` ends once the node is back Ready and uncordoned and hands over what
    * its recovery needs; `recovery` runs the recovery gate and post-reboot delay from that

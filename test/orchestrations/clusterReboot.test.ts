@@ -4,7 +4,7 @@
 // returning a result.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeSummary } from '../../activities/contracts';
-import type { RunOutput, RunSettings } from '../../core/runTypes';
+import { CORDONED_BY_SOMEONE_ELSE, type ManualRequest, type RunOutput, type RunSettings } from '../../core/runTypes';
 import type { LocalHost } from '../../local/host';
 import { orchestrators, runInstanceId } from '../../orchestrations/names';
 import type { ClusterRebootInput } from '../../orchestrations/types';
@@ -30,10 +30,10 @@ function twoNodeCluster(): ActivityStubs {
   };
 }
 
-async function run(stubs: ActivityStubs, settings: RunSettings): Promise<RunOutput> {
+async function run(stubs: ActivityStubs, settings: RunSettings, request?: ManualRequest): Promise<RunOutput> {
   useStubs(stubs);
   host = await stubHost();
-  const input: ClusterRebootInput = { cluster: CLUSTER, settings, trigger: 'manual', requestedBy: 'test', runId: RUN_ID, holdsLease: false };
+  const input: ClusterRebootInput = { cluster: CLUSTER, settings, trigger: 'manual', requestedBy: 'test', runId: RUN_ID, holdsLease: false, ...(request ? { request } : {}) };
   const id = host.startNew(orchestrators.clusterReboot, { instanceId: runInstanceId(CLUSTER.alias, RUN_ID), input });
   const status = await host.waitFor(id);
   expect(status.runtimeStatus, JSON.stringify(status.output)).toBe('Completed');
@@ -95,5 +95,30 @@ describe('clusterReboot with stub activities', () => {
     expect(output.remaining).toEqual(['node-2']);
     expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(['node-1']);
     expect(distinctCallNames().at(-1)).toBe('notify:run-halted');
+  });
+
+  it('a node an operator cordoned after discovery is left alone at its lock: the lock is given back, nothing else touched', async () => {
+    const stubs = twoNodeCluster();
+    // node-2 was schedulable at discovery; by its lock someone had cordoned it.
+    const lockNode: ActivityStubs['lockNode'] = (input) => ({ ...stubs.lockNode!(input), ...(input.node === 'node-2' ? { wasUnschedulable: true } : {}) } as ReturnType<NonNullable<ActivityStubs['lockNode']>>);
+    const output = await run({ ...stubs, lockNode }, runSettings());
+    expect(output.outcome).toBe('completed');
+    expect(output.results.map((r) => [r.node, r.outcome, r.step, r.reason])).toEqual([['node-1', 'rebooted', undefined, undefined], ['node-2', 'skipped', 'lock', CORDONED_BY_SOMEONE_ELSE]]);
+    expect(output.results[1]).toMatchObject({ leftCordoned: false, warnings: [] });
+    const onNode2 = calls.filter((c) => c.input.node === 'node-2' && c.name !== 'checkBlockers').map((c) => c.name);
+    expect(onNode2).toEqual(['lockNode', 'releaseNode']);
+    // Released as an undo: no post-reboot labels, no last-reboot record.
+    expect(calls.find((c) => c.name === 'releaseNode' && c.input.node === 'node-2')!.input).toMatchObject({ postLabels: {}, taintKey: '' });
+  });
+
+  it('a node named in a manual request is rebooted even when an operator cordoned it after discovery', async () => {
+    const stubs = twoNodeCluster();
+    // As startRebootChecks answers a request that names nodes: those nodes, no checks.
+    const startRebootChecks: ActivityStubs['startRebootChecks'] = (input) => ({ ...stubs.startRebootChecks!(input), results: [] });
+    const lockNode: ActivityStubs['lockNode'] = (input) => ({ ...stubs.lockNode!(input), wasUnschedulable: true } as ReturnType<NonNullable<ActivityStubs['lockNode']>>);
+    const output = await run({ ...stubs, startRebootChecks, lockNode }, runSettings(), { nodes: ['node-2'] });
+    expect(output.outcome).toBe('completed');
+    expect(output.results.map((r) => [r.node, r.outcome])).toEqual([['node-2', 'rebooted']]);
+    expect(calls.filter((c) => c.input.node === 'node-2').map((c) => c.name)).toContain('cordonNode');
   });
 });
