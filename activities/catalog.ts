@@ -33,8 +33,6 @@ import type {
   NodeStatus,
   NotifyInput,
   NotifyResult,
-  PlanWaveInput,
-  PlanWaveResult,
   RecordNodeEventInput,
   RecordNodeEventResult,
   ReleaseLeaseResult,
@@ -63,7 +61,6 @@ export interface ActivityCatalog {
   releaseLease: { input: LeaseInput; result: ReleaseLeaseResult };
   listPools: { input: ListPoolsInput; result: ListPoolsResult };
   taintCandidates: { input: TaintCandidatesInput; result: TaintCandidatesResult };
-  planWave: { input: PlanWaveInput; result: PlanWaveResult };
   scheduleTerms: { input: ScheduleTermsInput; result: ScheduleTermsResult };
   checkAdmission: { input: CheckAdmissionInput; result: CheckAdmissionResult };
   startRebootChecks: { input: StartRebootChecksInput; result: StartRebootChecksResult };

@@ -1,6 +1,5 @@
 import type { AdmissionDenial } from '../core/admission';
 import type { DrainOptions } from '../core/drainPlan';
-import type { ImplicitBudget } from '../core/implicitBudget';
 import type { GateResult } from '../core/gates';
 import type { WorkloadRef } from '../core/kubeFacts';
 import type { ClusterRef } from '../core/settings';
@@ -190,19 +189,6 @@ export interface TaintCandidatesInput extends ActivityBase {
 
 export interface TaintCandidatesResult {
   changed: string[];
-}
-
-export interface PlanWaveInput extends ActivityBase {
-  /** The next candidates in rollout order (a bounded prefix of the queue). */
-  candidates: PlannedNode[];
-  concurrency: number;
-  /** REBOOT_IMPLICIT_BUDGET: how a wave counts a workload without a PDB (absent: rollout). */
-  implicitBudget?: ImplicitBudget;
-}
-
-export interface PlanWaveResult {
-  /** The nodes of the next wave: no two in one zone, no PDB over its budget. */
-  wave: string[];
 }
 
 export interface ScheduleTermsInput extends ActivityBase {

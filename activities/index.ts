@@ -16,7 +16,6 @@ import { acquireLease, releaseLease, renewLease } from './lease';
 import { listPools } from './listPools';
 import { lockNode } from './lockNode';
 import { notify } from './notify';
-import { planWave } from './planWave';
 import { scheduleTerms } from './scheduleTerms';
 import { recordNodeEvent } from './recordNodeEvent';
 import { releaseNode } from './releaseNode';
@@ -44,7 +43,6 @@ export const activityHandlers = {
   releaseLease,
   listPools,
   taintCandidates,
-  planWave,
   checkAdmission,
   scheduleTerms,
   startRebootChecks,

@@ -1,10 +1,8 @@
-// The order in which a run reboots its candidate nodes, and how it groups them into waves when
-// REBOOT_CONCURRENCY > 1. Deterministic: the same facts always give the same plan, so a dry
-// run shows exactly what a real run will do.
+// The order in which a run takes its candidate nodes (the queue the scheduling rule,
+// core/criticalPathSchedule, starts them from), and a PDB's steady-state budget. Deterministic:
+// the same facts always give the same plan, so a dry run shows what a real run will do.
 
-import { workloadOf } from './gates';
-import { implicitBudgetOf, type ImplicitBudget } from './implicitBudget';
-import { controllerOf, isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
+import type { NodeFacts, PdbFacts } from './kubeFacts';
 
 export interface OrderOptions {
   /** Pools to take first, in this order (e.g. REBOOT_NODE_POOLS as written); the rest follow. */
@@ -66,77 +64,9 @@ export function orderNodes(nodes: readonly NodeFacts[], options: OrderOptions = 
 
 /**
  * The disruptions a PDB allows when all its pods are healthy (expectedPods - desiredHealthy).
- * Waves are planned once for the whole run, and each wave starts only after the previous one
- * recovered, so the steady-state budget is the one that applies; the pre-drain gate checks the
- * live disruptionsAllowed before each node.
+ * The scheduler predicts with it (core/scheduleTerms) while it tracks the pods it made
+ * unavailable itself; the pre-drain gate checks the live disruptionsAllowed before each node.
  */
 export function pdbBudget(pdb: PdbFacts): number {
   return Math.max(0, pdb.status.expectedPods - pdb.status.desiredHealthy);
-}
-
-export interface WaveFacts {
-  pods: readonly PodFacts[];
-  pdbs: readonly PdbFacts[];
-  /** The workloads owning the pods (for REBOOT_IMPLICIT_BUDGET=rollout); without them, one pod. */
-  workloads?: readonly WorkloadFacts[];
-  /** REBOOT_IMPLICIT_BUDGET (default rollout); `off` gives a workload without a PDB one pod (ADR 0014). */
-  implicitBudget?: ImplicitBudget;
-}
-
-/**
- * Groups ordered nodes into waves of at most `concurrency` nodes that never hold two nodes of
- * one zone and never take more pods of one PDB than its budget (a workload without a PDB: its
- * implicit budget, ADR 0018, or one pod with REBOOT_IMPLICIT_BUDGET=off). Greedy in the given order: each
- * wave takes the first remaining node, then every later one that still fits. A node whose pods
- * alone exceed a budget (minAvailable = replicas, say) still gets a wave, alone, so that no
- * other node stays cordoned while its drain waits on that PDB.
- */
-export function planWaves(ordered: readonly NodeFacts[], concurrency: number, facts: WaveFacts): NodeFacts[][] {
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new Error(`concurrency: ${concurrency} must be a whole number >= 1 (REBOOT_CONCURRENCY)`);
-  }
-  const budgets = new Map(facts.pdbs.map((pdb) => [qualifiedName(pdb), pdbBudget(pdb)]));
-  const podsPerPdb = new Map<string, Map<string, number>>();
-  for (const node of ordered) podsPerPdb.set(node.name, new Map());
-  for (const pod of facts.pods) {
-    const counts = podsPerPdb.get(pod.nodeName);
-    if (!counts || !isDisruptedByDrain(pod)) continue;
-    const selecting = pdbsSelecting(pod, facts.pdbs);
-    for (const pdb of selecting) {
-      counts.set(qualifiedName(pdb), (counts.get(qualifiedName(pdb)) ?? 0) + 1);
-    }
-    // A workload without a PDB declared no budget: it gets its rolling update's (ADR 0018), or
-    // with REBOOT_IMPLICIT_BUDGET=off the one a single node would take (ADR 0014).
-    const owner = controllerOf(pod);
-    if (selecting.length === 0 && owner) {
-      const workload = facts.workloads ? workloadOf(pod, facts.workloads) : undefined;
-      const key = workload ? `workload ${workload.kind} ${qualifiedName(workload)}` : `workload ${pod.namespace}/${owner.kind}/${owner.name}`;
-      budgets.set(key, workload && (facts.implicitBudget ?? 'rollout') === 'rollout' ? implicitBudgetOf(workload) : 1);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-  }
-
-  const waves: NodeFacts[][] = [];
-  let remaining = [...ordered];
-  while (remaining.length > 0) {
-    const wave: NodeFacts[] = [];
-    const zones = new Set<string>();
-    const spent = new Map<string, number>();
-    const withinBudgets = (node: NodeFacts) =>
-      [...podsPerPdb.get(node.name)!].every(([pdb, count]) => (spent.get(pdb) ?? 0) + count <= budgets.get(pdb)!);
-    const fits = (node: NodeFacts) => wave.length < concurrency && !zones.has(node.zone) && withinBudgets(node);
-    for (const node of remaining) {
-      if (wave.length === 0 && !withinBudgets(node)) {
-        wave.push(node);
-        break;
-      }
-      if (!fits(node)) continue;
-      wave.push(node);
-      zones.add(node.zone);
-      for (const [pdb, count] of podsPerPdb.get(node.name)!) spent.set(pdb, (spent.get(pdb) ?? 0) + count);
-    }
-    waves.push(wave);
-    remaining = remaining.filter((node) => !wave.includes(node));
-  }
-  return waves;
 }

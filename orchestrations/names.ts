@@ -17,7 +17,6 @@ export const activities = {
   releaseLease: 'releaseLease',
   listPools: 'listPools',
   taintCandidates: 'taintCandidates',
-  planWave: 'planWave',
   checkAdmission: 'checkAdmission',
   scheduleTerms: 'scheduleTerms',
   startRebootChecks: 'startRebootChecks',

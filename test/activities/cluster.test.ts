@@ -1,6 +1,6 @@
 // The cluster-wide activities against the simulator: the Lease (acquire, renew, expiry, steal
 // after the TTL, release), orphan repair, checkBlockers failing closed, the PreferNoSchedule
-// taint, the next wave.
+// taint, the expected terms the scheduler starts nodes by.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -10,8 +10,8 @@ import { labelNode } from '../../activities/labelNode';
 import { acquireLease, releaseLease, renewLease } from '../../activities/lease';
 import { lockNode } from '../../activities/lockNode';
 import { IN_PROGRESS_ANNOTATION, SCALE_DOWN_DISABLED_ANNOTATION } from '../../activities/nodeState';
-import { planWave } from '../../activities/planWave';
 import { repairOrphans } from '../../activities/repairOrphans';
+import { scheduleTerms } from '../../activities/scheduleTerms';
 import { startReboot } from '../../activities/startReboot';
 import { taintCandidates } from '../../activities/taintCandidates';
 import { rebootHelperName } from '../../core/helperPods';
@@ -174,7 +174,7 @@ describe('checkBlockers', () => {
   });
 });
 
-describe('taintCandidates and planWave', () => {
+describe('taintCandidates and scheduleTerms', () => {
   it('puts the PreferNoSchedule taint on and off, idempotently', async () => {
     rig = await startActivityRig();
     const nodes = rig.nodes('user');
@@ -186,17 +186,22 @@ describe('taintCandidates and planWave', () => {
     expect(rig.sim.cluster.node(nodes[0]!)!.spec.taints ?? []).toEqual([]);
   });
 
-  it('plans a wave within the PDB budget and one node per zone', async () => {
+  it('reads the expected terms of each candidate: the workloads its drain disrupts, their PDB budgets, whether it is a system node', async () => {
     rig = await startActivityRig();
     const planned = (nodes: string[]) => nodes.map((n) => {
       const node = rig!.sim.cluster.node(n)!;
       return { node: n, pool: node.metadata.labels!['kubernetes.azure.com/agentpool']!, zone: node.metadata.labels!['topology.kubernetes.io/zone']! };
     });
-    const user = planned(rig.nodes('user'));
-    // java-app's PDB (minAvailable 3 of 4) takes one user node at a time.
-    expect(await planWave({ ...rig.base(), candidates: user, concurrency: 3 }, rig.context)).toEqual({ wave: [user[0]!.node] });
-    const system = planned(rig.nodes('system')).find((s) => s.zone !== user[0]!.zone)!;
-    expect(await planWave({ ...rig.base(), candidates: [user[0]!, system], concurrency: 3 }, rig.context)).toEqual({ wave: [user[0]!.node, system.node] });
-    expect(await planWave({ ...rig.base(), candidates: [user[0]!, system], concurrency: 1 }, rig.context)).toEqual({ wave: [user[0]!.node] });
+    const user = planned(rig.nodes('user'))[0]!;
+    const system = planned(rig.nodes('system'))[0]!;
+    const gone = { node: 'aks-user-34845411-vmss00000z', pool: 'user', zone: 'westeurope-1' };
+    const terms = await scheduleTerms({ ...rig.base(), candidates: [user, gone, system] }, rig.context);
+    // java-app's PDB (minAvailable 3 of 4) and coredns' (maxUnavailable 1) allow one pod each.
+    expect(terms.budgets).toEqual({ 'PDB shop/java-app-pdb': 1, 'PDB kube-system/coredns-pdb': 1 });
+    // A candidate that no longer exists is left out; the DaemonSet's pods stay, so they are no term.
+    expect(terms.nodes.map((n) => n.name)).toEqual([user.node, system.node]);
+    // d_n = the longest grace period among drained pods (30 s) + run-command's start (20 s) + a typical reboot (120 s).
+    expect(terms.nodes[0]).toMatchObject({ zone: user.zone, system: false, disruptionSeconds: 170, workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1 }] });
+    expect(terms.nodes[1]).toMatchObject({ zone: system.zone, system: true, disruptionSeconds: 170, workloads: [expect.objectContaining({ workload: 'PDB kube-system/coredns-pdb', pods: 1 })] });
   });
 });
