@@ -13,13 +13,14 @@ export type BoundCase = [name: string, concurrency: number, scenario: () => Scen
 const LIMITS = { maxRealMs: 280_000 };
 
 const bundled = (name: string): Scenario => loadScenario(bundledScenarioPath(name));
-const generated = (nodes: number, pools: number): Scenario => {
+/** A generated cluster over 3 zones (seed 1) as the app finds it installed: its namespace, Entra ID. */
+export const generatedWithApp = (nodes: number, pools: number): Scenario => {
   const s = generateScenario({ nodes, pools, zones: 3, seed: 1 });
   // The app's namespace exists on a cluster it is installed on (as the demo adds it); the app
   // authenticates with Entra ID, which only an Entra-enabled cluster accepts.
   return { ...s, cluster: { ...s.cluster, entraEnabled: true }, namespaces: [...(s.namespaces ?? []), 'aks-reboot-orchestrator'] };
 };
-const generatedCase = (nodes: number, pools: number, concurrency: number): BoundCase => [`generated ${nodes} nodes in ${pools} pool(s)`, concurrency, () => generated(nodes, pools)];
+const generatedCase = (nodes: number, pools: number, concurrency: number): BoundCase => [`generated ${nodes} nodes in ${pools} pool(s)`, concurrency, () => generatedWithApp(nodes, pools)];
 
 /**
  * Every case. Six nodes in two or three pools leave a user pool whose zones hold one node each:
