@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { PdbFacts, PodFacts } from './kubeFacts';
+import { nodesToStart, withStarted, type ScheduleState } from './criticalPathSchedule';
+import type { NodeFacts, PdbFacts, PodFacts } from './kubeFacts';
 import { RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS } from './scheduleTerms';
 
 const pod = (name: string, nodeName: string, over: Partial<PodFacts> = {}): PodFacts => ({
@@ -33,5 +34,81 @@ describe('scheduleTerms', () => {
       pdbs: [pdb],
     });
     expect(terms.nodes[0]).toMatchObject({ system: true, disruptionSeconds: 30 + RUN_COMMAND_START_SECONDS + TYPICAL_REBOOT_SECONDS, workloads: [{ workload: 'StatefulSet shop/db', pods: 1 }] });
+  });
+
+  it('counts the pods the drain leaves in place (DaemonSet, mirror) against the PDBs that select them, not against a controller', () => {
+    const agentPdb = { ...pdb, namespace: 'kube-system', name: 'node-agent-pdb', selector: { matchLabels: { app: 'node-agent' } } } as PdbFacts;
+    const staticPdb = { ...pdb, namespace: 'kube-system', name: 'etcd-pdb', selector: { matchLabels: { component: 'etcd' } } } as PdbFacts;
+    const terms = scheduleTerms({
+      nodes: [{ name: 'n1', pool: 'user', zone: 'z1', ready: true, unschedulable: false }],
+      pods: [
+        pod('agent', 'n1', { namespace: 'kube-system', labels: { app: 'node-agent' }, ownerReferences: [{ kind: 'DaemonSet', name: 'node-agent', controller: true }], terminationGracePeriodSeconds: 600 }),
+        pod('etcd-n1', 'n1', { namespace: 'kube-system', labels: { component: 'etcd' }, isMirror: true, ownerReferences: [{ kind: 'Node', name: 'n1', controller: true }] }),
+        pod('proxy', 'n1', { namespace: 'kube-system', labels: { app: 'proxy' }, ownerReferences: [{ kind: 'DaemonSet', name: 'proxy', controller: true }] }),
+        pod('gone', 'n1', { namespace: 'kube-system', labels: { app: 'node-agent' }, ownerReferences: [{ kind: 'DaemonSet', name: 'node-agent', controller: true }], deletionTimestamp: '2026-01-05T01:00:00Z' }),
+      ],
+      pdbs: [agentPdb, staticPdb],
+      rebootSecondsByPool: { user: 100 },
+    });
+    // Nothing is drained: d has no shutdown; the DaemonSet's grace period is not waited for.
+    expect(terms.nodes[0]).toEqual({
+      name: 'n1', zone: 'z1', system: false, disruptionSeconds: RUN_COMMAND_START_SECONDS + 100,
+      workloads: [{ workload: 'PDB kube-system/etcd-pdb', pods: 1, unavailableSeconds: 120 }, { workload: 'PDB kube-system/node-agent-pdb', pods: 1, unavailableSeconds: 120 }],
+    });
+  });
+});
+
+// The scheduler's side (core/criticalPathSchedule) on these terms: a node in flight keeps its
+// pods unavailable until its recovery ends, whatever the API shows of them meanwhile.
+describe('scheduleTerms → nodesToStart: a node in flight spends its pods\' budgets', () => {
+  const nodes: NodeFacts[] = ['z1', 'z2', 'z3'].map((zone, i) => ({ name: `n${i + 1}`, pool: 'user', zone, ready: true, unschedulable: false }));
+  const daemonSetPdb = { ...pdb, namespace: 'kube-system', name: 'node-agent-pdb', selector: { matchLabels: { app: 'node-agent' } } } as PdbFacts;
+  const agentOn = (node: string) => pod(`agent-${node}`, node, {
+    namespace: 'kube-system', labels: { app: 'node-agent' }, ownerReferences: [{ kind: 'DaemonSet', name: 'node-agent', controller: true }],
+  });
+  const startFirst = (pods: PodFacts[], pdbs: PdbFacts[]): ScheduleState => {
+    const terms = scheduleTerms({ nodes, pods, pdbs });
+    const idle: ScheduleState = { now: 0, concurrency: 3, pending: terms.nodes, disrupted: [], unavailable: [], budgets: terms.budgets, holdSystemNodes: false };
+    return withStarted(idle, terms.nodes[0]!);
+  };
+
+  it.each([
+    {
+      name: 'DaemonSet pods under a PDB allowing one down',
+      pods: nodes.map((n) => agentOn(n.name)),
+      pdbs: [daemonSetPdb],
+    },
+    {
+      name: 'mirror pods under a PDB allowing one down',
+      pods: nodes.map((n) => pod(`etcd-${n.name}`, n.name, { namespace: 'kube-system', labels: { app: 'node-agent' }, isMirror: true, ownerReferences: [{ kind: 'Node', name: n.name, controller: true }] })),
+      pdbs: [daemonSetPdb],
+    },
+    {
+      name: 'a Deployment\'s pods the drain skips (not selected by REBOOT_DRAIN_POD_SELECTOR), no PDB: a budget of one',
+      pods: nodes.map((n) => pod(`cache-${n.name}`, n.name, { labels: { app: 'cache', drain: 'no' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'cache-1', controller: true }] })),
+      pdbs: [],
+    },
+    {
+      name: 'a Deployment\'s evicted pods under a PDB allowing one down',
+      pods: nodes.map((n) => pod(`java-${n.name}`, n.name)),
+      pdbs: [pdb],
+    },
+  ])('$name: with the first node in flight, no other node holding one may start', ({ pods, pdbs }) => {
+    const inFlight = startFirst(pods, pdbs);
+    expect(nodesToStart(inFlight).start).toEqual([]);
+    // Still so once its disruption is over and only its recovery is left (clusterReboot keeps
+    // the node's workloads unavailable until then).
+    expect(nodesToStart({ ...inFlight, now: 500, disrupted: [], unavailable: inFlight.unavailable.map((u) => ({ ...u, until: 501 })) }).start).toEqual([]);
+  });
+
+  it('without a PDB, DaemonSet pods do not hold other nodes: one node per zone goes at once', () => {
+    const pods = nodes.map((n) => agentOn(n.name));
+    expect(nodesToStart(startFirst(pods, [])).start).toEqual(['n2', 'n3']);
+  });
+
+  it('a PDB allowing two down lets a second node go, not a third', () => {
+    const pods = nodes.map((n) => agentOn(n.name));
+    const roomier = { ...daemonSetPdb, status: { ...daemonSetPdb.status, expectedPods: 3, currentHealthy: 3, desiredHealthy: 1, disruptionsAllowed: 2 } };
+    expect(nodesToStart(startFirst(pods, [roomier])).start).toEqual(['n2']);
   });
 });

@@ -5,8 +5,12 @@
 // u = d_n + the pod's start-to-Ready as observed on its running copy (Ready since − started),
 // i.e. a pod counted as coming back to its own node: the product cannot see where a
 // replacement may go, so it predicts the longer course; the live gates still decide.
+// A node's workloads include the pods the drain leaves in place (DaemonSet and mirror pods) that
+// a PDB selects: the reboot takes them down too, while the API can still show them Ready (AKS
+// has no graceful node shutdown), so the scheduler counts them against their budget for as long
+// as the node is in flight (ADR 0019).
 import type { CandidateNode, PodsOnNode } from './criticalPathSchedule';
-import { controllerOf, isDisruptedByDrain, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts } from './kubeFacts';
+import { controllerOf, isDisruptedByDrain, isFinished, isTerminating, pdbsSelecting, qualifiedName, type NodeFacts, type PdbFacts, type PodFacts } from './kubeFacts';
 import { pdbBudget } from './rolloutOrder';
 
 /** AKS starts a run-command's pod within about 20 s of the request. */
@@ -34,12 +38,21 @@ function startToReadySeconds(pod: PodFacts): number {
   return Math.max(0, Math.round((Date.parse(pod.readySince) - Date.parse(pod.containersStartedAt)) / 1000));
 }
 
-/** The workload keys a pod counts against: its PDBs, or its controller when none selects it (a budget of one, ADR 0014). */
+/** A running pod the drain leaves on the node (a DaemonSet's or a static pod's mirror): down while the node reboots. */
+function leftInPlace(pod: PodFacts): boolean {
+  return !isDisruptedByDrain(pod) && !isFinished(pod) && !isTerminating(pod);
+}
+
+/**
+ * The workload keys a pod counts against: its PDBs, or its controller when none selects it (a
+ * budget of one, ADR 0014). A pod left in place counts only against a PDB: a DaemonSet without
+ * one declared no budget (it has a pod on every node, and counting it would make every run serial).
+ */
 function workloadKeys(pod: PodFacts, pdbs: readonly PdbFacts[]): string[] {
   const selecting = pdbsSelecting(pod, pdbs);
   if (selecting.length > 0) return selecting.map((pdb) => `PDB ${qualifiedName(pdb)}`);
   const owner = controllerOf(pod);
-  return owner ? [`${owner.kind} ${pod.namespace}/${owner.name}`] : [];
+  return owner && !leftInPlace(pod) ? [`${owner.kind} ${pod.namespace}/${owner.name}`] : [];
 }
 
 export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
@@ -50,7 +63,8 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
     const shutdown = Math.max(0, ...drained.map((p) => p.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS));
     const disruptionSeconds = shutdown + RUN_COMMAND_START_SECONDS + (facts.rebootSecondsByPool?.[node.pool] ?? TYPICAL_REBOOT_SECONDS);
     const perWorkload = new Map<string, PodsOnNode>();
-    for (const pod of drained) {
+    const goingDown = facts.pods.filter((p) => p.nodeName === node.name && !isFinished(p) && !isTerminating(p));
+    for (const pod of goingDown) {
       for (const workload of workloadKeys(pod, facts.pdbs)) {
         const seen = perWorkload.get(workload);
         const unavailableSeconds = Math.max(seen?.unavailableSeconds ?? 0, disruptionSeconds + startToReadySeconds(pod));
