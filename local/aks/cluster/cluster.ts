@@ -534,10 +534,16 @@ export class Cluster implements ClusterModel {
       s.started = false;
     }
     setCondition(pod.status.conditions ??= [], { type: 'Ready', status: 'False', reason: 'PodCompleted' }, now);
+    // The kubelet's final delete (grace 0, kubelet status_manager.go syncPod): with finalizers
+    // left the apiserver keeps the pod, its grace shortened to 0 and its deletionTimestamp moved
+    // back to the first request (apiserver rest/delete.go BeforeDelete). From now on removing
+    // the last finalizer deletes it (kube/crud.ts, registry store.go ShouldDeleteDuringUpdate).
+    const deletedMs = Date.parse(pod.metadata.deletionTimestamp!) - (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+    pod.metadata.deletionTimestamp = this.iso(deletedMs);
+    pod.metadata.deletionGracePeriodSeconds = 0;
     this.store.touch(PODS, pod);
     const after = this.scenario.faults?.finalizersReleasedAfterSeconds;
     if (after === undefined) return;
-    const deletedMs = Date.parse(pod.metadata.deletionTimestamp!) - (pod.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
     this.clock.schedule(Math.max(this.clock.now(), deletedMs + after * 1000), () => this.act(() => {
       if (this.store.get<Pod>(PODS, pod.metadata.namespace, pod.metadata.name) !== pod) return;
       delete pod.metadata.finalizers;

@@ -246,12 +246,32 @@ function commit(ctx: Ctx, live: KubeObject, next: KubeObject, sub: string | unde
   result.apiVersion = apiVersionOf(ctx.info);
   result.kind = ctx.info.kind;
   if (ctx.query.getAll('dryRun').includes('All')) return present(ctx.info, result);
+  const emptied = deletesDuringUpdate(live, result);
   for (const k of Object.keys(live)) delete (live as Record<string, unknown>)[k];
   Object.assign(live, result);
+  if (emptied) {
+    const answer = present(ctx.info, live);
+    if (ctx.info.resource === 'pods') ctx.cluster.removePod(live as Pod);
+    else ctx.cluster.store.remove(ctx.info.store, live);
+    ctx.cluster.settle();
+    return answer;
+  }
   if (ctx.info.resource === 'nodes') ctx.cluster.syncNodeTaints(live as Node);
   ctx.cluster.store.touch(ctx.info.store, live);
   ctx.cluster.settle();
   return present(ctx.info, live);
+}
+
+/**
+ * An update that takes the last finalizer off an object whose deletion has nothing left to wait
+ * for (no grace period, or 0: for a pod, once the kubelet's final delete came) deletes it, and
+ * answers with the object as updated (k8s.io/apiserver registry/generic/registry/store.go:
+ * `ShouldDeleteDuringUpdate`, then `deleteWithoutFinalizers`). A pod still in its grace period
+ * stays until the kubelet has stopped it.
+ */
+function deletesDuringUpdate(live: KubeObject, next: KubeObject): boolean {
+  if ((next.metadata.finalizers?.length ?? 0) > 0 || live.metadata.deletionTimestamp === undefined) return false;
+  return (live.metadata.deletionGracePeriodSeconds ?? 0) === 0;
 }
 
 export function updateObject(ctx: Ctx, name: string, body: Buffer, sub: string | undefined): unknown {
