@@ -127,6 +127,18 @@ describe('checkPreDrain', () => {
     ['a pod under two PDBs', [javaPod('p1', n1.name)], [replicaSetOf(steady), steady], [javaPdb(4), { ...javaPdb(4), name: 'everything', selector: {} }], [
       'pod shop/java-app-7d9f-p1 is selected by several PDBs (shop/java-app, shop/everything): the Eviction API refuses to evict it',
     ]],
+    ['a PDB over DaemonSet pods counts them: the reboot takes them down', [
+      other('agent-1', { labels: { app: 'agent' }, ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] }),
+    ], [], [{ ...javaPdb(3), name: 'agent', selector: { matchLabels: { app: 'agent' } } }], [
+      'PDB shop/agent allows no disruption now (3 healthy, 3 desired) and this node holds 1 of its pods (shop/java-app-7d9f-agent-1)',
+    ]],
+    ['... one that allows a disruption opens; a not-Ready one costs nothing; two PDBs over it are no eviction refusal', [
+      other('agent-1', { labels: { app: 'agent' }, ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] }),
+      other('agent-2', { labels: { app: 'agent', tier: 'x' }, ready: false, ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] }),
+    ], [], [
+      { ...javaPdb(4), name: 'agent', selector: { matchLabels: { app: 'agent' } } },
+      { ...javaPdb(2), name: 'agent-x', selector: { matchLabels: { tier: 'x' } } },
+    ], []],
     ['a PDB with a null selector covers nothing', [javaPod('p1', n1.name)], [replicaSetOf(steady), steady], [{ ...javaPdb(3), selector: null }], []],
     ['a PDB of another namespace covers nothing', [javaPod('p1', n1.name)], [replicaSetOf(steady), steady], [{ ...javaPdb(3), namespace: 'other' }], []],
     ['a Deployment status not yet observed', [javaPod('p1', n1.name)], [replicaSetOf(steady), deployment(4, 4, { generation: 3 })], [], [

@@ -113,12 +113,17 @@ function unreadyEvictsFreely(pdb: PdbFacts): boolean {
     || (pdb.status.desiredHealthy > 0 && pdb.status.currentHealthy >= pdb.status.desiredHealthy);
 }
 
+/**
+ * The PDBs of the pods a reboot takes down: those the drain evicts and those it leaves in place
+ * (DaemonSet and mirror pods, which go down with the node all the same, so a PDB selecting them
+ * is kept too). A Ready pod spends the budget; a not-Ready one only if its eviction would.
+ */
 function preDrainPdbReasons(pods: readonly PodFacts[], pdbs: readonly PdbFacts[]): string[] {
   const reasons: string[] = [];
   const podsByPdb = new Map<string, { pdb: PdbFacts; pods: PodFacts[] }>();
   for (const pod of pods) {
     const selecting = pdbsSelecting(pod, pdbs);
-    if (selecting.length > 1) {
+    if (selecting.length > 1 && isDisruptedByDrain(pod)) {
       reasons.push(`pod ${qualifiedName(pod)} is selected by several PDBs (${selecting.map(qualifiedName).join(', ')}): the Eviction API refuses to evict it`);
     }
     for (const pdb of selecting) {
@@ -136,7 +141,7 @@ function preDrainPdbReasons(pods: readonly PodFacts[], pdbs: readonly PdbFacts[]
     // One disruption is enough to start: with more of its pods here than the budget allows at
     // once, the drain evicts them in turn as the budget refills (as kubectl drain does).
     // Waiting for a budget larger than the PDB can ever give would never open.
-    const spending = covered.filter((pod) => pod.ready || !unreadyEvictsFreely(pdb));
+    const spending = covered.filter((pod) => pod.ready || (isDisruptedByDrain(pod) && !unreadyEvictsFreely(pdb)));
     if (spending.length > 0 && pdb.status.disruptionsAllowed < 1) {
       reasons.push(
         `PDB ${qualifiedName(pdb)} allows no disruption now ` +
@@ -153,11 +158,13 @@ function preDrainPdbReasons(pods: readonly PodFacts[], pdbs: readonly PdbFacts[]
  * allow at least one eviction, and its Deployment/StatefulSet/ReplicaSet has all replicas
  * available — counting this node's own not-Ready replicas as already lost, since evicting them
  * costs nothing more. Without a PDB the second rule alone still waits for the previous node's
- * replica to come back.
+ * replica to come back. A PDB over pods the drain leaves (a DaemonSet's) must allow one too:
+ * the reboot takes them down.
  */
 export function checkPreDrain(input: PreDrainGateInput): GateResult {
-  const onNode = input.pods.filter((pod) => pod.nodeName === input.node.name && isDisruptedByDrain(pod));
-  const reasons = preDrainPdbReasons(onNode, input.pdbs);
+  const goingDown = input.pods.filter((pod) => pod.nodeName === input.node.name && !isFinished(pod) && !isTerminating(pod));
+  const onNode = goingDown.filter(isDisruptedByDrain);
+  const reasons = preDrainPdbReasons(goingDown, input.pdbs);
 
   const workloads = uniqueBy(onNode.flatMap((pod) => workloadOf(pod, input.workloads) ?? []), workloadKey);
   for (const workload of workloads) {
