@@ -44,6 +44,11 @@ describe('local host: the extension HTTP API through the real DurableClient', ()
     expect(await (await fetch(`${host.origin}/api/hello`)).json()).toEqual({ hello: 'world' });
     expect((await fetch(`${host.origin}/api/hello`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${host.origin}/api/nope`)).status).toBe(404);
+    // Path escapes as Kestrel decodes them (urlDecoder.ts): malformed ones and %2F kept, NUL refused.
+    expect(await (await fetch(`${host.origin}/api/hello/a%20da`)).json()).toEqual({ hello: 'a da' });
+    expect(await (await fetch(`${host.origin}/api/hello/%ZZ%ED%A0%80`)).json()).toEqual({ hello: '%ZZ%ED%A0%80' });
+    expect(await (await fetch(`${host.origin}/api/hello/a%2Fb`)).json()).toEqual({ hello: 'a%2Fb' });
+    expect((await fetch(`${host.origin}/api/hello/a%00`)).status).toBe(400);
   });
 
   it('getStatus with showHistory and showInput; 404 (a throw) for unknown ids', async () => {

@@ -13,6 +13,7 @@ import { type Backend, type CrashPoint, Engine, type EngineSettings, type HostEv
 import { coreRegistry, installFunctionsCoreStandIn, type Registration, takeRegistrations } from './functionsCore';
 import { ev, type HistoryEvent } from './history';
 import { matchRoute, parseRoute, type RouteTemplate } from './httpRoutes';
+import { pathRejectedByServer } from './urlDecoder';
 import { bindingsOfType, fromTypedData, invokeRegistered, type InvocationLog, type RpcHttpData, type RpcTypedData, triggerBindingName, triggerType } from './invoke';
 import { Latency, type LatencyOptions, parseTimeSpan } from './latency';
 import { durableClientBinding, type DurableClientBinding, handleManagement, historyForStatus, readBody, send, statusPayload } from './managementApi';
@@ -296,6 +297,8 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     void (async () => {
       const url = new URL(req.url ?? '/', origin);
       const body = await readBody(req);
+      // Kestrel refuses the request line itself, before any route or function.
+      if (pathRejectedByServer(url.pathname)) return send(res, { status: 400 });
       const webhook = '/runtime/webhooks/durabletask';
       if (url.pathname.toLowerCase().startsWith(webhook)) {
         if (url.searchParams.get('code') !== keys.system) return send(res, { status: 401 });

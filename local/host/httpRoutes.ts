@@ -1,23 +1,8 @@
 // HTTP trigger routes as the Functions host matches them: "<routePrefix>/<route>" where the route
 // template has {name}, optional {name?}, catch-all {*name} and constrained {name:int} segments
-// (constraints are accepted and not enforced), literals compared case-insensitively. A path
-// segment is percent-decoded as ASP.NET Core's UrlDecoder does it: an escape that is not valid
-// UTF-8 (`%ZZ`, a lone `%ED%A0%80`) stays as written instead of failing the request.
-
-/** Decodes the valid %XX runs of a path segment, leaving malformed ones as written. */
-export function decodePathSegment(part: string): string {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return part.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-      try {
-        return decodeURIComponent(run);
-      } catch {
-        return run;
-      }
-    });
-  }
-}
+// (constraints are accepted and not enforced), literals compared case-insensitively. Each path
+// segment is percent-decoded as Kestrel decodes a path (urlDecoder.ts).
+import { decodePathSegment } from './urlDecoder';
 
 export interface RouteTemplate {
   template: string;
