@@ -3,6 +3,7 @@
 // interpreter can be built and tested apart, and the interpreter can create pods through the
 // very handler kubectl talks to.
 import type { AdmissionConfig } from './cluster/admission';
+import type { AzureRoleAssignment } from './kube/azureRbac';
 
 /** One HTTP request, already authenticated, as the API handlers see it. */
 export interface SimRequest {
@@ -19,7 +20,7 @@ export interface SimRequest {
    * The authenticated Kubernetes user (Entra object id or certificate CN, and groups) that RBAC
    * authorizes; absent for the simulator's own in-process calls (the AKS control plane).
    */
-  user?: { name: string; groups: string[] };
+  user?: { name: string; groups: string[]; oid?: string };
 }
 
 /** A handler's answer. `body` objects are sent as JSON; `stream` chunks (watch) are written as they come. */
@@ -50,6 +51,13 @@ export interface ScenarioCluster {
   disableLocalAccounts?: boolean;
   /** Kubernetes RBAC from manifests; `enforce` authorizes the app identity's requests per verb and resource. */
   rbac?: ScenarioRbac;
+  /**
+   * `aadProfile.enableAzureRBAC` (Entra clusters only): Entra principals are also authorized by
+   * Azure role assignments (`azureRoleAssignments`); either Kubernetes RBAC or Azure RBAC allowing is enough.
+   */
+  enableAzureRBAC?: boolean;
+  /** The Azure roles granted to the app's identity on the cluster or a namespace (with `enableAzureRBAC`). */
+  azureRoleAssignments?: AzureRoleAssignment[];
   /** `apiServerAccessProfile.disableRunCommand`. */
   disableRunCommand?: boolean;
   /** `autoUpgradeProfile.nodeOSUpgradeChannel`, usually `Unmanaged` for our users. */

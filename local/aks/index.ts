@@ -103,7 +103,10 @@ interface ClusterParts {
 
 async function startClusterParts(scenario: Scenario, clock: Clock, tls: SimulatorTls, tokens: TokenAuthority, options: SimulatorOptions): Promise<ClusterParts> {
   const cluster = new Cluster(scenario, clock);
-  const kubeHandler = createKubeHandler(cluster, { rbac: loadClusterRbac(scenario.cluster.rbac, options.appObjectId ?? APP_OBJECT_ID) });
+  const kubeHandler = createKubeHandler(cluster, {
+    rbac: loadClusterRbac(scenario.cluster.rbac, options.appObjectId ?? APP_OBJECT_ID),
+    ...(scenario.cluster.enableAzureRBAC && { azureRoleAssignments: scenario.cluster.azureRoleAssignments ?? [] }),
+  });
   const authenticate = kubeAuthenticator(tokens, scenario.cluster);
   const kube = await startHttpsSurface({
     tls, handler: kubeHandler, authenticate, requestClientCertificates: true,

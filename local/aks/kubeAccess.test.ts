@@ -150,3 +150,58 @@ describe('cluster.rbac enforced from infra/k8s', () => {
     expect((await app.listNamespacedEvent({ namespace: 'shop' })).items).toEqual([]);
   });
 });
+
+describe('cluster.enableAzureRBAC: Azure role assignments authorize Entra principals too', () => {
+  const namespaceOnly = { enforce: true, files: ['infra/k8s/namespace.yaml'] };
+  const azure = (c: Scenario['cluster'], assignments: NonNullable<Scenario['cluster']['azureRoleAssignments']>) => {
+    c.entraEnabled = true;
+    c.enableAzureRBAC = true;
+    c.azureRoleAssignments = assignments;
+  };
+
+  it('allows what the app\'s Azure roles grant at their scope, and words a refusal with the webhook\'s verdict', async () => {
+    const s = await start((c) => {
+      c.rbac = namespaceOnly;
+      azure(c, [{ role: 'Azure Kubernetes Service RBAC Reader', scope: 'cluster' }, { role: { dataActions: ['Microsoft.ContainerService/managedClusters/events/write'] }, scope: 'namespaces/default' }]);
+    });
+    const core = withToken(s, (await s.credential.getToken(AKS_SCOPE)).token).makeApiClient(CoreV1Api);
+    expect((await core.listPodForAllNamespaces()).items.length).toBeGreaterThan(0);
+    // The Reader role has no nodes/read.
+    expect(await core.listNode().catch(status)).toMatchObject({
+      code: 403,
+      body: { reason: 'Forbidden', message: `nodes is forbidden: User "${APP_OBJECT_ID}" cannot list resource "nodes" in API group "" at the cluster scope: User does not have access to the resource in Azure. Update role assignment to allow access.` },
+    });
+    const event = { metadata: { generateName: 'x-' }, involvedObject: { kind: 'Node', name: 'n' }, reason: 'Test', message: 'm', type: 'Normal' };
+    expect((await core.createNamespacedEvent({ namespace: 'default', body: event })).metadata?.name).toMatch(/^x-/);
+    expect(await core.createNamespacedEvent({ namespace: 'shop', body: event }).catch(status)).toMatchObject({ code: 403 });
+    const mc = await arm(s).managedClusters.get(s.resourceGroup, s.clusterName);
+    expect(mc.aadProfile?.enableAzureRbac).toBe(true);
+  });
+
+  it('is a union with Kubernetes RBAC: a binding from the manifests is enough without any Azure role', async () => {
+    const s = await start((c) => { c.rbac = DEFAULT_RBAC; azure(c, []); });
+    const core = withToken(s, (await s.credential.getToken(AKS_SCOPE)).token).makeApiClient(CoreV1Api);
+    expect((await core.listNode()).items).toHaveLength(6);
+    // Neither allows: the webhook had the last word.
+    expect(await core.listNamespacedEvent({ namespace: 'shop' }).catch(status)).toMatchObject({ code: 403, body: { message: expect.stringMatching(/: User does not have access to the resource in Azure\. Update role assignment to allow access\.$/) } });
+  });
+
+  it('asks Azure only about Entra principals: the admin group keeps cluster-admin, and a token without an object id is not checked', async () => {
+    const s = await start((c) => { c.rbac = namespaceOnly; azure(c, []); });
+    const admin = new KubeConfig();
+    admin.loadFromString(s.kubeconfigYaml());
+    expect((await admin.makeApiClient(CoreV1Api).listNode()).items).toHaveLength(6);
+    const noOid = withToken(s, s.tokens.mint('aks', 'someone').token).makeApiClient(CoreV1Api);
+    expect(await noOid.listNode().catch(status)).toMatchObject({ code: 403, body: { message: 'nodes is forbidden: User "someone" cannot list resource "nodes" in API group "" at the cluster scope' } });
+  });
+
+  it('is refused in a scenario without Entra ID, and assignments without it are named', () => {
+    const scenario = loadScenario(bundledScenarioPath('seed'));
+    scenario.cluster.entraEnabled = false;
+    scenario.cluster.enableAzureRBAC = true;
+    expect(() => loadScenario(scenario)).toThrow(/scenario\.cluster\.enableAzureRBAC: AKS needs managed Entra ID integration/);
+    const without = loadScenario(bundledScenarioPath('seed'));
+    without.cluster.azureRoleAssignments = [{ role: 'Azure Kubernetes Service RBAC Reader', scope: 'cluster' }];
+    expect(() => loadScenario(without)).toThrow(/scenario\.cluster\.azureRoleAssignments: Azure roles authorize Kubernetes requests only with cluster\.enableAzureRBAC set to true/);
+  });
+});

@@ -66,7 +66,7 @@ export function kubeAuthenticator(tokens: TokenAuthority, cluster: Pick<Scenario
     }
     const check = tokens.verify(bearerToken(req.headers.authorization), 'aks');
     if (!check.ok || !cluster.entraEnabled) return refuse;
-    const user = { name: check.claims.oid ?? check.claims.subject, groups: [...(check.claims.groups ?? []), AUTHENTICATED] };
+    const user = { name: check.claims.oid ?? check.claims.subject, groups: [...(check.claims.groups ?? []), AUTHENTICATED], ...(check.claims.oid !== undefined && { oid: check.claims.oid }) };
     return { ok: true, req: { ...req, user, client: req.client ?? clientOf(req.headers['user-agent'], check.claims.subject) } };
   };
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { ScenarioCluster, ScenarioPool } from './contracts';
 import schemaJson from './scenario.schema.json';
+import { azureRoleAssignmentErrors } from './kube/azureRbac';
 
 /** A node by its name, or by its pool and index within the pool (0-based). */
 export type NodeRef = string | { pool: string; index: number };
@@ -296,6 +297,13 @@ function crossCheck(s: Scenario): string[] {
   if (s.cluster.disableLocalAccounts && !s.cluster.entraEnabled) {
     errors.push('scenario.cluster.disableLocalAccounts: AKS accepts it only on a cluster with Entra ID; set cluster.entraEnabled to true');
   }
+  if (s.cluster.enableAzureRBAC && !s.cluster.entraEnabled) {
+    errors.push('scenario.cluster.enableAzureRBAC: AKS needs managed Entra ID integration for Azure RBAC for Kubernetes authorization; set cluster.entraEnabled to true');
+  }
+  if (s.cluster.azureRoleAssignments !== undefined && !s.cluster.enableAzureRBAC) {
+    errors.push('scenario.cluster.azureRoleAssignments: Azure roles authorize Kubernetes requests only with cluster.enableAzureRBAC set to true');
+  }
+  errors.push(...azureRoleAssignmentErrors(s.cluster.azureRoleAssignments ?? []));
   const f = s.faults ?? {};
   (f.nodesNeverReturn ?? []).forEach((n, i) => checkRef(n, `scenario.faults.nodesNeverReturn[${i}]`));
   (f.rebootsIgnored ?? []).forEach((n, i) => checkRef(n.node, `scenario.faults.rebootsIgnored[${i}].node`));

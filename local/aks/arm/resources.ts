@@ -68,7 +68,7 @@ export function managedClusterResource(cluster: ScenarioCluster, pools: ArmPoolS
       enableRBAC: true,
       supportPlan: 'KubernetesOfficial',
       ...(cluster.entraEnabled
-        ? { aadProfile: { managed: true, enableAzureRBAC: false, adminGroupObjectIDs: [SIM_ADMIN_GROUP_ID], tenantID: SIM_TENANT_ID } }
+        ? { aadProfile: { managed: true, enableAzureRBAC: cluster.enableAzureRBAC ?? false, adminGroupObjectIDs: [SIM_ADMIN_GROUP_ID], tenantID: SIM_TENANT_ID } }
         : {}),
       apiServerAccessProfile: { enablePrivateCluster: false, disableRunCommand: cluster.disableRunCommand ?? false },
       autoUpgradeProfile: { upgradeChannel: 'none', nodeOSUpgradeChannel: cluster.nodeOsUpgradeChannel ?? 'Unmanaged' },

@@ -13,6 +13,7 @@ import { createObject, deleteCollection, deleteObject, getObject, listObjects, p
 import { podLogs } from './logs';
 import { watchStream } from './watch';
 import { authorize, forbiddenStatus, type RbacPolicy } from './rbac';
+import { AZURE_DENIED_REASON, azureRbacAllows, type AzureRoleAssignment } from './azureRbac';
 
 type Route =
   | { kind: 'version' | 'health' | 'api' | 'apis' | 'openapi' }
@@ -96,6 +97,11 @@ export interface KubeHandlerOptions {
   kubernetesVersion?: string;
   /** Kubernetes RBAC to enforce on authenticated users' resource requests (`cluster.rbac`); none: everyone may do anything. */
   rbac?: RbacPolicy;
+  /**
+   * Azure RBAC for Kubernetes authorization (`cluster.enableAzureRBAC`): the app identity's role
+   * assignments, asked about Entra principals' requests that Kubernetes RBAC does not allow.
+   */
+  azureRoleAssignments?: readonly AzureRoleAssignment[];
 }
 
 export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions = {}): SimHandler {
@@ -114,7 +120,7 @@ export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions 
     // The apiserver authorizes what its request info names; a path the simulator does not serve stays a 404.
     const served = route?.kind === 'resource' && (route.sub === undefined || route.info.subresources.some((s) => s.name === route.sub));
     const denied = options.rbac && req.user && route?.kind === 'resource' && served
-      ? forbiddenIfDenied(options.rbac, req.user, { ...info, group: route.info.group, ...(route.name !== undefined && { name: route.name }) })
+      ? forbiddenIfDenied(options.rbac, options.azureRoleAssignments, req.user, { ...info, group: route.info.group, ...(route.name !== undefined && { name: route.name }) })
       : undefined;
     if (denied) {
       res = denied;
@@ -137,8 +143,14 @@ export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions 
   };
 }
 
-function forbiddenIfDenied(policy: RbacPolicy, user: NonNullable<SimRequest['user']>, request: Parameters<typeof authorize>[2]): SimResponse | undefined {
-  return authorize(policy, user, request) ? undefined : json(403, forbiddenStatus(user, request));
+/**
+ * The apiserver's authorizers in turn: Kubernetes RBAC, then (with Azure RBAC, for an Entra
+ * principal) AKS's webhook, whose denial reason ends the 403. Either allowing is enough.
+ */
+function forbiddenIfDenied(policy: RbacPolicy, azure: readonly AzureRoleAssignment[] | undefined, user: NonNullable<SimRequest['user']>, request: Parameters<typeof authorize>[2]): SimResponse | undefined {
+  if (authorize(policy, user, request)) return undefined;
+  if (!azure || user.oid === undefined) return json(403, forbiddenStatus(user, request));
+  return azureRbacAllows(azure, request) ? undefined : json(403, forbiddenStatus(user, request, AZURE_DENIED_REASON));
 }
 
 function dispatch(cluster: Cluster, req: SimRequest, route: Route | undefined, k8sVersion: string, client: string): SimResponse {

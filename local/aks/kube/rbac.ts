@@ -14,6 +14,8 @@ export const SYSTEM_MASTERS = 'system:masters';
 export interface KubeUser {
   name: string;
   groups: string[];
+  /** The Entra object id of a user signed in with an Entra token (what Azure RBAC checks). */
+  oid?: string;
 }
 
 /** What the authorizer is asked about a resource request. */
@@ -119,11 +121,14 @@ export function authorize(policy: RbacPolicy, user: KubeUser, request: ResourceA
     && bindingRules(policy, binding).some((rule) => ruleAllows(rule, request)));
 }
 
-/** The apiserver's 403: `<resource>[.<group>] ["<name>"] is forbidden: User "<name>" cannot …`. */
-export function forbiddenStatus(user: KubeUser, request: ResourceAttributes): StatusBody {
+/**
+ * The apiserver's 403: `<resource>[.<group>] ["<name>"] is forbidden: User "<name>" cannot …`,
+ * followed by `: <reason>` when the denying authorizer gave one (a webhook's verdict).
+ */
+export function forbiddenStatus(user: KubeUser, request: ResourceAttributes, reason?: string): StatusBody {
   const resource = request.subresource ? `${request.resource}/${request.subresource}` : request.resource;
   const scope = request.namespace ? `in the namespace "${request.namespace}"` : 'at the cluster scope';
-  const why = `User "${user.name}" cannot ${request.verb} resource "${resource}" in API group "${request.group}" ${scope}`;
+  const why = `User "${user.name}" cannot ${request.verb} resource "${resource}" in API group "${request.group}" ${scope}${reason ? `: ${reason}` : ''}`;
   const qualified = request.group ? `${request.resource}.${request.group}` : request.resource;
   const message = request.name ? `${qualified} "${request.name}" is forbidden: ${why}` : `${qualified} is forbidden: ${why}`;
   return statusBody(403, 'Forbidden', message, { ...(request.name !== undefined && { name: request.name }), ...(request.group && { group: request.group }), kind: request.resource });
