@@ -20,6 +20,12 @@ param aksClusters string = ''
 @description('REBOOT_USE_ADMIN_CREDENTIALS: the clusters that sign in with their admin kubeconfig (local accounts): true (every cluster), false, or aliases of AKS_CLUSTERS, comma-separated. Only those clusters\' roles get listClusterAdminCredential.')
 param useAdminCredentials string = 'false'
 
+@description('The clusters that authorize Kubernetes requests with Azure RBAC (aadProfile.enableAzureRBAC): true (every cluster), false, or aliases of AKS_CLUSTERS, comma-separated. Those clusters get the Kubernetes data-action roles of modules/clusterDataAccess.bicep; every other cluster needs infra/k8s/rbac.yaml applied.')
+param azureRbacClusters string = 'false'
+
+@description('GUIDs of the three Kubernetes data-action roles of modules/clusterDataAccess.bicep (block kubernetes-data-actions: cluster, helper namespace, node events), comma-separated in that order, created once by a platform team; empty: the template creates them in each Azure RBAC cluster\'s resource group.')
+param clusterDataRoleIds string = ''
+
 @description('GUID of a custom role a platform team created once with the actions of modules/clusterAccess.bicep (block cluster-role-actions, without the admin action): assigned on each cluster instead of creating a role per resource group, so the deployer needs no roleDefinitions/write. Empty: the template creates the roles.')
 param clusterAccessRoleId string = ''
 
@@ -114,6 +120,10 @@ var clusterAliases = map(clusterEntries, entry => trim(substring(entry, 0, index
 var adminSetting = toLower(trim(useAdminCredentials))
 var adminForAll = contains(['true', '1'], adminSetting)
 var adminAliases = contains(['true', '1', 'false', '0'], adminSetting) ? [] : filter(map(split(useAdminCredentials, ','), alias => trim(alias)), alias => !empty(alias))
+// azureRbacClusters read the same way: a boolean or a list of aliases.
+var azureRbacSetting = toLower(trim(azureRbacClusters))
+var azureRbacForAll = contains(['true', '1'], azureRbacSetting)
+var azureRbacAliases = contains(['true', '1', 'false', '0'], azureRbacSetting) ? [] : filter(map(split(azureRbacClusters, ','), alias => trim(alias)), alias => !empty(alias))
 
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
   name: 'id-aksreboot-${resourceToken}'
@@ -303,6 +313,19 @@ module clusterAccess 'modules/clusterAccess.bicep' = [for (resourceId, i) in clu
   }
 }]
 
+// On the clusters that authorize with Azure RBAC, the grants of infra/k8s/rbac.yaml as data
+// actions (one role per scope), instead of applying the manifests' bindings.
+@batchSize(1)
+module clusterDataAccess 'modules/clusterDataAccess.bicep' = [for (resourceId, i) in clusterResourceIds: if (azureRbacForAll || contains(azureRbacAliases, clusterAliases[i])) {
+  name: 'cluster-data-access-${uniqueString(resourceId)}'
+  scope: resourceGroup(split(resourceId, '/')[2], split(resourceId, '/')[4])
+  params: {
+    clusterName: last(split(resourceId, '/'))
+    principalId: identity.properties.principalId
+    existingRoleIds: filter(map(split(clusterDataRoleIds, ','), id => trim(id)), id => !empty(id))
+  }
+}]
+
 output AZURE_LOCATION string = location
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = functionApp.outputs.url
@@ -316,3 +339,5 @@ output AZURE_IDENTITY_CLIENT_ID string = identity.properties.clientId
 @description('Object id of the managed identity: the Kubernetes RBAC subject in infra/k8s/rbac.yaml.')
 output AZURE_IDENTITY_PRINCIPAL_ID string = identity.properties.principalId
 output AZURE_CLUSTER_ROLE_DEFINITION_IDS array = [for (resourceId, i) in clusterResourceIds: clusterAccess[i].outputs.roleDefinitionId]
+@description('Per cluster of AKS_CLUSTERS, the Kubernetes data-action roles assigned on it (empty where it uses infra/k8s/rbac.yaml).')
+output AZURE_CLUSTER_DATA_ROLE_DEFINITION_IDS array = [for (resourceId, i) in clusterResourceIds: (azureRbacForAll || contains(azureRbacAliases, clusterAliases[i])) ? clusterDataAccess[i]!.outputs.roleDefinitionIds : []]
