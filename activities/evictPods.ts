@@ -54,7 +54,7 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
   const disrupted: PodFacts[] = [...plan.waitFor];
   for (const o of outcomes) {
     const name = qualifiedName(o.pod);
-    if ('error' in o && o.forbidden) result.refused.push({ pod: name, reason: 'forbidden', message: `${o.error}; grant it in infra/k8s/rbac.yaml` });
+    if ('error' in o && o.forbidden) result.refused.push({ pod: name, reason: 'forbidden', message: o.error });
     else if ('error' in o) result.errors.push({ pod: name, message: o.error ?? 'unknown error' });
     else if (o.outcome.outcome === 'evicted') {
       result.evicted.push(name);

@@ -3,6 +3,7 @@
 // RBAC — what it refused, and how to exempt the helper namespace. Pure: the activity passes the
 // apiserver's status and message.
 import type { HelperRole } from './helperPods';
+import { grantHint } from './kubePermissions';
 
 /** Where the operator reads how to exempt the helper namespace. */
 export const ADMISSION_HELP = 'infra/README.md#policy-exemptions';
@@ -49,7 +50,7 @@ export function readDenial(input: { role: HelperRole; node: string; namespace: s
   }
   if (status === 404) return { ...base, source: 'namespace', policies: [], fix: `create namespace ${namespace} (kubectl apply -f infra/k8s/namespace.yaml)` };
   if (status === 422) return { ...base, source: 'invalid', policies: [], fix: 'check REBOOT_HELPER_IMAGE and REBOOT_SENTINEL (the apiserver refused the pod as invalid)' };
-  return { ...base, source: 'rbac', policies: [], fix: `grant the app's identity create on pods in ${namespace} (infra/k8s/rbac.yaml)` };
+  return { ...base, source: 'rbac', policies: [], fix: `create on pods in ${namespace}: ${grantHint(input.message)}` };
 }
 
 /** One line for a run's reason: each refusal with who refused what, then the fix. */

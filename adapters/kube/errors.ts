@@ -4,6 +4,7 @@
 // delete, 409 on a create, 429 on an eviction) are read with `statusOf` and turned into values.
 
 import { ApiException } from '@kubernetes/client-node';
+import { grantHint, isAuthorizationRefusal } from '../../core/kubePermissions';
 import { isNetworkError, isTransientStatus, TransientError } from '../azure/errors';
 
 export { TransientError };
@@ -55,7 +56,9 @@ export function kubeFailure(what: string, err: unknown): Error {
   if (err instanceof TransientError || err instanceof KubeApiError) return err;
   if (err instanceof ApiException) {
     const status = statusBody(err);
-    const text = `${what}: HTTP ${err.code}${status.reason ? ` ${status.reason}` : ''}${status.message ? ` (${status.message})` : ''}`;
+    // An authorizer's 403 says what was refused; add where to grant it.
+    const hint = err.code === 403 && status.message && isAuthorizationRefusal(status.message) ? `; ${grantHint(status.message)}` : '';
+    const text = `${what}: HTTP ${err.code}${status.reason ? ` ${status.reason}` : ''}${status.message ? ` (${status.message})` : ''}${hint}`;
     if (isTransientStatus(err.code)) return new TransientError(text, { cause: err, status: err.code });
     return new KubeApiError(text, err.code, status.reason, { cause: err });
   }

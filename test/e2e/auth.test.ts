@@ -62,6 +62,7 @@ describe('authentication and RBAC', () => {
     const failed = output.results[0]!;
     expect(failed).toMatchObject({ outcome: 'failed', step: 'drain', leftCordoned: false });
     expect(failed.reason).toContain(`cannot create resource "pods/eviction" in API group "" in the namespace`);
+    expect(failed.reason).toContain('grant it to the app\'s identity in infra/k8s/rbac.yaml');
     expect(nodeState(stack, failed.node)).toMatchObject({ unschedulable: false, inProgress: undefined });
     expect(stack.sim.recorder.summary().invariants.nodesLeftCordoned).toEqual([]);
     expect(stack.sim.recorder.summary().nodes.reboots.every((r) => r.rebootCount === 0)).toBe(true);
