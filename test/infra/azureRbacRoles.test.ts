@@ -3,6 +3,7 @@
 // webhook names it, at the same scopes, and nothing else.
 import { describe, expect, it } from 'vitest';
 import { azureRbacAllows, type AzureRoleAssignment } from '../../local/aks/kube/azureRbac';
+import { bundledScenarioPath, loadScenario } from '../../local/aks/scenario';
 import { readInfraFile } from './bicepText';
 import { manifestDataActions, moduleDataActions } from './dataActions';
 import { HELPER_NAMESPACE, NODE_EVENTS_NAMESPACE, PRODUCT_KUBE_REQUESTS, WORKLOAD_NAMESPACE } from './kubeRequests';
@@ -46,6 +47,15 @@ describe('the Kubernetes data-action roles (block kubernetes-data-actions)', () 
     ['updating another Lease of the helper namespace', { verb: 'update', group: 'coordination.k8s.io', resource: 'leases', namespace: HELPER_NAMESPACE, name: 'other' }],
   ])('cannot refuse %s, as the manifests do', (_what, request) => {
     expect(azureRbacAllows(assignments, request)).toBe(true);
+  });
+});
+
+describe('the bundled scenario local/aks/scenarios/azure-rbac.json', () => {
+  it('grants the app exactly these roles at these scopes, and no Kubernetes binding', () => {
+    const scenario = loadScenario(bundledScenarioPath('azure-rbac'));
+    expect(scenario.cluster.enableAzureRBAC).toBe(true);
+    expect(scenario.cluster.azureRoleAssignments).toEqual(assignments.map((a) => ({ scope: a.scope, role: a.role })));
+    expect(scenario.cluster.rbac).toEqual({ enforce: true, files: ['infra/k8s/namespace.yaml'] });
   });
 });
 
