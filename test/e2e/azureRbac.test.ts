@@ -25,6 +25,12 @@ describe('Azure RBAC for Kubernetes authorization (azure-rbac.json)', () => {
     expect(summary.invariants.pdbViolations).toEqual([]);
     const app = stack.sim.recorder.requests().filter((r) => r.surface === 'kube' && r.client !== 'aks-control-plane');
     expect(app.filter((r) => r.status === 403)).toEqual([]);
+    // Signed in as on any Entra cluster: the identity's token, with the user kubeconfig's server and CA.
+    // run-command's kubectl presents the app's cluster token, so Azure RBAC authorizes what it creates too.
+    expect([...new Set(app.map((r) => r.client))].sort()).toEqual(['product', 'run-command']);
+    expect(app.some((r) => r.client === 'run-command' && r.verb === 'create' && r.resource === 'pods' && r.status === 201)).toBe(true);
+    expect(summary.apiRequests.arm.byResource['managedClusters.listClusterUserCredentials']).toBe(1);
+    expect(summary.apiRequests.arm.byResource['managedClusters.listClusterAdminCredentials']).toBeUndefined();
     // Evictions went through: pods/write on the cluster.
     expect(app.some((r) => r.subresource === 'eviction' && r.status === 201)).toBe(true);
   }, 60_000);
