@@ -103,7 +103,7 @@ function scopeCovers(scope: string, request: AzureRequest): boolean {
   return scope === 'cluster' || (request.namespace !== undefined && scope === `namespaces/${request.namespace}`);
 }
 
-export function roleOf(assignment: AzureRoleAssignment): AzureRoleDefinition {
+function roleOf(assignment: AzureRoleAssignment): AzureRoleDefinition {
   if (typeof assignment.role !== 'string') return assignment.role;
   const builtIn = BUILT_IN_ROLES[assignment.role];
   if (!builtIn) throw new Error(`unknown built-in role ${JSON.stringify(assignment.role)}; known: ${Object.keys(BUILT_IN_ROLES).join(', ')}`);
