@@ -132,6 +132,12 @@ describe('checkPreDrain', () => {
     ], [], [{ ...javaPdb(3), name: 'agent', selector: { matchLabels: { app: 'agent' } } }], [
       'PDB shop/agent allows no disruption now (3 healthy, 3 desired) and this node holds 1 of its pods (shop/java-app-7d9f-agent-1)',
     ]],
+    ['... and says when it can never allow one: maxUnavailable needs a scale, which a DaemonSet has not', [
+      other('agent-1', { labels: { app: 'agent' }, ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] }),
+    ], [], [{ ...javaPdb(0, { expectedPods: 0, desiredHealthy: 0 }), name: 'agent', selector: { matchLabels: { app: 'agent' } }, minAvailable: undefined, maxUnavailable: 1 }], [
+      'PDB shop/agent allows no disruption now (0 healthy, 0 desired) and this node holds 1 of its pods (shop/java-app-7d9f-agent-1); '
+        + 'over DaemonSet or static pods a PDB can only use an integer minAvailable (Kubernetes docs: "Specifying a Disruption Budget for your Application", arbitrary controllers and selectors)',
+    ]],
     ['... one that allows a disruption opens; a not-Ready one costs nothing; two PDBs over it are no eviction refusal', [
       other('agent-1', { labels: { app: 'agent' }, ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] }),
       other('agent-2', { labels: { app: 'agent', tier: 'x' }, ready: false, ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }] }),

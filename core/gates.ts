@@ -7,6 +7,7 @@
 
 import {
   controllerOf,
+  isDaemonSetPod,
   isDisruptedByDrain,
   isFinished,
   isTerminating,
@@ -113,6 +114,14 @@ function unreadyEvictsFreely(pdb: PdbFacts): boolean {
     || (pdb.status.desiredHealthy > 0 && pdb.status.currentHealthy >= pdb.status.desiredHealthy);
 }
 
+// The disruption controller needs a scale (Deployment, StatefulSet, ReplicaSet) for maxUnavailable
+// or a percentage; over a DaemonSet's or static pods it fails safe and allows nothing, for good.
+function scaleHint(pdb: PdbFacts, pods: readonly PodFacts[]): string {
+  const needsScale = pdb.maxUnavailable !== undefined || typeof pdb.minAvailable === 'string';
+  if (!needsScale || !pods.some((pod) => pod.isMirror || isDaemonSetPod(pod))) return '';
+  return '; over DaemonSet or static pods a PDB can only use an integer minAvailable (Kubernetes docs: "Specifying a Disruption Budget for your Application", arbitrary controllers and selectors)';
+}
+
 /**
  * The PDBs of the pods a reboot takes down: those the drain evicts and those it leaves in place
  * (DaemonSet and mirror pods, which go down with the node all the same, so a PDB selecting them
@@ -146,7 +155,7 @@ function preDrainPdbReasons(pods: readonly PodFacts[], pdbs: readonly PdbFacts[]
       reasons.push(
         `PDB ${qualifiedName(pdb)} allows no disruption now ` +
         `(${pdb.status.currentHealthy} healthy, ${pdb.status.desiredHealthy} desired) and this node holds ${spending.length} of its pods ` +
-        `(${spending.map(qualifiedName).join(', ')})`,
+        `(${spending.map(qualifiedName).join(', ')})${scaleHint(pdb, spending)}`,
       );
     }
   }
