@@ -72,4 +72,17 @@ describe('critical-path bound', () => {
     expect(b.seconds).toBe(2 * (START + 60));
     expect(() => criticalPathBound(c, { nodes: ['nope'] })).toThrow('critical-path bound: no node "nope"');
   });
+
+  it('a DaemonSet pod under a PDB goes down with its node: reboot + its readiness delay, against the PDB; without a PDB it bounds nothing', () => {
+    const agent: ScenarioWorkload = { name: 'agent', kind: 'DaemonSet', startupSeconds: 15, pdb: { minAvailable: 2 } };
+    const b = scenarioCriticalPathBound(smallScenario({ rebootRequired: 'all', workloads: [agent] }, 3), { concurrency: 3 });
+    const pdb = b.workloads.find((w) => w.workload === 'PDB default/agent-pdb')!;
+    expect(pdb).toMatchObject({ budget: 1, seconds: 3 * (60 + 15) });
+    expect(pdb.pods.map((p) => p.course)).toEqual(Array(3).fill('down-with-its-node'));
+    // One node per zone at C = 3: the nodes alone would allow all three at once.
+    expect(b).toMatchObject({ seconds: 3 * 75, limitedBy: 'PDB default/agent-pdb' });
+    expect(b.nodeBound.seconds).toBe(START + 60);
+    const { pdb: _pdb, ...noPdb } = agent;
+    expect(scenarioCriticalPathBound(smallScenario({ rebootRequired: 'all', workloads: [noPdb] }, 3)).workloads).toEqual([]);
+  });
 });

@@ -13,7 +13,8 @@
 //   placed elsewhere (the ReplicaSet replaces it at eviction), shutdown + start-to-Ready for a
 //   StatefulSet pod that can move (its replacement waits for the old pod), and shutdown +
 //   run-command start + helper start + reboot + time to Ready + start-to-Ready for a pod that
-//   can only come back to its own node.
+//   can only come back to its own node. A pod the drain leaves in place (DaemonSet, mirror) that
+//   a PDB selects goes down with its node: u = reboot + time to Ready + its readiness delay.
 // Image pulls (cluster/imagePulls.ts: first use per node) are left out: images stay on a node
 // across reboots, the helper's image was pulled by the reboot check before any drain, and a
 // replacement may land on a node that already holds its image — a bound may not count them.
@@ -50,7 +51,7 @@ export interface NodeTerms {
   seconds: number;
 }
 
-export type PodCourse = 'replaced-elsewhere' | 'moves' | 'back-on-its-node';
+export type PodCourse = 'replaced-elsewhere' | 'moves' | 'back-on-its-node' | 'down-with-its-node';
 
 export interface WorkloadTerm {
   /** `PDB ns/name` or `Deployment ns/name` (…) for the implicit budget. */
@@ -99,6 +100,11 @@ function podsToRemove(cluster: Cluster, node: string): Pod[] {
   return cluster.podsOnNode(node).filter((p) => isActive(p) && !isDaemonPod(p) && !isMirror(p));
 }
 
+/** Pods the drain leaves on the node, which go down with it all the same. */
+function podsLeftInPlace(cluster: Cluster, node: string): Pod[] {
+  return cluster.podsOnNode(node).filter((p) => isActive(p) && (isDaemonPod(p) || isMirror(p)));
+}
+
 function shutdownOf(cluster: Cluster, pod: Pod): number {
   const grace = pod.spec.terminationGracePeriodSeconds ?? 30;
   const workload = cluster.workloadOf(pod);
@@ -106,8 +112,12 @@ function shutdownOf(cluster: Cluster, pod: Pod): number {
   return Math.min(grace, shutdown ?? grace);
 }
 
+function readinessDelay(pod: Pod): number {
+  return Math.max(0, ...pod.spec.containers.map((c) => c.readinessProbe?.initialDelaySeconds ?? 0));
+}
+
 function startToReady(pod: Pod, d: Durations): number {
-  return d.containerStart + Math.max(0, ...pod.spec.containers.map((c) => c.readinessProbe?.initialDelaySeconds ?? 0));
+  return d.containerStart + readinessDelay(pod);
 }
 
 function nodeTerms(cluster: Cluster, node: string, d: Durations): NodeTerms {
@@ -182,6 +192,11 @@ function workloadTerms(cluster: Cluster, nodes: NodeTerms[], implicitBudget: boo
       } else if (implicitBudget && controller) {
         add(`${controller.kind} ${controller.metadata.namespace ?? 'default'}/${controller.metadata.name}`, implicitBudgetOf(controller), entry());
       }
+    }
+    // Down from the reboot until Ready again on the booted node (its containers start at the boot).
+    for (const pod of podsLeftInPlace(cluster, n.node)) {
+      const e = { pod: podName(pod), node: n.node, course: 'down-with-its-node' as const, seconds: n.rebootSeconds + n.readySeconds + readinessDelay(pod) };
+      for (const pdb of cluster.pdbsFor(pod)) add(`PDB ${pdb.metadata.namespace ?? 'default'}/${pdb.metadata.name}`, pdb.status?.disruptionsAllowed ?? 0, e);
     }
   }
   // A budget of 0 allows no disruption at all: such a run never completes, so it bounds nothing.

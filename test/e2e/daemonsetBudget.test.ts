@@ -8,6 +8,7 @@
 // pods left in place (core/scheduleTerms), all three nodes rebooted at once (two PDB violations).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunOutput } from '../../core/runTypes';
+import { scenarioCriticalPathBound } from '../../local/aks/lowerBound';
 import type { RecorderSummary } from '../../local/aks/recorder';
 import { bundledScenarioPath, loadScenario } from '../../local/aks/scenario';
 import { runScheduledRollout, startStack, type Stack } from './stack';
@@ -16,10 +17,14 @@ describe('a PDB over DaemonSet pods, nodes rebooting faster than they look NotRe
   let stack: Stack;
   let output: RunOutput;
   let summary: RecorderSummary;
+  let seconds: number;
+  const scenario = () => loadScenario(bundledScenarioPath('daemonset-budget'));
 
   beforeAll(async () => {
-    stack = await startStack({ scenario: loadScenario(bundledScenarioPath('daemonset-budget')), settings: { REBOOT_CONCURRENCY: '3' } });
+    stack = await startStack({ scenario: scenario(), settings: { REBOOT_CONCURRENCY: '3' } });
+    const started = stack.clock.now();
     output = (await runScheduledRollout(stack, { maxRealMs: 60_000 })).output as RunOutput;
+    seconds = (stack.clock.now() - started) / 1000;
     summary = stack.sim.recorder.summary();
   }, 90_000);
   afterAll(async () => stack?.close());
@@ -32,5 +37,12 @@ describe('a PDB over DaemonSet pods, nodes rebooting faster than they look NotRe
     expect(summary.workloads.find((w) => w.name === 'node-agent')).toMatchObject({ replicas: 3, minReady: 2, maxUnavailable: 1 });
     expect(summary.nodes.maxRebootingAtOnce).toBe(1);
     expect(summary.invariants.nodesLeftCordoned).toEqual([]);
+  });
+
+  it('takes no less than the critical-path bound, which the PDB over the DaemonSet sets: 3 × (20 s reboot + 15 s to Ready)', () => {
+    const userNodes = stack.sim.cluster.pools.find((p) => p.spec.name === 'user')!.nodeNames;
+    const bound = scenarioCriticalPathBound(scenario(), { concurrency: 3, nodes: userNodes });
+    expect(bound).toMatchObject({ seconds: 105, limitedBy: 'PDB kube-system/node-agent-pdb' });
+    expect(seconds).toBeGreaterThanOrEqual(bound.seconds);
   });
 });
