@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodesToStart, withStarted, type ScheduleState } from './criticalPathSchedule';
+import { estimateSchedule, nodesToStart, withStarted, type ScheduleState } from './criticalPathSchedule';
 import type { NodeFacts, PdbFacts, PodFacts } from './kubeFacts';
 import { RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS } from './scheduleTerms';
 
@@ -104,6 +104,14 @@ describe('scheduleTerms → nodesToStart: a node in flight spends its pods\' bud
   it('without a PDB, DaemonSet pods do not hold other nodes: one node per zone goes at once', () => {
     const pods = nodes.map((n) => agentOn(n.name));
     expect(nodesToStart(startFirst(pods, [])).start).toEqual(['n2', 'n3']);
+  });
+
+  it('the dry run\'s estimate takes such nodes one after the other', () => {
+    const terms = scheduleTerms({ nodes, pods: nodes.map((n) => agentOn(n.name)), pdbs: [daemonSetPdb], rebootSecondsByPool: { user: 20 } });
+    const estimate = estimateSchedule(terms.nodes, 3, terms.budgets);
+    expect(estimate.starts.map((s) => s.at)).toEqual([0, 40, 80]);
+    expect(estimate.seconds).toBe(120);
+    expect(estimateSchedule(scheduleTerms({ nodes, pods: nodes.map((n) => agentOn(n.name)), pdbs: [], rebootSecondsByPool: { user: 20 } }).nodes, 3, {}).seconds).toBe(40);
   });
 
   it('a PDB allowing two down lets a second node go, not a third', () => {
