@@ -176,6 +176,8 @@ export interface DeleteRebootChecksInput extends ActivityBase {
 
 export interface DeleteRebootChecksResult {
   deleted: number;
+  /** Check pods of earlier runs, left by a run that ended during discovery, deleted too. */
+  leftovers: string[];
   /** `<pod>: <why>` for each check pod that could not be deleted. */
   undeleted: string[];
 }

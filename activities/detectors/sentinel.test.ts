@@ -2,7 +2,7 @@
 // errors, a kubelet's rejection, odd exit codes): never "not required" unless `test -f` said so.
 import { describe, expect, it } from 'vitest';
 import type { HelperPodStatus } from '../../adapters/kube';
-import { judgeCheckPod } from './sentinel';
+import { judgeCheckPod, STALE_CHECK_SECONDS, staleCheckPods } from './sentinel';
 
 const pod = (status: Partial<HelperPodStatus>): HelperPodStatus => ({
   namespace: 'aks-reboot-orchestrator', name: 'arc-check-n-x', uid: 'u', nodeName: 'n', phase: 'Pending', ready: false,
@@ -24,5 +24,24 @@ describe('judgeCheckPod', () => {
     ['pod gone', undefined, false, true, { status: 'unknown', reason: 'its check pod is gone (deleted before it was read)' }],
   ] as const)('%s', (_name, status, final, ready, expected) => {
     expect(judgeCheckPod('n', status, final, ready)).toEqual({ node: 'n', ...expected });
+  });
+});
+
+describe('staleCheckPods', () => {
+  const NOW = Date.parse('2026-01-05T03:00:00Z');
+  const check = (name: string, runId: string | undefined, secondsAgo: number | undefined) => pod({
+    name,
+    annotations: runId ? { 'aks-reboot-orchestrator/run-id': runId } : {},
+    ...(secondsAgo !== undefined && { createdAt: new Date(NOW - secondsAgo * 1000).toISOString() }),
+  });
+  it('names the check pods of other runs older than an hour, never this run\'s or a recent one', () => {
+    const pods = [
+      check('ours-old', 'RUN', STALE_CHECK_SECONDS + 60),
+      check('other-old', 'OTHER', STALE_CHECK_SECONDS + 1),
+      check('other-recent', 'OTHER', STALE_CHECK_SECONDS - 1),
+      check('unannotated-old', undefined, STALE_CHECK_SECONDS + 1),
+      check('other-no-time', 'OTHER', undefined),
+    ];
+    expect(staleCheckPods(pods, 'RUN', NOW)).toEqual(['other-old', 'unannotated-old']);
   });
 });

@@ -8,7 +8,7 @@
 // "unknown" with the reason.
 import type { HelperPodStatus, KubeClient } from '../../adapters/kube';
 import { TransientError } from '../../adapters/kube';
-import { buildCheckPod, checkPodName } from '../../core/helperPods';
+import { buildCheckPod, checkPodName, MANAGED_BY, MANAGED_BY_LABEL, ROLE_LABEL, RUN_ID_ANNOTATION } from '../../core/helperPods';
 import type { CheckResult, DetectorConfig } from '../contracts';
 import { errorMessage, mapBounded } from '../runtime';
 import type { RebootDetector } from './detector';
@@ -34,6 +34,8 @@ export function sentinelDetector(config: Extract<DetectorConfig, { kind: 'sentin
     },
   };
 }
+
+const CHECK_POD_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY},${ROLE_LABEL}=check`;
 
 /** Container states that never get better by waiting. */
 const STUCK_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
@@ -97,17 +99,40 @@ export interface DeleteChecksRequest {
   runId: string;
   nodes: readonly string[];
   parallelism: number;
+  /** ms since the epoch: what "stale" is measured from. */
+  now: number;
 }
 
 /**
- * Deletes the run's check pods of `nodes` (names are fixed per node and run); one already gone
- * counts as deleted, so running it again changes nothing. Best effort: a pod that could not be
- * deleted is named in `undeleted` with why, and harms nothing (it has ended, or it only reads).
+ * No run's discovery lasts this long (its checks time out after minutes): a check pod of another
+ * run older than this was left by a run that ended during discovery (failed, terminated).
  */
-export async function deleteSentinelChecks(request: DeleteChecksRequest): Promise<{ deleted: number; undeleted: string[] }> {
+export const STALE_CHECK_SECONDS = 3600;
+
+/** The check pods of other runs created more than STALE_CHECK_SECONDS before `now`. Pure. */
+export function staleCheckPods(pods: readonly HelperPodStatus[], runId: string, now: number): string[] {
+  return pods
+    .filter((p) => p.annotations[RUN_ID_ANNOTATION] !== runId && p.createdAt !== undefined && now - Date.parse(p.createdAt) > STALE_CHECK_SECONDS * 1000)
+    .map((p) => p.name);
+}
+
+/**
+ * Deletes the run's check pods of `nodes` (names are fixed per node and run), and the stale check
+ * pods of earlier runs; one already gone counts as deleted, so running it again changes nothing.
+ * Best effort: a pod that could not be deleted (or a list that failed) is named in `undeleted`
+ * with why, and harms nothing (a check pod has ended, or only reads a file).
+ */
+export async function deleteSentinelChecks(request: DeleteChecksRequest): Promise<{ deleted: number; leftovers: string[]; undeleted: string[] }> {
   const { kube, namespace } = request;
-  const failures = (await mapBounded(request.nodes, request.parallelism, async (node) => {
-    const name = checkPodName(node, request.runId);
+  const undeleted: string[] = [];
+  let leftovers: string[] = [];
+  try {
+    leftovers = staleCheckPods(await kube.listHelperPods(namespace, CHECK_POD_SELECTOR), request.runId, request.now);
+  } catch (error) {
+    undeleted.push(`earlier runs' check pods: ${errorMessage(error)}`);
+  }
+  const names = [...request.nodes.map((node) => checkPodName(node, request.runId)), ...leftovers];
+  const failures = (await mapBounded(names, request.parallelism, async (name) => {
     try {
       // No grace: a check has nothing to shut down, and a pod on a dead node would otherwise linger.
       await kube.deletePod({ namespace, name }, { gracePeriodSeconds: 0 });
@@ -116,5 +141,5 @@ export async function deleteSentinelChecks(request: DeleteChecksRequest): Promis
       return `${name}: ${errorMessage(error)}`;
     }
   })).filter((u): u is string => u !== undefined);
-  return { deleted: request.nodes.length - failures.length, undeleted: failures };
+  return { deleted: names.length - failures.length, leftovers, undeleted: [...undeleted, ...failures] };
 }

@@ -6,9 +6,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { collectRebootChecks } from '../../activities/collectRebootChecks';
 import type { CheckResult, DetectorConfig } from '../../activities/contracts';
 import { deleteRebootChecks } from '../../activities/deleteRebootChecks';
+import { STALE_CHECK_SECONDS } from '../../activities/detectors/sentinel';
 import { listPools } from '../../activities/listPools';
 import { lockNode } from '../../activities/lockNode';
 import { startRebootChecks } from '../../activities/startRebootChecks';
+import { checkPodName } from '../../core/helperPods';
 import type { Scenario } from '../../local/aks/scenario';
 import { IMAGE, NAMESPACE, seedScenario, startActivityRig, type ActivityRig } from './rig';
 
@@ -97,7 +99,7 @@ describe('the sentinel detector', () => {
     expect(collected.pending).toEqual([]);
     expect(byNode(collected.results)).toEqual(Object.fromEntries(user.map((n, i) => [n, i === 0 ? 'required' : 'not-required'])));
     expect(checkPods(rig)).toHaveLength(4);
-    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, undeleted: [] });
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, leftovers: [], undeleted: [] });
     expect(rig.sim.cluster.pods(NAMESPACE)).toEqual([]);
   });
 
@@ -119,9 +121,27 @@ describe('the sentinel detector', () => {
     expect(checkPods(rig)).toEqual(pods);
 
     // Deleting is the step after, and repeating it changes nothing.
-    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, undeleted: [] });
-    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, undeleted: [] });
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, leftovers: [], undeleted: [] });
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 4, leftovers: [], undeleted: [] });
     expect(rig.sim.cluster.pods(NAMESPACE)).toEqual([]);
+  });
+
+  it('also deletes the check pods an earlier run left when it ended during discovery, never the recent ones of another run (a plan beside it)', async () => {
+    rig = await startActivityRig(oneNodeNeedsReboot());
+    const user = rig.nodes('user');
+    const startFor = (runId: string) =>
+      startRebootChecks({ ...rig!.base(), runId, pools: ['user'], detector: SENTINEL, namespace: NAMESPACE, image: IMAGE, parallelism: 3 }, rig!.context);
+    const EARLIER = '20260105T010000Z-0001';
+    const BESIDE = '20260105T030000Z-0002';
+    await startFor(EARLIER);
+    rig.advance(STALE_CHECK_SECONDS + 1);
+    await startFor(BESIDE);
+    const ours = await start(rig, SENTINEL);
+    rig.advance(10);
+    await collect(rig, ours.pending, true);
+    const deleted = await deleteChecks(rig, ours.pending);
+    expect({ ...deleted, leftovers: [...deleted.leftovers].sort() }).toEqual({ deleted: 8, leftovers: user.map((n) => checkPodName(n, EARLIER)).sort(), undeleted: [] });
+    expect(checkPods(rig)).toEqual(user.map((n) => checkPodName(n, BESIDE)).sort());
   });
 
   it('says "unknown" with the reason for a NotReady node and for a check pod that never runs, never "not required"', async () => {
@@ -145,7 +165,7 @@ describe('the sentinel detector', () => {
     expect(final.pending).toEqual([]);
     expect(final.results).toHaveLength(1);
     expect(final.results[0]).toMatchObject({ node: user[2], status: 'unknown', reason: expect.stringMatching(/still Pending at the check timeout.*the node is NotReady/) });
-    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 3, undeleted: [] });
+    expect(await deleteChecks(rig, started.pending)).toEqual({ deleted: 3, leftovers: [], undeleted: [] });
     expect(rig.sim.cluster.pods(NAMESPACE)).toEqual([]);
   });
 

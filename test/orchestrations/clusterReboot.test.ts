@@ -63,7 +63,7 @@ describe('clusterReboot with stub activities', () => {
       },
       deleteRebootChecks,
     });
-    const output = await run(sentinelChecks((input) => ({ deleted: input.nodes.length, undeleted: [] })), runSettings());
+    const output = await run(sentinelChecks((input) => ({ deleted: input.nodes.length, leftovers: [], undeleted: [] })), runSettings());
     expect(output.results.map((r) => [r.node, r.outcome])).toEqual([['node-1', 'rebooted'], ['node-2', 'rebooted']]);
     const discovery = calls.filter((c) => c.name === 'collectRebootChecks' || c.name === 'deleteRebootChecks').map((c) => [c.name, c.input.nodes]);
     expect(discovery).toEqual([['collectRebootChecks', NODES], ['collectRebootChecks', ['node-2']], ['deleteRebootChecks', NODES]]);
