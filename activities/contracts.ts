@@ -4,7 +4,7 @@ import type { GateResult } from '../core/gates';
 import type { WorkloadRef } from '../core/kubeFacts';
 import type { ClusterRef } from '../core/settings';
 import type { DetectorConfig, PlannedNode } from '../core/runTypes';
-import type { ScheduleTerms } from '../core/scheduleTerms';
+import type { ScheduleTerms, UnreadNode } from '../core/scheduleTerms';
 
 export type { ClusterRef, DetectorConfig, DrainOptions, GateResult, WorkloadRef };
 
@@ -132,6 +132,8 @@ export interface CheckAdmissionResult {
   checked: number;
   /** Empty when every helper pod would be admitted. */
   denials: AdmissionDenial[];
+  /** Given nodes whose reads or dry run still failed (transient errors): not checked, with why (absent when none). */
+  unchecked?: UnreadNode[];
 }
 
 export interface StartRebootChecksInput extends ActivityBase {

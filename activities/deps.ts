@@ -23,6 +23,8 @@ export interface ActivityDependencies {
   messageTemplates: MessageTemplates;
   /** For the webhook and Prometheus calls; Node's global fetch unless injected. */
   fetch?: typeof fetch;
+  /** Waits between the attempts of one read (activities/retryRead.ts); a timer unless injected. */
+  sleep: (ms: number) => Promise<void>;
 }
 
 /** What a host, the demo or a test may inject; everything else comes from the settings. */
@@ -39,7 +41,11 @@ export interface ActivityDependencyOverrides {
   now?: () => number;
   /** For webhooks and Prometheus. */
   fetch?: typeof fetch;
+  /** Instead of a real timer between read attempts (a test that counts the waits). */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Builds a fresh set of dependencies; throws with every settings problem when they are invalid. */
 export function createActivityDependencies(overrides: ActivityDependencyOverrides = {}): ActivityDependencies {
@@ -68,6 +74,7 @@ export function createActivityDependencies(overrides: ActivityDependencyOverride
       uncordon: settings.messageTemplateUncordon,
     },
     ...(overrides.fetch && { fetch: overrides.fetch }),
+    sleep: overrides.sleep ?? realSleep,
   };
 }
 

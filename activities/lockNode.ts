@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import type { LockNodeInput, LockNodeResult } from './contracts';
 import { holderOf, IN_PROGRESS_ANNOTATION, readInProgress, SCALE_DOWN_DISABLED_ANNOTATION, writeInProgress, type InProgress } from './nodeState';
+import { retried } from './retryRead';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { nodeActivityBase } from './schemas';
 
@@ -14,7 +15,9 @@ export async function lockNode(raw: unknown, context: ActivityContext): Promise<
   const kube = await kubeFor(context, input);
   let heldBy: string | undefined;
   let lock: InProgress | undefined;
-  const update = await kube.updateNode(input.node, (node) => {
+  // Read, decide, write with the resourceVersion, retried on its own (activities/retryRead.ts):
+  // a retry after a write that landed finds this instance's lock and keeps it.
+  const update = await retried(context.deps.sleep, () => kube.updateNode(input.node, (node) => {
     heldBy = undefined;
     const current = readInProgress(node);
     if (current.state === 'held' && current.value.instanceId === input.instanceId) {
@@ -34,7 +37,7 @@ export async function lockNode(raw: unknown, context: ActivityContext): Promise<
       };
     }
     return { annotations: { [IN_PROGRESS_ANNOTATION]: writeInProgress(lock), [SCALE_DOWN_DISABLED_ANNOTATION]: 'true' } };
-  });
+  }));
   const log = stepLogger(context, input, 'lock');
   if (update.outcome === 'missing') {
     log.warn('node not found', {});

@@ -7,6 +7,7 @@ import type { NodeChange } from '../adapters/kube';
 import type { ReleaseNodeInput, ReleaseNodeResult } from './contracts';
 import { deleteHelperPodsOnNode } from './helperPodsOnNode';
 import { holderOf, IN_PROGRESS_ANNOTATION, LAST_REBOOT_ANNOTATION, readInProgress, SCALE_DOWN_DISABLED_ANNOTATION, writeLastReboot } from './nodeState';
+import { retried } from './retryRead';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { bootId, isoInstant, labels, namespaceName, nodeActivityBase } from './schemas';
 
@@ -24,7 +25,9 @@ export async function releaseNode(raw: unknown, context: ActivityContext): Promi
   const kube = await kubeFor(context, input);
   const log = stepLogger(context, input, 'release');
   let heldBy: string | undefined;
-  const update = await kube.updateNode(input.node, (node) => {
+  // Each step retried on its own (activities/retryRead.ts); both are idempotent.
+  const sleep = context.deps.sleep;
+  const update = await retried(sleep, () => kube.updateNode(input.node, (node) => {
     heldBy = undefined;
     const lock = readInProgress(node);
     if (lock.state !== 'none' && !(lock.state === 'held' && lock.value.instanceId === input.instanceId)) {
@@ -37,7 +40,7 @@ export async function releaseNode(raw: unknown, context: ActivityContext): Promi
     const change: NodeChange = { annotations, labels: input.postLabels };
     if (input.taintKey !== '') change.removeTaints = [{ key: input.taintKey, effect: 'PreferNoSchedule' }];
     return change;
-  });
+  }));
   if (update.outcome === 'missing') {
     log.warn('node not found', {});
     return { released: false, deletedHelperPods: [] };
@@ -46,7 +49,7 @@ export async function releaseNode(raw: unknown, context: ActivityContext): Promi
     log.warn('node held by another instance: not released', { heldBy });
     return { released: false, heldBy, deletedHelperPods: [] };
   }
-  const deletedHelperPods = await deleteHelperPodsOnNode(kube, input.namespace, input.node, 'reboot');
+  const deletedHelperPods = await retried(sleep, () => deleteHelperPodsOnNode(kube, input.namespace, input.node, 'reboot'));
   log.info('node released', { deletedHelperPods, lastReboot: input.lastReboot });
   return { released: true, deletedHelperPods };
 }

@@ -10,6 +10,7 @@ import { rebootHelperName } from '../core/helperPods';
 import type { StartRebootInput, StartRebootResult } from './contracts';
 import { IN_PROGRESS_ANNOTATION, holderOf, readInProgress, writeInProgress } from './nodeState';
 import { createRebootMethod } from './rebootMethods';
+import { retried } from './retryRead';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { bootId, imageReference, namespaceName, nodeActivityBase } from './schemas';
 
@@ -30,7 +31,10 @@ export async function startReboot(raw: unknown, context: ActivityContext): Promi
   const helperPod = rebootHelperName(input.node, input.bootId);
   const method = createRebootMethod(input.method, { kube, arm: context.deps.arm.forCluster(input.cluster) });
 
-  const node = await kube.getNode(input.node);
+  // Its reads and the intent's write are retried on their own (activities/retryRead.ts): on a
+  // flaky API the orchestrator's retry of the whole activity would repeat all of them.
+  const sleep = context.deps.sleep;
+  const node = await retried(sleep, () => kube.getNode(input.node));
   if (!node) return { sent: false, reason: 'the node no longer exists' };
   const lock = readInProgress(node);
   if (lock.state !== 'held' || lock.value.instanceId !== input.instanceId) {
@@ -44,22 +48,23 @@ export async function startReboot(raw: unknown, context: ActivityContext): Promi
     return { sent: false, rebootedAlready: true, reason: `the node rebooted by itself since it was locked (boot id ${input.bootId} → ${node.bootId}): no reboot needed` };
   }
 
-  const existing = await kube.readHelperPod(input.namespace, helperPod);
+  const existing = await retried(sleep, () => kube.readHelperPod(input.namespace, helperPod));
   if (existing && !(input.reissue && isFinished(existing))) {
     log.info('reboot helper already there', { helperPod, phase: existing.phase });
     return { sent: true, helperPod, alreadyExisted: true };
   }
   if (existing) {
     // Finished on this very boot: its guard found another boot id or systemctl failed; it will not run again.
-    await kube.deletePod({ namespace: input.namespace, name: helperPod, uid: existing.uid }, { gracePeriodSeconds: 0 });
+    await retried(sleep, () => kube.deletePod({ namespace: input.namespace, name: helperPod, uid: existing.uid }, { gracePeriodSeconds: 0 }));
     log.warn('finished reboot helper deleted to re-issue', { helperPod, exitCode: existing.exitCode, reason: existing.reason });
   }
 
-  const recorded = await kube.updateNode(input.node, (current) => {
+  // Read, decide, write with the resourceVersion: a retry re-reads and writes the same intent.
+  const recorded = await retried(sleep, () => kube.updateNode(input.node, (current) => {
     const now = readInProgress(current);
     if (now.state !== 'held' || now.value.instanceId !== input.instanceId) return undefined;
     return { annotations: { [IN_PROGRESS_ANNOTATION]: writeInProgress({ ...now.value, rebootIssuedAt: input.at }) } };
-  });
+  }));
   if (recorded.outcome === 'missing') return { sent: false, reason: 'the node no longer exists' };
   if (readInProgress(recorded.node).state !== 'held') return { sent: false, reason: 'the node lost its lock before the reboot was sent' };
 

@@ -7,6 +7,7 @@ import type { NodeInfo } from '../adapters/kube';
 import type { NodeSummary, StartRebootChecksInput, StartRebootChecksResult } from './contracts';
 import { createDetector } from './detectors';
 import { holderOf, readInProgress } from './nodeState';
+import { retried } from './retryRead';
 import { kubeFor, mapBounded, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { activityBase, detectorConfig, imageReference, namespaceName, nodeName, poolName } from './schemas';
 
@@ -37,7 +38,8 @@ export async function startRebootChecks(raw: unknown, context: ActivityContext):
   const input = parseInput('startRebootChecks', startRebootChecksInput, raw);
   const kube = await kubeFor(context, input);
   const log = stepLogger(context, input, 'discover');
-  const inPools = (await mapBounded(input.pools, 4, (pool) => kube.listNodes(pool))).flat();
+  const sleep = context.deps.sleep;
+  const inPools = (await mapBounded(input.pools, 4, (pool) => retried(sleep, () => kube.listNodes(pool)))).flat();
 
   if (input.nodes) {
     const requested = new Set(input.nodes);
@@ -49,7 +51,7 @@ export async function startRebootChecks(raw: unknown, context: ActivityContext):
   }
 
   const detector = createDetector(input.detector);
-  const started = await detector.start(inPools, { kube, runId: input.runId, namespace: input.namespace, image: input.image, parallelism: input.parallelism });
+  const started = await detector.start(inPools, { kube, runId: input.runId, namespace: input.namespace, image: input.image, parallelism: input.parallelism, sleep });
   log.info('reboot checks started', { detector: detector.name, nodes: inPools.length, known: started.results.length, pending: started.pending.length });
   return { nodes: inPools.map(summarize), results: started.results, pending: started.pending, unknownNodes: [] };
 }

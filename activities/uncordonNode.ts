@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { UncordonNodeInput, UncordonNodeResult } from './contracts';
 import { holderOf, readInProgress } from './nodeState';
+import { retried } from './retryRead';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { nodeActivityBase } from './schemas';
 
@@ -12,7 +13,8 @@ export async function uncordonNode(raw: unknown, context: ActivityContext): Prom
   const input = parseInput('uncordonNode', uncordonNodeInput, raw);
   const kube = await kubeFor(context, input);
   const log = stepLogger(context, input, 'uncordon');
-  const node = await kube.getNode(input.node);
+  // Each call retried on its own (activities/retryRead.ts): a node left cordoned after its reboot halts the run.
+  const node = await retried(context.deps.sleep, () => kube.getNode(input.node));
   if (!node) return { uncordoned: false, reason: 'the node no longer exists' };
   const lock = readInProgress(node);
   if (lock.state !== 'held' || lock.value.instanceId !== input.instanceId) {
@@ -26,7 +28,7 @@ export async function uncordonNode(raw: unknown, context: ActivityContext): Prom
     log.info('not uncordoned', { reason });
     return { uncordoned: false, reason };
   }
-  const result = await kube.uncordonNode(input.node);
+  const result = await retried(context.deps.sleep, () => kube.uncordonNode(input.node));
   if (result.outcome === 'missing') return { uncordoned: false, reason: 'the node no longer exists' };
   log.info(result.outcome === 'changed' ? 'node uncordoned' : 'node was already schedulable', {});
   return { uncordoned: true };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateSchedule, nodesToStart, withStarted, type ScheduleState } from './criticalPathSchedule';
 import type { NodeFacts, PdbFacts, PodFacts } from './kubeFacts';
-import { RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS } from './scheduleTerms';
+import { mergeTerms, RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS, type ScheduleTerms } from './scheduleTerms';
 
 const pod = (name: string, nodeName: string, over: Partial<PodFacts> = {}): PodFacts => ({
   namespace: 'shop', name, uid: name, nodeName, phase: 'Running', ready: true, labels: { app: 'java-app' },
@@ -118,5 +118,28 @@ describe('scheduleTerms → nodesToStart: a node in flight spends its pods\' bud
     const pods = nodes.map((n) => agentOn(n.name));
     const roomier = { ...daemonSetPdb, status: { ...daemonSetPdb.status, expectedPods: 3, currentHealthy: 3, desiredHealthy: 1, disruptionsAllowed: 2 } };
     expect(nodesToStart(startFirst(pods, [roomier])).start).toEqual(['n2']);
+  });
+});
+
+describe('mergeTerms', () => {
+  const node = (name: string, disruptionSeconds = 150) => ({ name, zone: 'z1', system: false, disruptionSeconds, workloads: [] });
+  const earlier: ScheduleTerms = {
+    nodes: [node('n1')],
+    budgets: { 'PDB shop/a': 1 },
+    unread: [{ node: 'n2', reason: 'listing pods on n2: HTTP 500' }, { node: 'n3', reason: 'reading node n3: HTTP 503' }, { node: 'n4', reason: 'reading node n4: HTTP 503' }],
+  };
+
+  it('each node asked again takes its fresh terms, stays unread with the new reason, or is gone; the others keep theirs', () => {
+    const fresh: ScheduleTerms = { nodes: [node('n2', 170)], budgets: { 'PDB shop/a': 2, 'PDB shop/b': 1 }, unread: [{ node: 'n3', reason: 'listing pods on n3: HTTP 429' }] };
+    expect(mergeTerms(earlier, fresh, ['n2', 'n3', 'n4'])).toEqual({
+      nodes: [node('n1'), node('n2', 170)],
+      budgets: { 'PDB shop/a': 2, 'PDB shop/b': 1 },
+      unread: [{ node: 'n3', reason: 'listing pods on n3: HTTP 429' }],
+    });
+  });
+
+  it('leaves out `unread` once every node is read, and keeps a node not asked about unread', () => {
+    expect(mergeTerms(earlier, { nodes: [node('n2'), node('n3'), node('n4')], budgets: {} }, ['n2', 'n3', 'n4'])).not.toHaveProperty('unread');
+    expect(mergeTerms(earlier, { nodes: [node('n2')], budgets: {} }, ['n2']).unread?.map((u) => u.node)).toEqual(['n3', 'n4']);
   });
 });

@@ -28,9 +28,32 @@ export interface TermsFacts {
   rebootSecondsByPool?: Readonly<Record<string, number>>;
 }
 
+/** A node whose facts could not be read (a transient API failure left after retries), with why. */
+export interface UnreadNode {
+  node: string;
+  reason: string;
+}
+
 export interface ScheduleTerms {
   nodes: CandidateNode[];
   budgets: Record<string, number>;
+  /** Nodes whose terms are not known: the run holds them back and asks again (absent when none). */
+  unread?: UnreadNode[];
+}
+
+/**
+ * Terms read again for `asked` (nodes that were unread) laid over the earlier ones: each asked
+ * node takes its fresh terms, is still unread, or is gone (no longer exists); budgets are the
+ * fresh ones where read again.
+ */
+export function mergeTerms(earlier: ScheduleTerms, fresh: ScheduleTerms, asked: readonly string[]): ScheduleTerms {
+  const redone = new Set(asked);
+  const unread = [...(earlier.unread ?? []).filter((u) => !redone.has(u.node)), ...(fresh.unread ?? [])];
+  return {
+    nodes: [...earlier.nodes.filter((n) => !redone.has(n.name)), ...fresh.nodes],
+    budgets: { ...earlier.budgets, ...fresh.budgets },
+    ...(unread.length > 0 ? { unread } : {}),
+  };
 }
 
 function startToReadySeconds(pod: PodFacts): number {

@@ -5,12 +5,12 @@
 // state, blockers and admission are checked before nodes start. A dry run stops after the
 // plan. History stays bounded with continueAsNew every 25 nodes, with no node in flight.
 import type { OrchestrationContext, Task } from 'durable-functions';
-import type { CheckResult, NodeSummary } from '../activities/contracts';
+import type { CheckAdmissionResult, CheckResult, NodeSummary } from '../activities/contracts';
 import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { estimateSchedule, nodesToStart, type CandidateNode, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
-import { TYPICAL_REBOOT_SECONDS, type ScheduleTerms } from '../core/scheduleTerms';
+import { mergeTerms, TYPICAL_REBOOT_SECONDS, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
 import { buildRunStatus } from '../core/runStatus';
 import { CORDONED_BY_SOMEONE_ELSE, type CheckCoverage, type NodeStep, type Plan, type PlannedNode, type RunOutcome, type RunOutput } from '../core/runTypes';
 import { createWindow } from '../core/window';
@@ -25,6 +25,12 @@ const CHECK_TIMEOUT_SECONDS = 180;
 const CHECK_PARALLELISM = 10;
 /** How often a node in flight past its expected end is looked at (≥ 1 s, ≤ REBOOT_POLL_INTERVAL). */
 const FAST_POLL_SECONDS = 2;
+/**
+ * A node whose terms or admission check cannot be read is held back and asked about every
+ * round; past this (longer than the activity retry policy's four minutes) it is left for the
+ * next run.
+ */
+const UNREAD_LIMIT_SECONDS = 600;
 
 /** How the dry run's estimate is made: the terms of the critical-path bound, stepped through the run's own scheduling rule. */
 const ESTIMATE_BASIS = 'the scheduling rule (ADR 0019) over each node\'s expected disruption (longest grace period + run-command start + reboot) '
@@ -101,6 +107,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (request?.dryRun) {
       const blockers = yield* flow.call(activities.checkBlockers, blockersInput());
       const known = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: carry.queue });
+      // A node whose terms could not be read is estimated with the typical ones.
+      const estimated = [...known.nodes, ...carry.queue.filter((n) => known.unread?.some((u) => u.node === n.node)).map(typicalTerms)];
       const delays = settings.drainDelaySeconds + settings.rebootDelaySeconds + settings.postRebootDelaySeconds;
       const plan: Plan = {
         order: carry.queue,
@@ -109,7 +117,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         admissionDenials: denials,
         checks: coverage(),
         window: windowNow(),
-        estimateSeconds: Math.round(estimateSchedule(known.nodes, settings.concurrency, known.budgets).seconds + carry.queue.length * delays),
+        estimateSeconds: Math.round(estimateSchedule(estimated, settings.concurrency, known.budgets).seconds + carry.queue.length * delays),
         estimateBasis: ESTIMATE_BASIS,
       };
       setPhase('planned');
@@ -132,6 +140,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   let blockedSince: string | undefined;
   const inFlight: InFlight[] = [];
   let terms: ScheduleTerms | undefined;
+  /** Nodes held back because a read about them failed, since when (UNREAD_LIMIT_SECONDS). */
+  const unreadSince = new Map<string, string>();
   const stop = (why: RunOutcome, text?: string) => {
     if (outcome !== undefined) return;
     outcome = why;
@@ -158,7 +168,9 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       } else if (!request?.ignoreWindow && !window.contains(flow.now().getTime())) {
         stop('window-closed', `the maintenance window (${window.describe()}) closed; the remaining nodes wait for the next window`);
       } else {
-        terms ??= yield* flow.call(activities.scheduleTerms, { ...base(), candidates: carry.queue });
+        terms = yield* readTerms(terms);
+        const unread = terms.unread ?? [];
+        if (carry.queue.some((n) => unread.some((u) => u.node === n.node))) waitSeconds = settings.pollIntervalSeconds;
         const chosen = nodesToStart(scheduleState(terms)).start.slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
         const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, { ...base(), pools: [...new Set(carry.queue.map((n) => n.pool))] }) : undefined;
         if (state?.busy) {
@@ -176,15 +188,20 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
           } else {
             blockedSince = undefined;
             blockedBy = undefined;
-            const refused = yield* admissionDenials({ nodes: chosen });
-            if (refused.length > 0) {
-              stop('halted', describeDenials(refused));
-              carry.admissionDenials = refused;
+            const checked = yield* checkAdmission({ nodes: chosen });
+            if (checked.denials.length > 0) {
+              stop('halted', describeDenials(checked.denials));
+              carry.admissionDenials = checked.denials;
               continue;
             }
-            for (const name of chosen) yield* startDisruption(carry.queue.find((n) => n.node === name)!);
-            processed += chosen.length;
-            setPhase('rebooting');
+            // A node whose helper could not be checked waits for the next round.
+            const unchecked = checked.unchecked ?? [];
+            noteReads(chosen, unchecked);
+            const cleared = chosen.filter((name) => !unchecked.some((u) => u.node === name));
+            if (unchecked.length > 0) waitSeconds = settings.pollIntervalSeconds;
+            for (const name of cleared) yield* startDisruption(carry.queue.find((n) => n.node === name)!);
+            processed += cleared.length;
+            if (cleared.length > 0) setPhase('rebooting');
           }
         }
       }
@@ -229,12 +246,34 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     return { complete: carry.unchecked === 0, unchecked: carry.unchecked };
   }
 
-  /** Dry-run creates of the helper pods: what the cluster's admission would refuse. */
-  function* admissionDenials(target: { nodes: string[] } | { pools: string[] }): Op<AdmissionDenial[]> {
-    const checked = yield* flow.call(activities.checkAdmission, {
+  /** Dry-run creates of the helper pods: what the cluster's admission would refuse, and the nodes it could not be asked about. */
+  function* checkAdmission(target: { nodes: string[] } | { pools: string[] }): Op<CheckAdmissionResult> {
+    return yield* flow.call(activities.checkAdmission, {
       ...base(), namespace: settings.namespace, image: settings.helperImage, detector: settings.detector, ...target,
     });
-    return checked.denials;
+  }
+
+  /** The queue's terms: read once per execution; the nodes left unread are asked about again each round. */
+  function* readTerms(known: ScheduleTerms | undefined): Op<ScheduleTerms> {
+    const ask = known ? carry.queue.filter((n) => known.unread?.some((u) => u.node === n.node)) : carry.queue;
+    if (known && ask.length === 0) return known;
+    const fresh = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: ask });
+    const asked = ask.map((n) => n.node);
+    noteReads(asked, fresh.unread ?? []);
+    return known ? mergeTerms(known, fresh, asked) : fresh;
+  }
+
+  /** Records which of `asked` could not be read; a node unread for UNREAD_LIMIT_SECONDS leaves the queue for the next run. */
+  function noteReads(asked: readonly string[], unread: readonly UnreadNode[]): void {
+    for (const node of asked) if (!unread.some((u) => u.node === node)) unreadSince.delete(node);
+    for (const u of unread) {
+      const since = unreadSince.get(u.node) ?? flow.nowIso();
+      unreadSince.set(u.node, since);
+      if (flow.secondsSince(since) < UNREAD_LIMIT_SECONDS) continue;
+      unreadSince.delete(u.node);
+      carry.queue = carry.queue.filter((q) => q.node !== u.node);
+      carry.skipped.push({ node: u.node, reason: `could not be read for ${UNREAD_LIMIT_SECONDS}s, left for the next run: ${u.reason}` });
+    }
   }
 
   function output(result: RunOutcome, why?: string, plan?: Plan, denials = carry.admissionDenials): RunOutput {
@@ -281,7 +320,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       return { queue: [], skipped, unchecked: 0, denials: [] };
     }
     // Before the check pods: a refused helper would otherwise read as nodes that "could not be checked".
-    const denials = yield* admissionDenials({ pools: pools.pools.map((p) => p.name) });
+    const { denials } = yield* checkAdmission({ pools: pools.pools.map((p) => p.name) });
     if (denials.length > 0) return { queue: [], skipped, unchecked: 0, denials };
     const started = yield* flow.call(activities.startRebootChecks, {
       ...base(),
@@ -338,7 +377,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   }
 
   function termsOf(n: PlannedNode): CandidateNode {
-    return terms?.nodes.find((t) => t.name === n.node) ?? { name: n.node, zone: n.zone, system: false, disruptionSeconds: TYPICAL_REBOOT_SECONDS, workloads: [] };
+    return terms?.nodes.find((t) => t.name === n.node) ?? typicalTerms(n);
   }
 
   /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends. */
@@ -349,7 +388,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     return {
       now,
       concurrency: settings.concurrency,
-      pending: carry.queue.map(termsOf),
+      // A node whose terms are unknown is not eligible until they are read.
+      pending: carry.queue.filter((n) => !known.unread?.some((u) => u.node === n.node)).map(termsOf),
       // A node counts as disrupted until its disruption part ends, whatever was expected.
       disrupted: inFlight.filter((f) => f.part === 'disruption').map((f) => ({ node: f.node.node, zone: f.node.zone, until: Math.max(now + 1, f.startedAt + termsOf(f.node).disruptionSeconds) })),
       // Its workloads count as short until its recovery gate passed.
@@ -420,6 +460,11 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
     showCurrent();
   }
+}
+
+/** Terms for a node without read ones (gone, or not read for a dry run's estimate): a typical reboot, no workloads. */
+function typicalTerms(n: PlannedNode): CandidateNode {
+  return { name: n.node, zone: n.zone, system: false, disruptionSeconds: TYPICAL_REBOOT_SECONDS, workloads: [] };
 }
 
 interface InFlight {

@@ -2,6 +2,7 @@
 // detector file implements, in a file of its own so that neither imports the other.
 import type { KubeClient, NodeInfo } from '../../adapters/kube';
 import type { CheckResult } from '../contracts';
+import type { Sleep } from '../retryRead';
 
 export interface DetectionRequest {
   kube: KubeClient;
@@ -11,6 +12,8 @@ export interface DetectionRequest {
   image: string;
   /** Bound on requests in flight. */
   parallelism: number;
+  /** Waits between the tries of one request (activities/retryRead.ts). */
+  sleep: Sleep;
 }
 
 export interface DetectionStart {

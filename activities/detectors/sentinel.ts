@@ -10,6 +10,7 @@ import type { HelperPodStatus, KubeClient } from '../../adapters/kube';
 import { TransientError } from '../../adapters/kube';
 import { buildCheckPod, checkPodName, MANAGED_BY, MANAGED_BY_LABEL, ROLE_LABEL, RUN_ID_ANNOTATION } from '../../core/helperPods';
 import type { CheckResult, DetectorConfig } from '../contracts';
+import { retried } from '../retryRead';
 import { errorMessage, mapBounded } from '../runtime';
 import type { RebootDetector } from './detector';
 
@@ -20,11 +21,12 @@ export function sentinelDetector(config: Extract<DetectorConfig, { kind: 'sentin
       const outcomes = await mapBounded(nodes, request.parallelism, async (node): Promise<CheckResult | 'pending'> => {
         if (!node.ready) return { node: node.name, status: 'unknown', reason: 'the node is NotReady: its check pod cannot run' };
         try {
-          await request.kube.createHelperPod(buildCheckPod({ namespace: request.namespace, image: request.image, node: node.name, runId: request.runId, sentinel: config.path }));
+          // Retried on its own (a create that answers AlreadyExists was made by an earlier try):
+          // one node's failure no longer fails every node's check.
+          await retried(request.sleep, () => request.kube.createHelperPod(buildCheckPod({ namespace: request.namespace, image: request.image, node: node.name, runId: request.runId, sentinel: config.path })));
           return 'pending';
         } catch (error) {
-          if (error instanceof TransientError) throw error;
-          return { node: node.name, status: 'unknown', reason: `its check pod could not be created: ${errorMessage(error)}` };
+          return { node: node.name, status: 'unknown', reason: `its check pod could not be created: ${errorMessage(error).slice(0, 200)}` };
         }
       });
       return {

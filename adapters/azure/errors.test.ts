@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AzureRequestError, azureFailure, TransientError } from './errors';
+import { AzureRequestError, azureFailure, retryAfterSeconds, TransientError } from './errors';
 
 function restError(statusCode: number | undefined, code?: string): Error {
   return Object.assign(new Error('boom'), { name: 'RestError', statusCode, code });
@@ -20,5 +20,19 @@ describe('azureFailure', () => {
     expect(failure).toBeInstanceOf(kind);
     expect(failure.message).toMatch(/^reading cluster g\/c: /);
     expect(failure.cause).toBe(err);
+  });
+});
+
+describe('retryAfterSeconds', () => {
+  it.each([
+    [{ 'retry-after': '3' }, 3],
+    [{ 'Retry-After': ' 0 ' }, 0],
+    [{ 'retry-after': 'Wed, 21 Oct 2015 07:28:00 GMT' }, undefined],
+    [{ 'retry-after': '-1' }, undefined],
+    [{ 'retry-after': '1.5' }, undefined],
+    [{}, undefined],
+    [undefined, undefined],
+  ])('%j → %s', (headers, seconds) => {
+    expect(retryAfterSeconds(headers)).toBe(seconds);
   });
 });

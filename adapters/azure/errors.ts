@@ -7,16 +7,29 @@ export interface TransientErrorOptions {
   cause?: unknown;
   /** The HTTP status, when the server answered. */
   status?: number;
+  /** The server's Retry-After, in seconds, when it sent one. */
+  retryAfterSeconds?: number;
 }
 
 export class TransientError extends Error {
   readonly status: number | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(message: string, options: TransientErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = 'TransientError';
     this.status = options.status;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
+}
+
+/**
+ * A Retry-After header in whole seconds, as client-go reads it (`retryAfterSeconds` in
+ * rest/request.go: an integer; the HTTP-date form is ignored). A negative number is ignored too.
+ */
+export function retryAfterSeconds(headers: Readonly<Record<string, string>> | undefined): number | undefined {
+  const entry = Object.entries(headers ?? {}).find(([name]) => name.toLowerCase() === 'retry-after');
+  return entry && /^\d{1,6}$/.test(entry[1].trim()) ? Number(entry[1].trim()) : undefined;
 }
 
 /** HTTP statuses that say "try again later". */

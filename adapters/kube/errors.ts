@@ -5,7 +5,7 @@
 
 import { ApiException } from '@kubernetes/client-node';
 import { grantHint, isAuthorizationRefusal } from '../../core/kubePermissions';
-import { isNetworkError, isTransientStatus, TransientError } from '../azure/errors';
+import { isNetworkError, isTransientStatus, retryAfterSeconds, TransientError } from '../azure/errors';
 
 export { TransientError };
 
@@ -59,7 +59,10 @@ export function kubeFailure(what: string, err: unknown): Error {
     // An authorizer's 403 says what was refused; add where to grant it.
     const hint = err.code === 403 && status.message && isAuthorizationRefusal(status.message) ? `; ${grantHint(status.message)}` : '';
     const text = `${what}: HTTP ${err.code}${status.reason ? ` ${status.reason}` : ''}${status.message ? ` (${status.message})` : ''}${hint}`;
-    if (isTransientStatus(err.code)) return new TransientError(text, { cause: err, status: err.code });
+    if (isTransientStatus(err.code)) {
+      const after = retryAfterSeconds(err.headers);
+      return new TransientError(text, { cause: err, status: err.code, ...(after !== undefined && { retryAfterSeconds: after }) });
+    }
     return new KubeApiError(text, err.code, status.reason, { cause: err });
   }
   if (isNetworkError(err)) return new TransientError(`${what}: no answer from the API server`, { cause: err });

@@ -121,4 +121,50 @@ describe('clusterReboot with stub activities', () => {
     expect(output.results.map((r) => [r.node, r.outcome])).toEqual([['node-2', 'rebooted']]);
     expect(calls.filter((c) => c.input.node === 'node-2').map((c) => c.name)).toContain('cordonNode');
   });
+
+  it('a node whose schedule terms could not be read waits, is asked about again alone, and is rebooted once they are read', async () => {
+    const stubs = twoNodeCluster();
+    let reads = 0;
+    const scheduleTerms: ActivityStubs['scheduleTerms'] = (input) => {
+      const all = stubs.scheduleTerms!(input);
+      // node-2's pods cannot be listed the first two times it is asked about.
+      if (input.candidates.some((c) => c.node === 'node-2') && ++reads <= 2) {
+        return { ...all, nodes: all.nodes.filter((n) => n.name !== 'node-2'), unread: [{ node: 'node-2', reason: 'listing pods on node-2: HTTP 500' }] };
+      }
+      return all;
+    };
+    const output = await run({ ...stubs, scheduleTerms }, runSettings());
+    expect(output).toMatchObject({ outcome: 'completed', skipped: [] });
+    expect(output.results.map((r) => [r.node, r.outcome])).toEqual([['node-1', 'rebooted'], ['node-2', 'rebooted']]);
+    // Read for the queue once, then only for the node left unread.
+    expect(calls.filter((c) => c.name === 'scheduleTerms').map((c) => (c.input.candidates as Array<{ node: string }>).map((n) => n.node))).toEqual([['node-1', 'node-2'], ['node-2'], ['node-2']]);
+  });
+
+  it('a node whose terms stay unread for 600 s is left for the next run, named with why; the others are rebooted', async () => {
+    const stubs = twoNodeCluster();
+    const scheduleTerms: ActivityStubs['scheduleTerms'] = (input) => {
+      const all = stubs.scheduleTerms!(input);
+      return { ...all, nodes: all.nodes.filter((n) => n.name !== 'node-2'), ...(input.candidates.some((c) => c.node === 'node-2') ? { unread: [{ node: 'node-2', reason: 'reading node node-2: HTTP 503' }] } : {}) };
+    };
+    const output = await run({ ...stubs, scheduleTerms }, runSettings());
+    expect(output.outcome).toBe('completed');
+    expect(output.results.map((r) => [r.node, r.outcome])).toEqual([['node-1', 'rebooted']]);
+    expect(output.skipped).toEqual([{ node: 'node-2', reason: 'could not be read for 600s, left for the next run: reading node node-2: HTTP 503' }]);
+    expect(output.remaining).toEqual([]);
+    expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(['node-1']);
+  });
+
+  it('a node whose reboot helper could not be dry-run waits for the next round; the others start', async () => {
+    const stubs = twoNodeCluster();
+    let checks = 0;
+    const checkAdmission: ActivityStubs['checkAdmission'] = (input) => {
+      if (input.nodes?.includes('node-1') && ++checks === 1) return { checked: 0, denials: [], unchecked: [{ node: 'node-1', reason: 'dry-run creating pod: HTTP 500' }] };
+      return { checked: input.nodes?.length ?? 1, denials: [] };
+    };
+    const output = await run({ ...stubs, checkAdmission }, runSettings({ concurrency: 2 }));
+    expect(output.outcome).toBe('completed');
+    // node-2 started in the first round, node-1 in a later one.
+    expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(['node-2', 'node-1']);
+    expect(output.results.map((r) => r.outcome)).toEqual(['rebooted', 'rebooted']);
+  });
 });

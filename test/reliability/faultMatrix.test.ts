@@ -75,10 +75,12 @@ const CASES: MatrixCase[] = [
       }),
       settings: { REBOOT_CONCURRENCY: '3' },
     }),
-    // Open defect (docs/reliability.md): an activity that reads every candidate node and its pods
-    // in one call (scheduleTerms) rarely gets 20 calls through at 20 %, and its retries repeat them
-    // all, so the run fails before its first cordon. It stops safe: nothing touched, Lease released.
-    expected: { outcome: 'failed', nodes: {}, reason: /Activity function '\w+' failed: .*HTTP (500|503|429)/, rebooted: 0, leftCordoned: 0 },
+    // Each call of the activities that read per node (schedule terms, admission, reboot checks) or
+    // make several calls (lock, cordon, start reboot, uncordon, release) is retried on its own
+    // (activities/retryRead.ts); a node whose reads still fail is held back and asked about again
+    // instead of failing the activity, so every node gets its turn.
+    alsoCheck: (summary) => expect(summary.apiRequests.kube.errors).toBeGreaterThan(150), // the faults did fire
+    expected: { outcome: 'completed', nodes: { rebooted: 9 }, rebooted: 9, leftCordoned: 0 },
   },
   {
     fault: 'run-command Failed twice, then Succeeded',
