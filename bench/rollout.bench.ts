@@ -33,7 +33,7 @@ async function measure(c: Case): Promise<boolean> {
   const stack = await startStack({ ...(c.scenario ? { scenario: c.scenario } : {}), settings: { REBOOT_CONCURRENCY: String(c.concurrency) } });
   try {
     const startedAt = stack.clock.now();
-    const lock = await runScheduledRollout(stack);
+    const lock = await runScheduledRollout(stack, { maxRealMs: 600_000 });
     const output = lock.output as RunOutput | undefined;
     if (!output?.results) throw new Error(`${c.name}: the run did not finish (${lock.runtimeStatus}): ${JSON.stringify(lock.output ?? lock.customStatus).slice(0, 500)}`);
     const seconds = (stack.clock.now() - startedAt) / 1000;

@@ -69,6 +69,21 @@ describe('node reboot with the kubelet\'s graceful shutdown (nodeLifecycle.grace
   });
 });
 
+describe('a cluster already running at the scenario\'s start', () => {
+  it('shows its pods Ready since the start, their containers started one readiness delay before it', () => {
+    const c = clusterFor();
+    const ready = (p: Pod) => p.status.conditions?.find((x) => x.type === 'Ready');
+    const java = c.pods('shop', 'java-app')[0]!;
+    expect(ready(java)).toMatchObject({ status: 'True', lastTransitionTime: '2026-01-05T02:00:00Z' });
+    // java-app's readiness probe waits 240 s after the container starts (seed.json startupSeconds).
+    expect(java.status.containerStatuses![0]!.state.running!.startedAt).toBe('2026-01-05T01:56:00Z');
+    expect(java.status.startTime).toBe('2026-01-05T01:56:00Z');
+    expect(isHealthy(java)).toBe(true);
+    const coredns = c.pods('kube-system', 'coredns')[0]!;
+    expect(coredns.status.containerStatuses![0]!.state.running!.startedAt).toBe('2026-01-05T01:59:40Z');
+  });
+});
+
 describe('graceful deletion', () => {
   it('sets deletionTimestamp and removes the pod after its grace period; the ReplicaSet replaces it once its queue gets to it (controllerDelaySeconds, at most 2 s)', () => {
     const c = clusterFor();

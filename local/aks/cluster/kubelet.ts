@@ -74,7 +74,7 @@ export class Kubelet {
     const workload = this.c.workloadOf(pod);
     if (workload !== undefined && this.c.faults.podNeverReady(workload, pod.metadata.namespace ?? 'default', pod.spec.nodeName!, startedMs)) return undefined;
     if (pod.spec.containers.some((ct) => containerBehaviour(pod, ct).kind !== 'run')) return undefined;
-    return this.c.warmStart ? 0 : Math.max(0, ...pod.spec.containers.map((ct) => ct.readinessProbe?.initialDelaySeconds ?? 0)) * 1000;
+    return this.c.warmStart ? 0 : probeDelayMs(pod);
   }
 
   forget(pod: Pod): void {
@@ -140,7 +140,12 @@ export class Kubelet {
     }));
     if (this.c.warmStart) {
       for (const ct of pod.spec.containers) if (ct.image) this.images.add(node.name, ct.image);
-      this.run(pod, this.c.clock.now());
+      // A cluster already running: its containers started one readiness delay before the
+      // scenario's start and are Ready from it, so Ready's lastTransitionTime − the containers'
+      // startedAt shows that delay, as a pod whose probe never failed since its start shows it.
+      const startedMs = this.c.clock.now() - probeDelayMs(pod);
+      pod.status.startTime = this.c.iso(startedMs);
+      this.run(pod, startedMs);
       return;
     }
     pod.status.phase = pod.status.phase === 'Running' ? 'Running' : 'Pending';
@@ -237,8 +242,7 @@ export class Kubelet {
       if (r.readyFromMs !== undefined) this.setReadyFrom(pod, undefined);
       return;
     }
-    const delay = this.c.warmStart ? 0 : Math.max(0, ...pod.spec.containers.map((ct) => ct.readinessProbe?.initialDelaySeconds ?? 0));
-    const readyMs = runMs + delay * 1000;
+    const readyMs = runMs + (this.c.warmStart ? 0 : probeDelayMs(pod));
     if (!this.c.warmStart && r.readyFromMs !== readyMs) this.setReadyFrom(pod, readyMs);
     else r.readyFromMs = readyMs;
     if (readyMs <= this.c.clock.now()) this.ready(pod);
@@ -377,4 +381,13 @@ export class Kubelet {
       this.start(pod, bootedMs);
     }
   }
+}
+
+/**
+ * The readiness probe's initial delay: the kubelet runs no readiness probe, and the container
+ * stays not Ready, until that long after it started (kubernetes `pkg/kubelet/prober/worker.go`,
+ * "Probe disabled for InitialDelaySeconds").
+ */
+function probeDelayMs(pod: Pod): number {
+  return Math.max(0, ...pod.spec.containers.map((ct) => ct.readinessProbe?.initialDelaySeconds ?? 0)) * 1000;
 }
