@@ -1,6 +1,7 @@
 // The HTTP API end to end, called with the function key as an operator would call it.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunOutput } from '../../core/runTypes';
+import { readmeJsonExample, shapeOf } from '../docs/readmeExamples';
 import { startStack, type Stack } from './stack';
 import { nodeNames, nodeState, seedWith } from './support';
 
@@ -113,6 +114,11 @@ describe('HTTP API', () => {
     expect(plan.body.plan.order.slice(0, 4).every((n: { pool: string }) => n.pool === 'user')).toBe(true);
     expect(plan.body.plan.window).toEqual({ open: true });
     expect(plan.body.reused).toBe(false);
+    // README.md's plan example is this answer: the same fields, order and estimate's basis.
+    const example = readmeJsonExample('and the plan (a cluster') as { plan: { order: unknown; estimateBasis: string } };
+    expect(shapeOf(example), 'README.md\'s plan example against the real answer').toEqual(shapeOf(plan.body));
+    expect(example.plan.order).toEqual(plan.body.plan.order);
+    expect(example.plan.estimateBasis).toBe(plan.body.plan.estimateBasis);
     // Asked again at once: the same plan, no new instance and no new check pods.
     const podCreates = () => stack!.sim.recorder.summary().apiRequests.kube.byVerbAndResource['create pods'] ?? 0;
     const checkPods = podCreates();
