@@ -2,9 +2,9 @@
 // bench/crashSweepSeed.bench.ts (the whole seed): one run per crash point of the clean run, each
 // crashing once there and resuming from the file store (test/reliability/crashSweep.ts). Prints
 // the counts docs/reliability.md reports; exits 1 when any run ends differently from the clean run.
-// Arguments: [stride] [offset] [from] — every stride-th point from offset (default 1 0: every
-// point), skipping the points before index `from` (default 0): runs on several processes can each
-// take a range of one sweep.
+// Arguments: [stride] [offset] [from] [to] — every stride-th point from offset (default 1 0:
+// every point), only those with an index in [from, to) (default: all), so that runs on several
+// processes can each take a range of one sweep.
 import type { Scenario } from '../local/aks/scenario';
 import { crashOnceAt, dryRun, problems } from '../test/reliability/crashSweep';
 
@@ -15,12 +15,14 @@ export async function sweep(label: string, scenario: () => Scenario, argv: strin
   if (!Number.isInteger(offset) || offset < 0 || offset >= stride) throw new Error(`offset must be an integer in [0, stride), got ${argv[1]}`);
   const from = Number(argv[2] ?? 0);
   if (!Number.isInteger(from) || from < 0) throw new Error(`from must be a non-negative integer (the first point's index), got ${argv[2]}`);
+  const to = argv[3] === undefined ? Infinity : Number(argv[3]);
+  if (!(Number.isInteger(to) && to > from) && to !== Infinity) throw new Error(`to must be an integer above from (the index after the last point), got ${argv[3]}`);
   const started = performance.now();
   const { ending: clean, points } = await dryRun(scenario());
   const dryS = (performance.now() - started) / 1000;
   const rebootedNodes = Object.entries(clean.reboots).filter(([, n]) => n > 0).length;
   console.log(`${label}: clean run ${clean.outcome}, ${rebootedNodes} nodes rebooted, ${points.length} crash points (${dryS.toFixed(1)} s)`);
-  const chosen = points.filter((_, i) => i % stride === offset && i >= from);
+  const chosen = points.filter((_, i) => i % stride === offset && i >= from && i < to);
   // A sharded sweep of a few dozen slow points still shows how far it got.
   const progressEvery = Math.max(1, Math.min(50, Math.ceil(chosen.length / 10)));
   const byKind: Record<string, number> = {};
@@ -47,7 +49,7 @@ export async function sweep(label: string, scenario: () => Scenario, argv: strin
   const wall = (performance.now() - started) / 1000;
   const rows = [
     ['crash points in the clean run', String(points.length)],
-    ['crash points tried', `${chosen.length}${from > 0 ? ` from index ${from}` : ''} (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ')})`],
+    ['crash points tried', `${chosen.length}${from > 0 || to !== Infinity ? ` of indexes [${from}, ${Math.min(to, points.length)})` : ''} (${Object.entries(byKind).map(([k, n]) => `${k} ${n}`).join(', ')})`],
     ['runs that ended differently', String(failures.length)],
     ['points never reached', String(notReached)],
     ['nodes rebooted twice', String(rebootedTwice)],
