@@ -1,5 +1,6 @@
 // The rollouts checked against the critical-path bound (local/aks/lowerBound.ts): each bundled
-// scenario whose run completes (faults.json and pdb-blocked.json do not) and generated clusters
+// scenario whose run completes (not faults.json nor pdb-blocked.json, and not hardened.json nor
+// cluster-busy.json, whose runs halt by design) and generated clusters
 // of 6, 12 and 30 nodes at concurrency 1 and 3. `npm test` runs QUICK_BOUND_CASES
 // (test/e2e/bound.test.ts); the whole sweep is `npm run bench -- bench/bound.bench.ts`.
 import type { RunOutput } from '../../core/runTypes';
@@ -31,6 +32,14 @@ export const ALL_BOUND_CASES: BoundCase[] = [
   ['seed', 1, () => bundled('seed')],
   ['seed', 3, () => bundled('seed')],
   ['rerun-after-reboot', 1, () => bundled('rerun-after-reboot')],
+  ['non-entra', 1, () => bundled('non-entra')],
+  ['azure-rbac', 1, () => bundled('azure-rbac')],
+  ['runcommand-failures', 1, () => bundled('runcommand-failures')],
+  ['lagging', 1, () => bundled('lagging')],
+  ['finalizers', 1, () => bundled('finalizers')],
+  ['dense', 1, () => bundled('dense')],
+  // As test/e2e/daemonsetBudget.test.ts runs it: three nodes, one per zone, at concurrency 3.
+  ['daemonset-budget', 3, () => bundled('daemonset-budget')],
   ...([[6, 1], [12, 3], [30, 3]] as const).flatMap(([nodes, pools]) => [1, 3].map((c) => generatedCase(nodes, pools, c))),
 ];
 
