@@ -6,7 +6,6 @@
 // run holds it back and asks again.
 import { z } from 'zod';
 import type { KubeClient, NodeInfo, PdbFacts, PodFacts } from '../adapters/kube';
-import { isDisruptedByDrain } from '../core/kubeFacts';
 import { scheduleTerms as termsFrom, type UnreadNode } from '../core/scheduleTerms';
 import type { ScheduleTermsInput, ScheduleTermsResult } from './contracts';
 import { readEach, retried, type Sleep } from './retryRead';
@@ -32,14 +31,15 @@ export async function scheduleTerms(raw: unknown, context: ActivityContext): Pro
     if (!r.ok) unread.push({ node: input.candidates[i]!.node, reason: r.reason });
     else if (r.value) read.push(r.value);
   });
-  // A node's workload keys and budgets come from the PDBs of its drained pods' namespaces.
-  const namespaces = [...new Set(read.flatMap((r) => r.pods.filter(isDisruptedByDrain).map((p) => p.namespace)))].sort();
+  // A node's workload keys and budgets come from the PDBs of its pods' namespaces: pods the drain
+  // leaves in place (DaemonSet, mirror) go down with the reboot and count against their PDBs too.
+  const namespaces = [...new Set(read.flatMap((r) => r.pods.map((p) => p.namespace)))].sort();
   const pdbReads = await readEach(namespaces, PARALLEL_READS, (ns) => retried(sleep, () => kube.listPdbs(ns)));
   const pdbs: PdbFacts[] = [];
   const pdbsUnread = new Map<string, string>();
   pdbReads.forEach((r, i) => (r.ok ? pdbs.push(...r.value) : pdbsUnread.set(namespaces[i]!, r.reason)));
   const known = read.filter(({ node, pods }) => {
-    const missing = pods.filter(isDisruptedByDrain).map((p) => p.namespace).find((ns) => pdbsUnread.has(ns));
+    const missing = pods.map((p) => p.namespace).find((ns) => pdbsUnread.has(ns));
     if (missing !== undefined) unread.push({ node: node.name, reason: `the PDBs of namespace ${missing}: ${pdbsUnread.get(missing)}` });
     return missing === undefined;
   });
