@@ -1,9 +1,11 @@
 // The gates around a node's reboot (core/gates) on fresh facts: pre-drain ("every workload
 // with a pod here can take one disruption now") and recovery ("the node's pods are Ready and
 // what the drain evicted is whole again"). For the recovery gate the evicted workloads' pods
-// are fetched wherever they now run, so the PDBs that cover them are found.
+// are fetched wherever they now run, so the PDBs that cover them are found; a closed recovery
+// gate says when those pods can be Ready at the earliest (ADR 0021), for the wait's next look.
 import { z } from 'zod';
 import type { NodeInfo, PodFacts, WorkloadFacts, WorkloadKind } from '../adapters/kube';
+import { expectedReadyAt } from '../core/expectedReady';
 import { checkPreDrain, checkRecovered } from '../core/gates';
 import type { NodeFacts } from '../core/kubeFacts';
 import { pdbsIn, podsOfWorkloads, workloadsOwning } from './clusterFacts';
@@ -44,10 +46,12 @@ export async function checkGate(raw: unknown, context: ActivityContext): Promise
       .filter((w): w is WorkloadFacts => w !== undefined);
     const theirPods = await podsOfWorkloads(kube, evictedWorkloads);
     const pods = uniquePods([...onNode, ...theirPods]);
-    const owning = await workloadsOwning(kube, pods);
+    const owning = await workloadsOwning(kube, pods, evictedWorkloads);
     const workloads = [...evictedWorkloads, ...owning.filter((w) => !evictedWorkloads.some((e) => e.kind === w.kind && e.namespace === w.namespace && e.name === w.name))];
     const pdbs = await pdbsIn(kube, pods.map((p) => p.namespace));
     verdict = checkRecovered({ node: nodeFacts(node), pods, workloads, pdbs, evicted: input.evicted ?? [], ...(input.rebootedAfter && { rebootedAfter: input.rebootedAfter }) });
+    const expectedOpenAt = verdict.ok ? undefined : expectedReadyAt({ pods, now: input.at, node: input.node, ...(input.rebootedAfter && { rebootedAfter: input.rebootedAfter }) });
+    if (!verdict.ok && expectedOpenAt) verdict = { ...verdict, expectedOpenAt };
   }
   log.info(verdict.ok ? 'gate open' : 'gate closed', verdict.ok ? {} : { reasons: verdict.reasons.slice(0, 5) });
   return verdict;

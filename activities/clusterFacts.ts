@@ -14,21 +14,28 @@ function unique<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
-/** The workloads that own `pods`: their ReplicaSets (and those ReplicaSets' Deployments) and StatefulSets. */
-export async function workloadsOwning(kube: KubeClient, pods: readonly PodFacts[]): Promise<WorkloadFacts[]> {
+const workloadKey = (w: { kind: string; namespace: string; name: string }) => `${w.kind}/${w.namespace}/${w.name}`;
+
+/**
+ * The workloads that own `pods`: their ReplicaSets (and those ReplicaSets' Deployments) and
+ * StatefulSets. Those in `known` (read moments ago by the caller) are not read again.
+ */
+export async function workloadsOwning(kube: KubeClient, pods: readonly PodFacts[], known: readonly WorkloadFacts[] = []): Promise<WorkloadFacts[]> {
+  const have = new Map(known.map((w) => [workloadKey(w), w]));
+  const read = async (ref: { kind: WorkloadKind; namespace: string; name: string }) => have.get(workloadKey(ref)) ?? kube.getWorkload(ref);
   const refs = unique(
     pods.flatMap((pod) => {
       const owner = controllerOf(pod);
       return owner && REPLICATED.has(owner.kind) ? [{ kind: owner.kind as WorkloadKind, namespace: pod.namespace, name: owner.name }] : [];
     }),
-    (r) => `${r.kind}/${r.namespace}/${r.name}`,
+    workloadKey,
   );
-  const direct = (await mapBounded(refs, PARALLEL_READS, (ref) => kube.getWorkload(ref))).filter((w): w is WorkloadFacts => w !== undefined);
+  const direct = (await mapBounded(refs, PARALLEL_READS, read)).filter((w): w is WorkloadFacts => w !== undefined);
   const parents = unique(
     direct.flatMap((w) => (w.kind === 'ReplicaSet' && w.owner?.controller && w.owner.kind === 'Deployment' ? [{ kind: 'Deployment' as const, namespace: w.namespace, name: w.owner.name }] : [])),
     (r) => `${r.namespace}/${r.name}`,
   );
-  const deployments = (await mapBounded(parents, PARALLEL_READS, (ref) => kube.getWorkload(ref))).filter((w): w is WorkloadFacts => w !== undefined);
+  const deployments = (await mapBounded(parents, PARALLEL_READS, read)).filter((w): w is WorkloadFacts => w !== undefined);
   return [...direct, ...deployments];
 }
 

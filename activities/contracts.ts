@@ -282,6 +282,8 @@ export interface EvictPodsResult {
   refused: Array<{ pod: string; reason: string; message: string }>;
   errors: Array<{ pod: string; message: string }>;
   warnings: string[];
+  /** When the pods evicted or terminating are gone at the latest (ISO 8601; core/drainPlan drainEndsBy), for the next pass. */
+  expectedDoneAt?: string;
 }
 
 export interface StartRebootInput extends NodeActivityBase {

@@ -4,11 +4,11 @@
 // budget at a time (core/implicitBudget, ADR 0018). Reports what was evicted, what a PDB refused
 // (429), what is still terminating, what the plan refuses (nothing is evicted then, as kubectl
 // aborts), an eviction the apiserver forbids (403: RBAC lacks pods/eviction, which no retry
-// changes), and the workloads that lost pods (for the recovery gate). Waiting between passes is
-// the orchestrator's job.
+// changes), the workloads that lost pods (for the recovery gate), and when the pods it evicted
+// or saw terminating are gone at the latest. Waiting between passes is the orchestrator's job.
 import { z } from 'zod';
 import { KubeApiError, type PodFacts } from '../adapters/kube';
-import { planDrain } from '../core/drainPlan';
+import { drainEndsBy, planDrain } from '../core/drainPlan';
 import { workloadOf } from '../core/gates';
 import { limitByImplicitBudget, type BudgetedEvictions } from '../core/implicitBudget';
 import { pdbsSelecting, qualifiedName, type WorkloadRef } from '../core/kubeFacts';
@@ -52,6 +52,7 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
     }
   });
   const disrupted: PodFacts[] = [...plan.waitFor];
+  const evictedNow: PodFacts[] = [];
   for (const o of outcomes) {
     const name = qualifiedName(o.pod);
     if ('error' in o && o.forbidden) result.refused.push({ pod: name, reason: 'forbidden', message: o.error });
@@ -59,11 +60,14 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
     else if (o.outcome.outcome === 'evicted') {
       result.evicted.push(name);
       disrupted.push(o.pod);
+      evictedNow.push(o.pod);
     } else if (o.outcome.outcome === 'blocked') result.blocked.push({ pod: name, message: o.outcome.message });
   }
   // Pods already terminating count too: a pass retried after its evictions were accepted must not lose their workloads.
   result.evictedWorkloads = await workloadRefs(kube, disrupted);
   result.drained = plan.evict.length === 0 && plan.waitFor.length === 0;
+  const expectedDoneAt = drainEndsBy({ waitFor: plan.waitFor, evicted: evictedNow, ...(plan.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: plan.gracePeriodSeconds }), now: input.at });
+  if (!result.drained && expectedDoneAt) result.expectedDoneAt = expectedDoneAt;
   log.info('drain pass', {
     evicted: result.evicted.length, blocked: result.blocked.length, terminating: terminating.length, errors: result.errors.length, drained: result.drained,
   });

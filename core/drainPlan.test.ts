@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planDrain, type DrainAction, type DrainOptions, type DrainReason } from './drainPlan';
+import { drainEndsBy, planDrain, type DrainAction, type DrainOptions, type DrainReason } from './drainPlan';
 import type { OwnerReference, PodFacts } from './kubeFacts';
 
 const NOW = '2024-05-01T03:00:00Z';
@@ -160,5 +160,24 @@ describe('planDrain: malformed input is an error naming the field', () => {
     ['negative timeout', { options: { ...strict, skipWaitForDeleteTimeoutSeconds: -1 } }, 'skipWaitForDeleteTimeoutSeconds: -1 must be a whole number of seconds >= 0'],
   ])('%s', (_name, override, error) => {
     expect(() => planDrain({ pods: [pod('p')], daemonSets: [], options: strict, now: NOW, ...override })).toThrow(error);
+  });
+});
+
+describe('drainEndsBy: when the pods a pass leaves are gone at the latest', () => {
+  it('a terminating pod at its deletionTimestamp, a pod evicted now after its own grace period; the latest wins', () => {
+    const terminating = pod('old', { deletionTimestamp: '2024-05-01T03:00:20Z' });
+    expect(drainEndsBy({ waitFor: [terminating], evicted: [pod('java-app', { terminationGracePeriodSeconds: 30 })], now: NOW })).toBe('2024-05-01T03:00:30.000Z');
+    expect(drainEndsBy({ waitFor: [terminating], evicted: [pod('quick', { terminationGracePeriodSeconds: 5 })], now: NOW })).toBe('2024-05-01T03:00:20.000Z');
+  });
+
+  it('the drain\'s grace override applies to the evicted pods; 30 s when neither says; unscheduled pods go at once', () => {
+    expect(drainEndsBy({ waitFor: [], evicted: [pod('a', { terminationGracePeriodSeconds: 300 })], gracePeriodSeconds: 10, now: NOW })).toBe('2024-05-01T03:00:10.000Z');
+    expect(drainEndsBy({ waitFor: [], evicted: [pod('b')], now: NOW })).toBe('2024-05-01T03:00:30.000Z');
+    expect(drainEndsBy({ waitFor: [], evicted: [pod('c', { nodeName: '', terminationGracePeriodSeconds: 60 })], now: NOW })).toBe('2024-05-01T03:00:00.000Z');
+  });
+
+  it('nothing evicted or terminating: no time; an unreadable now is refused by name', () => {
+    expect(drainEndsBy({ waitFor: [], evicted: [], now: NOW })).toBeUndefined();
+    expect(() => drainEndsBy({ waitFor: [], evicted: [], now: 'later' })).toThrow(/drain pass now: "later" is not an ISO 8601 instant/);
   });
 });

@@ -251,3 +251,21 @@ export function planDrain(input: DrainPlanInput): DrainPlan {
     ...(options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds }),
   };
 }
+
+/** Kubernetes' default terminationGracePeriodSeconds. */
+const DEFAULT_GRACE_SECONDS = 30;
+
+/**
+ * When the pods a drain pass leaves behind are gone at the latest (ISO 8601), for the drain's
+ * next look (ADR 0021): a terminating pod at its deletionTimestamp (the apiserver sets it to the
+ * deletion + the grace period), a pod evicted at `now` after its grace period (the drain's
+ * override, else its own). Undefined when there is nothing to wait for.
+ */
+export function drainEndsBy(input: { waitFor: readonly PodFacts[]; evicted: readonly PodFacts[]; gracePeriodSeconds?: number; now: string }): string | undefined {
+  const now = parseInstant(input.now, 'drain pass now');
+  const ends = [
+    ...input.waitFor.map((pod) => (pod.deletionTimestamp === undefined ? now : Date.parse(pod.deletionTimestamp))),
+    ...input.evicted.map((pod) => now + 1000 * (!pod.nodeName || isFinished(pod) ? 0 : input.gracePeriodSeconds ?? pod.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS)),
+  ].filter((t) => Number.isFinite(t));
+  return ends.length === 0 ? undefined : new Date(Math.max(...ends)).toISOString();
+}

@@ -20,7 +20,8 @@ import {
   type WorkloadRef,
 } from './kubeFacts';
 
-export type GateResult = { ok: true } | { ok: false; reasons: string[] };
+/** A closed gate may say when it expects to open (ISO 8601; core/expectedReady), for the wait's next look. */
+export type GateResult = { ok: true } | { ok: false; reasons: string[]; expectedOpenAt?: string };
 
 export interface PreDrainGateInput {
   node: NodeFacts;

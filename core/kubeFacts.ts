@@ -36,6 +36,8 @@ export interface PodFacts {
   /** Names of the pod's emptyDir volumes (data lost on eviction). */
   emptyDirVolumes: readonly string[];
   terminationGracePeriodSeconds?: number;
+  /** The longest readiness probe initialDelaySeconds among its containers: Ready no sooner after they start. */
+  readinessDelaySeconds?: number;
   /** The scheduler's message while the pod cannot be placed (PodScheduled=False, Unschedulable). */
   unschedulable?: string;
 }

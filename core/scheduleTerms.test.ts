@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateSchedule, nodesToStart, withStarted, type ScheduleState } from './criticalPathSchedule';
 import type { NodeFacts, PdbFacts, PodFacts } from './kubeFacts';
-import { mergeTerms, RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS, type ScheduleTerms } from './scheduleTerms';
+import { mergeTerms, RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, type ScheduleTerms } from './scheduleTerms';
 
 const pod = (name: string, nodeName: string, over: Partial<PodFacts> = {}): PodFacts => ({
   namespace: 'shop', name, uid: name, nodeName, phase: 'Running', ready: true, labels: { app: 'java-app' },
@@ -141,5 +141,14 @@ describe('mergeTerms', () => {
   it('leaves out `unread` once every node is read, and keeps a node not asked about unread', () => {
     expect(mergeTerms(earlier, { nodes: [node('n2'), node('n3'), node('n4')], budgets: {} }, ['n2', 'n3', 'n4'])).not.toHaveProperty('unread');
     expect(mergeTerms(earlier, { nodes: [node('n2')], budgets: {} }, ['n2']).unread?.map((u) => u.node)).toEqual(['n3', 'n4']);
+  });
+});
+
+describe('withMeasuredReboot', () => {
+  it('a pool\'s measured reboot-to-Ready moves d and every u by its difference from the typical figure; none measured leaves them', () => {
+    const node = { name: 'n1', zone: 'z1', system: false, disruptionSeconds: 170, workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 410 }] };
+    expect(withMeasuredReboot(node, RUN_COMMAND_START_SECONDS + TYPICAL_REBOOT_SECONDS + 7)).toEqual({ ...node, disruptionSeconds: 177, workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 417 }] });
+    expect(withMeasuredReboot(node, 60)).toMatchObject({ disruptionSeconds: 90, workloads: [{ unavailableSeconds: 330 }] });
+    expect(withMeasuredReboot(node, undefined)).toBe(node);
   });
 });

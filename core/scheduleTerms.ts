@@ -2,9 +2,10 @@
 // from, built from facts the product can read — the same terms as the critical-path bound:
 // d_n = the longest grace period among the pods a drain removes + run-command's start + the
 // pool's reboot time (its earlier nodes' measured reboot, else a typical AKS figure);
-// u = d_n + the pod's start-to-Ready as observed on its running copy (Ready since − started),
-// i.e. a pod counted as coming back to its own node: the product cannot see where a
-// replacement may go, so it predicts the longer course; the live gates still decide.
+// u = d_n + the pod's start-to-Ready as observed on its running copy (Ready since − started), at
+// least its readiness probe's initial delay, i.e. a pod counted as coming back to its own node:
+// the product cannot see where a replacement may go, so it predicts the longer course; the live
+// gates still decide.
 // A node's workloads include the pods the drain leaves in place (DaemonSet and mirror pods) that
 // a PDB selects: the reboot takes them down too, while the API can still show them Ready (AKS
 // has no graceful node shutdown), so the scheduler counts them against their budget for as long
@@ -56,9 +57,11 @@ export function mergeTerms(earlier: ScheduleTerms, fresh: ScheduleTerms, asked: 
   };
 }
 
+/** Observed on its running copy (Ready since − started), and never less than its readiness probe's initial delay. */
 function startToReadySeconds(pod: PodFacts): number {
-  if (!pod.readySince || !pod.containersStartedAt) return 0;
-  return Math.max(0, Math.round((Date.parse(pod.readySince) - Date.parse(pod.containersStartedAt)) / 1000));
+  const delay = pod.readinessDelaySeconds ?? 0;
+  if (!pod.readySince || !pod.containersStartedAt) return delay;
+  return Math.max(delay, Math.round((Date.parse(pod.readySince) - Date.parse(pod.containersStartedAt)) / 1000));
 }
 
 /** A running pod the drain leaves on the node (a DaemonSet's or a static pod's mirror): down while the node reboots. */
@@ -98,4 +101,19 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
     return { name: node.name, zone: node.zone, system: node.mode === 'system', disruptionSeconds, workloads };
   });
   return { nodes, budgets };
+}
+
+/**
+ * A node's terms once its pool's reboot-to-Ready time was measured in this run (seconds from the
+ * reboot command to Ready, ADR 0021), for terms built on the typical figure: d_n and every u
+ * move by the difference.
+ */
+export function withMeasuredReboot(node: CandidateNode, readySeconds: number | undefined): CandidateNode {
+  if (readySeconds === undefined) return node;
+  const shift = readySeconds - (RUN_COMMAND_START_SECONDS + TYPICAL_REBOOT_SECONDS);
+  return {
+    ...node,
+    disruptionSeconds: Math.max(0, node.disruptionSeconds + shift),
+    workloads: node.workloads.map((w) => ({ ...w, unavailableSeconds: Math.max(0, w.unavailableSeconds + shift) })),
+  };
 }

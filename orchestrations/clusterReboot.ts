@@ -10,7 +10,8 @@ import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { estimateSchedule, nodesToStart, type CandidateNode, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
-import { mergeTerms, TYPICAL_REBOOT_SECONDS, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
+import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
+import { isoSeconds, secondsToNextLook } from '../core/adaptiveWait';
 import { buildRunStatus } from '../core/runStatus';
 import { CORDONED_BY_SOMEONE_ELSE, type CheckCoverage, type NodeStep, type Plan, type PlannedNode, type RunOutcome, type RunOutput } from '../core/runTypes';
 import { createWindow } from '../core/window';
@@ -23,8 +24,6 @@ export const NODES_PER_EXECUTION = 25;
 const CHECK_COLLECT_INTERVAL_SECONDS = 5;
 const CHECK_TIMEOUT_SECONDS = 180;
 const CHECK_PARALLELISM = 10;
-/** How often a node in flight past its expected end is looked at (≥ 1 s, ≤ REBOOT_POLL_INTERVAL). */
-const FAST_POLL_SECONDS = 2;
 /**
  * A node whose terms or admission check cannot be read is held back and asked about every
  * round; past this (longer than the activity retry policy's four minutes) it is left for the
@@ -212,14 +211,13 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       yield* finished(done);
       continue;
     }
-    // Adaptive wait (issue 14 item 5): sleep until the earliest expected end of a node in
-    // flight, then look every FAST_POLL_SECONDS, backing off towards REBOOT_POLL_INTERVAL the
-    // longer the node overruns (a node that never comes back must not fill the run's history
-    // with a look every 2 s for REBOOT_TIMEOUT); a control event ends the sleep at once.
+    // Adaptive wait (ADR 0021, core/adaptiveWait): sleep until the earliest expected end of a
+    // node part in flight, then look every second, backing off towards REBOOT_POLL_INTERVAL the
+    // longer it overruns (a node that never comes back must not fill the run's history with a
+    // look a second for REBOOT_TIMEOUT); a control event ends the sleep at once.
     const now = flow.now().getTime() / 1000;
     const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
-    const overdueLook = Math.min(settings.pollIntervalSeconds, Math.max(FAST_POLL_SECONDS, Math.floor((now - nextEnd) / 4)));
-    const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, nextEnd > now ? Math.max(FAST_POLL_SECONDS, Math.ceil(nextEnd - now)) : overdueLook);
+    const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, secondsToNextLook({ now, expectedAt: nextEnd, longestSeconds: settings.pollIntervalSeconds }));
     const control = flow.control.state;
     yield* flow.sleep(seconds, (c) => c.state !== control);
   }
@@ -376,8 +374,9 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
   }
 
+  /** A node's expected terms, with its pool's reboot as measured on its earlier nodes once known. */
   function termsOf(n: PlannedNode): CandidateNode {
-    return terms?.nodes.find((t) => t.name === n.node) ?? typicalTerms(n);
+    return withMeasuredReboot(terms?.nodes.find((t) => t.name === n.node) ?? typicalTerms(n), carry.readySecondsByPool?.[n.pool]);
   }
 
   /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends. */
@@ -399,11 +398,21 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     };
   }
 
+  /** The pool's reboot-to-Ready time: the shortest its nodes measured (a lower bound; the waits look fast past it). */
+  function learnReboot(pool: string, seconds: number | undefined): void {
+    if (seconds === undefined) return;
+    const known = carry.readySecondsByPool?.[pool];
+    carry.readySecondsByPool = { ...carry.readySecondsByPool, [pool]: known === undefined ? seconds : Math.min(known, seconds) };
+  }
+
   function* startDisruption(n: PlannedNode): Op<void> {
     carry.queue = carry.queue.filter((q) => q.node !== n.node);
     const task = context.df.callSubOrchestrator(
       orchestrators.nodeReboot,
-      { cluster, settings, runId, runInstanceId: instanceId, node: n, leaseRenewedAt: lease.renewedAt, part: 'disruption', ...(explicitNodes.has(n.node) ? { namedInRequest: true } : {}) } satisfies NodeRebootInput,
+      {
+        cluster, settings, runId, runInstanceId: instanceId, node: n, leaseRenewedAt: lease.renewedAt, part: 'disruption', ...(explicitNodes.has(n.node) ? { namedInRequest: true } : {}),
+        ...(carry.readySecondsByPool?.[n.pool] !== undefined ? { expectedReadySeconds: carry.readySecondsByPool[n.pool] } : {}),
+      } satisfies NodeRebootInput,
       nodeInstanceId(cluster.alias, runId, n.node),
     );
     const startedAt = flow.now().getTime() / 1000;
@@ -433,12 +442,16 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       ended = f.task.result as NodeRebootOutput;
     }
     if (f.part === 'disruption' && ended.outcome === 'rebooted' && ended.handOff) {
+      learnReboot(f.node.pool, ended.handOff.readyAfterRebootSeconds);
       const task = context.df.callSubOrchestrator(
         orchestrators.nodeReboot,
         { cluster, settings, runId, runInstanceId: instanceId, node: f.node, leaseRenewedAt: lease.renewedAt, part: 'recovery', handOff: ended.handOff } satisfies NodeRebootInput,
         recoveryInstanceId(cluster.alias, runId, f.node.node),
       );
-      const expectedEnd = f.startedAt + Math.max(0, ...termsOf(f.node).workloads.map((w) => w.unavailableSeconds)) + settings.postRebootDelaySeconds;
+      // When the recovery gate's look at the disruption's end expected it to open (ADR 0021);
+      // without one, from now: pods that went elsewhere may be back already.
+      const now = flow.now().getTime() / 1000;
+      const expectedEnd = Math.max(now, isoSeconds(ended.handOff.recoveryExpectedAt) ?? now) + settings.postRebootDelaySeconds;
       inFlight.push({ ...f, part: 'recovery', task, expectedEnd });
       yield* flow.launch(task);
       showCurrent();

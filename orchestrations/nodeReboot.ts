@@ -16,8 +16,10 @@ import type {
   ReleaseNodeInput,
   WorkloadRef,
 } from '../activities/contracts';
+import { isoSeconds, secondsToNextLook } from '../core/adaptiveWait';
 import { stuckHelperReason } from '../core/helperStart';
 import { CORDONED_BY_SOMEONE_ELSE, type NodeResult } from '../core/runTypes';
+import { RUN_COMMAND_START_SECONDS, TYPICAL_REBOOT_SECONDS } from '../core/scheduleTerms';
 import { Compensations } from './compensations';
 import { Flow, initialControl, isPollFailure, type Op } from './flow';
 import { LeaseKeeper } from './lease';
@@ -54,6 +56,8 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
   let bootIdAfter: string | undefined;
   /** When the first reboot command was sent: the recovery gate ignores readiness from before it. */
   let rebootSentAt: string | undefined;
+  /** The last look after the first command that still saw the node not back (seconds after it): what the pool's next nodes sleep towards. */
+  let notBackAfterSeconds: number | undefined;
   /** The commit point: once the reboot is issued nothing is undone, and a cancel no longer stops the node. */
   let rebootIssued = false;
   let released = false;
@@ -116,7 +120,15 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
     if (input.part === 'disruption') {
       progress.stopClock();
       progress.describe({ disruptionOver: true });
-      return { ...result('rebooted'), handOff: { disruption: result('rebooted'), evicted: [...evicted.values()], ...(rebootSentAt ? { rebootSentAt } : {}) } };
+      const recoveryExpectedAt = settings.recoveryGate ? yield* firstRecoveryLook() : undefined;
+      const handOff: RecoveryHandOff = {
+        disruption: result('rebooted'),
+        evicted: [...evicted.values()],
+        ...(rebootSentAt ? { rebootSentAt } : {}),
+        ...(notBackAfterSeconds !== undefined ? { readyAfterRebootSeconds: notBackAfterSeconds } : {}),
+        ...(recoveryExpectedAt ? { recoveryExpectedAt } : {}),
+      };
+      return { ...result('rebooted'), handOff };
     }
 
     return yield* recoverySteps();
@@ -125,10 +137,10 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
   }
 
   /** The recovery gate over the evicted workloads, then the post-reboot delay. */
-  function* recoverySteps(): Op<NodeResult> {
+  function* recoverySteps(firstLookAt?: string): Op<NodeResult> {
     if (settings.recoveryGate) {
       progress.enter('recovery');
-      yield* waitForGate('recovery', settings.recoveryTimeoutSeconds);
+      yield* waitForGate('recovery', settings.recoveryTimeoutSeconds, firstLookAt);
     }
     if (settings.postRebootDelaySeconds > 0) {
       progress.enter('post-delay');
@@ -152,7 +164,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
     for (const key of Object.keys(progress.seconds) as Array<keyof NodeResult['seconds']>) progress.seconds[key] += before.seconds[key];
     let ended: NodeResult;
     try {
-      ended = yield* recoverySteps();
+      ended = yield* recoverySteps(handOff.recoveryExpectedAt);
     } catch (error) {
       ended = yield* stopAt(error instanceof NodeStop ? error : new NodeStop('failed', `activity failed at step ${progress.step}: ${errorText(error, 300)}`));
     }
@@ -188,24 +200,44 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
     if (!(yield* lease.renewIfDue())) throw new NodeStop('failed', 'the cluster Lease is now held by another run');
   }
 
-  /** Polls a gate until it opens or its timeout passes. */
-  function* waitForGate(gate: CheckGateInput['gate'], timeoutSeconds: number): Op<void> {
+  /** Looks at a gate until it opens or its timeout passes; a closed gate that says when it expects to open is looked at again then (ADR 0021). */
+  function* waitForGate(gate: CheckGateInput['gate'], timeoutSeconds: number, firstLookAt?: string): Op<void> {
     const began = flow.nowIso();
+    const first = isoSeconds(firstLookAt);
+    if (first !== undefined && first > secondsOf(began)) yield* pause(Math.min(Math.ceil(first - secondsOf(began)), timeoutSeconds));
     for (;;) {
       yield* keepLease();
-      const since = gate === 'recovery' && rebootSentAt ? { rebootedAfter: rebootSentAt } : {};
-      const polled = yield* flow.poll(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()], ...since }));
-      const verdict: GateResult = isPollFailure(polled) ? { ok: false, reasons: [`could not check: ${polled.failed}`] } : polled;
+      const verdict = yield* lookAtGate(gate);
       if (verdict.ok) return;
       progress.describe({ waitingFor: verdict.reasons.slice(0, 5) });
       if (flow.secondsSince(began) >= timeoutSeconds) {
         throw new NodeStop('failed', `${gate} gate still closed after ${timeoutSeconds}s: ${verdict.reasons.slice(0, 3).join('; ')}`);
       }
-      yield* pause(settings.pollIntervalSeconds);
+      const expectedAt = 'expectedOpenAt' in verdict ? isoSeconds(verdict.expectedOpenAt) : undefined;
+      yield* pause(nextLook({ ...(expectedAt !== undefined ? { expectedAt } : {}), latestAt: secondsOf(began) + timeoutSeconds }));
     }
   }
 
-  /** Evicts in passes with a backoff until the node is drained, a pod is refused, or the drain timeout passes. */
+  function* lookAtGate(gate: CheckGateInput['gate']): Op<GateResult> {
+    const since = gate === 'recovery' && rebootSentAt ? { rebootedAfter: rebootSentAt } : {};
+    const polled = yield* flow.poll(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()], ...since }));
+    return isPollFailure(polled) ? { ok: false, reasons: [`could not check: ${polled.failed}`] } : polled;
+  }
+
+  /**
+   * The recovery gate's first look, as the disruption ends (ADR 0021): when it expects to open
+   * (now if open) is handed to the recovery part, which sleeps until then, and to the run.
+   */
+  function* firstRecoveryLook(): Op<string | undefined> {
+    const verdict = yield* lookAtGate('recovery');
+    return verdict.ok ? flow.nowIso() : verdict.expectedOpenAt;
+  }
+
+  /**
+   * Evicts in passes until the node is drained, a pod is refused, or the drain timeout passes: a
+   * pass that waits only for pods to terminate looks again with the backoff, never later than
+   * their grace periods' end, then fast (ADR 0021); pods a budget holds back, with the backoff.
+   */
   function* drain(): Op<void> {
     const began = flow.nowIso();
     for (let pass = 0; ; pass++) {
@@ -234,7 +266,12 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
         warnings.push(`${why}; rebooting anyway (REBOOT_FORCE_REBOOT)`);
         return;
       }
-      yield* pause(DRAIN_BACKOFF_SECONDS[Math.min(pass, DRAIN_BACKOFF_SECONDS.length - 1)]!);
+      const backoff = DRAIN_BACKOFF_SECONDS[Math.min(pass, DRAIN_BACKOFF_SECONDS.length - 1)]!;
+      const held = outcome.blocked.length > 0 || outcome.errors.length > 0;
+      const expectedAt = held ? undefined : isoSeconds(outcome.expectedDoneAt);
+      yield* pause(expectedAt === undefined ? backoff : secondsToNextLook({
+        now: secondsOf(flow.nowIso()), expectedAt, longestSeconds: DRAIN_BACKOFF_SECONDS.at(-1)!, stepBeforeSeconds: backoff, latestAt: secondsOf(began) + settings.drainTimeoutSeconds,
+      }));
     }
   }
 
@@ -274,8 +311,10 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
    */
   function* followCommand(commandId: string, bootId: string): Op<{ ran: true } | { ran: false; reason: string }> {
     const began = flow.nowIso();
+    // AKS starts the command's pod about RUN_COMMAND_START_SECONDS after the request: the first look is then.
+    const expectedAt = secondsOf(began) + RUN_COMMAND_START_SECONDS;
     for (;;) {
-      yield* pause(settings.pollIntervalSeconds);
+      yield* pause(nextLook({ expectedAt }));
       const polled = yield* flow.poll(activities.getCommandResult, { cluster, runId, at: flow.nowIso(), commandId });
       const outcome: CommandResult = isPollFailure(polled) ? { state: 'running' } : polled;
       if (outcome.state === 'succeeded') return { ran: true };
@@ -306,20 +345,31 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
     throw new NodeStop('failed', `${why}; the helper was deleted before it started and the node put back`);
   }
 
-  /** Polls until the node reports a new boot id and Ready; re-issues once if the boot id never changed. */
+  /**
+   * Looks until the node reports a new boot id and Ready; re-issues once if the boot id never
+   * changed. It sleeps until the pool's measured reboot-to-Ready time (ADR 0021), or polls
+   * towards a typical one when the pool has none yet, then looks fast.
+   */
   function* waitUntilBack(bootId: string): Op<void> {
+    const measured = input.expectedReadySeconds;
     for (let attempt = 1; ; attempt++) {
       const began = flow.nowIso();
+      const sentAt = attempt === 1 && rebootSentAt ? rebootSentAt : began;
+      const expectedAt = secondsOf(sentAt) + (measured ?? RUN_COMMAND_START_SECONDS + TYPICAL_REBOOT_SECONDS);
       let last: NodeStatus | undefined;
       while (flow.secondsSince(began) < settings.rebootTimeoutSeconds) {
         yield* keepLease();
-        yield* pause(settings.pollIntervalSeconds);
+        yield* pause(nextLook({ expectedAt, latestAt: secondsOf(began) + settings.rebootTimeoutSeconds, ...(measured === undefined ? { stepBeforeSeconds: settings.pollIntervalSeconds } : {}) }));
         const polled = yield* flow.poll(activities.getNodeStatus, act({ helper: { namespace: settings.namespace, bootId } }));
         if (isPollFailure(polled)) continue;
         last = polled;
+        if (last.exists && last.bootId !== bootId && last.ready) {
+          bootIdAfter = last.bootId;
+          return;
+        }
+        if (attempt === 1 && rebootSentAt) notBackAfterSeconds = flow.secondsSince(rebootSentAt);
         if (last.exists && last.bootId !== bootId) {
           bootIdAfter = last.bootId;
-          if (last.ready) return;
         } else if (last.exists && last.helper?.exists) {
           const stuck = stuckHelperReason(last.helper, node, flow.secondsSince(began));
           if (stuck) yield* withdrawStuckHelper(bootId, stuck);
@@ -364,6 +414,11 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
     if (settings.notify) yield* flow.call(activities.notify, act({ ...event, instanceId }));
   }
 
+  /** Seconds to the next look of a wait (core/adaptiveWait), at most REBOOT_POLL_INTERVAL apart once past the expected time. */
+  function nextLook(wait: { expectedAt?: number; latestAt?: number; stepBeforeSeconds?: number }): number {
+    return secondsToNextLook({ now: secondsOf(flow.nowIso()), longestSeconds: settings.pollIntervalSeconds, ...wait });
+  }
+
   /** Every node activity's input: the node, the run, the orchestrator's time. */
   function act<T extends object>(extra: T) {
     return { cluster, runId, node, at: flow.nowIso(), ...extra };
@@ -391,4 +446,8 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
 
 function errorText(error: unknown, max: number): string {
   return error instanceof Error ? error.message.slice(0, max) : String(error);
+}
+
+function secondsOf(iso: string): number {
+  return Date.parse(iso) / 1000;
 }

@@ -35,6 +35,8 @@ export interface RunCarry {
   admissionDenials?: AdmissionDenial[];
   /** A user-pool node passed its recovery gate: system nodes may start (ADR 0019). */
   canaryPassed?: boolean;
+  /** Per pool, the shortest reboot-to-Ready time its nodes measured in this run (ADR 0021). */
+  readySecondsByPool?: Record<string, number>;
 }
 
 export interface ClusterRebootInput {
@@ -67,6 +69,12 @@ export interface NodeRebootInput {
    */
   part?: 'disruption' | 'recovery';
   handOff?: RecoveryHandOff;
+  /**
+   * Seconds from the reboot command to the node Ready on a new boot id, as measured on the
+   * pool's earlier nodes in this run (ADR 0021): the reboot wait sleeps until then. Absent: a
+   * typical figure, polled towards at REBOOT_POLL_INTERVAL.
+   */
+  expectedReadySeconds?: number;
 }
 
 /** What a node's recovery needs from its disruption. */
@@ -75,6 +83,16 @@ export interface RecoveryHandOff {
   disruption: NodeResult;
   evicted: WorkloadRef[];
   rebootSentAt?: string;
+  /**
+   * Seconds from the first reboot command to the last look that still saw the node not back: a
+   * lower bound of the pool's reboot-to-Ready time, which the run passes to the pool's next nodes.
+   */
+  readyAfterRebootSeconds?: number;
+  /**
+   * When the recovery gate, looked at once as the disruption ended, expects to open (ISO 8601;
+   * that look's time when it was open already): the recovery part's and the run's first look.
+   */
+  recoveryExpectedAt?: string;
 }
 
 /** A node instance's result; a disruption that ended well carries its recovery's hand-over. */

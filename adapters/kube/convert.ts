@@ -68,6 +68,7 @@ export function toPodFacts(pod: V1Pod): PodFacts {
   const readyCondition = (pod.status?.conditions ?? []).find((c) => c.type === 'Ready');
   const readySince = isoTime(readyCondition?.lastTransitionTime);
   const startedAt = containersStartedAt(pod);
+  const readinessDelay = Math.max(0, ...(pod.spec?.containers ?? []).map((c) => c.readinessProbe?.initialDelaySeconds ?? 0));
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   const unschedulable = scheduled?.status === 'False' && scheduled.reason === 'Unschedulable' ? scheduled.message ?? 'Unschedulable' : undefined;
   return {
@@ -85,6 +86,7 @@ export function toPodFacts(pod: V1Pod): PodFacts {
     isMirror: pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined,
     emptyDirVolumes: (pod.spec?.volumes ?? []).filter((v) => v.emptyDir !== undefined && v.emptyDir !== null).map((v) => v.name),
     ...(grace !== undefined && { terminationGracePeriodSeconds: grace }),
+    ...(readinessDelay > 0 && { readinessDelaySeconds: readinessDelay }),
     ...(unschedulable !== undefined && { unschedulable }),
   };
 }

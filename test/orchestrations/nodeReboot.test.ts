@@ -3,6 +3,7 @@
 // reboot is issued, newest first and each on its own, and what is left for an operator after.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeResult } from '../../core/runTypes';
+import { RUN_COMMAND_START_SECONDS } from '../../core/scheduleTerms';
 import type { LocalHost } from '../../local/host';
 import { orchestrators } from '../../orchestrations/names';
 import { calls, useStubs, type ActivityStubs } from './stubApp';
@@ -39,9 +40,10 @@ describe('nodeReboot with stub activities', () => {
     // The recovery gate is asked about the workloads the drain evicted; the release records the reboot.
     expect(calls.find((c) => c.input.gate === 'recovery')!.input.evicted).toEqual([{ kind: 'Deployment', namespace: 'shop', name: 'web' }]);
     expect(calls.find((c) => c.name === 'releaseNode')!.input.lastReboot).toMatchObject({ bootIdBefore: BOOT_BEFORE, bootIdAfter: BOOT_AFTER });
-    // One poll interval (10 s) for the command result and one for the node's status.
-    expect(result.seconds.reboot).toBe(20);
-    expect(result.finishedAt).toBe(new Date(T0 + 20_000).toISOString());
+    // The command's result is first looked at when AKS is expected to have started it (ADR 0021),
+    // then the node's status one poll interval (10 s) later: its pool has no measured reboot yet.
+    expect(result.seconds.reboot).toBe(RUN_COMMAND_START_SECONDS + 10);
+    expect(result.finishedAt).toBe(new Date(T0 + (RUN_COMMAND_START_SECONDS + 10) * 1000).toISOString());
   });
 
   it('a reboot not sent is undone: uncordon, release, RebootCancelled, newest first; the node is not left cordoned', async () => {
