@@ -265,7 +265,7 @@ const SPECS = {
   blockedTimeoutSeconds: spec({ name: 'REBOOT_BLOCKED_TIMEOUT', default: '1h', parse: duration(0, 7 * DAY),
     description: 'Longest wait while a blocker holds the next node back; then the run stops.' }),
   pollIntervalSeconds: spec({ name: 'REBOOT_POLL_INTERVAL', default: '10s', parse: duration(1, 10 * MINUTE),
-    description: 'Pause between status checks while waiting (durable timers).' }),
+    description: 'Longest pause between checks; a wait with an expected end sleeps until it first (ADR 0023).' }),
   onFailure: spec({ name: 'REBOOT_ON_FAILURE', default: 'halt', parse: oneOf<OnFailure>('halt', 'skip'),
     description: 'When a node fails: halt the run, or skip the node and go on.' }),
   detector: spec({ name: 'REBOOT_DETECTOR', default: 'sentinel', parse: oneOf<Detector>('sentinel', 'node-label', 'node-condition'),
