@@ -9,6 +9,7 @@ import {
 } from '../core/blockers';
 import { fetchAlertsFact } from '../adapters/prometheus/queryAlerts';
 import type { BlockersResult, CheckBlockersInput } from './contracts';
+import { retried } from './retryRead';
 import { atMs, errorMessage, kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { activityBase, nodeName } from './schemas';
 
@@ -36,8 +37,10 @@ export async function checkBlockers(raw: unknown, context: ActivityContext): Pro
   const log = stepLogger(context, input, 'blockers');
   const now = atMs(input);
   const kube = await fact(() => kubeFor(context, input));
+  // Each Kubernetes read retried on its own (activities/retryRead.ts), so one flaky call does not
+  // block the round; one that still fails blocks, with its reason.
   const fromKube = <T>(fetch: (k: Awaited<ReturnType<typeof kubeFor>>) => Promise<T>): Promise<Fact<T>> =>
-    kube.ok ? fact(() => fetch(kube.value)) : Promise.resolve({ ok: false, error: kube.error });
+    kube.ok ? fact(() => retried(context.deps.sleep, () => fetch(kube.value))) : Promise.resolve({ ok: false, error: kube.error });
 
   const daemonSets = fromKube((k) => k.listDaemonSetAnnotations());
   const candidates = [...new Set([...(input.node ? [input.node] : []), ...(input.nodes ?? [])])];

@@ -2,6 +2,7 @@
 // flag) on the run's candidates, so pods evicted from one land on nodes already rebooted.
 import { z } from 'zod';
 import type { TaintCandidatesInput, TaintCandidatesResult } from './contracts';
+import { retried } from './retryRead';
 import { kubeFor, mapBounded, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { activityBase, nodeName, qualifiedName } from './schemas';
 
@@ -18,9 +19,10 @@ export async function taintCandidates(raw: unknown, context: ActivityContext): P
   const input = parseInput('taintCandidates', taintCandidatesInput, raw);
   const kube = await kubeFor(context, input);
   const taint = { key: input.taintKey, effect: 'PreferNoSchedule' };
+  // Each node's write retried on its own (activities/retryRead.ts): a taint already there reads as unchanged.
   const outcomes = await mapBounded(input.nodes, PARALLEL_UPDATES, async (node) => ({
     node,
-    result: input.add ? await kube.taintNode(node, taint) : await kube.untaintNode(node, taint),
+    result: await retried(context.deps.sleep, () => (input.add ? kube.taintNode(node, taint) : kube.untaintNode(node, taint))),
   }));
   const changed = outcomes.filter((o) => o.result.outcome === 'updated').map((o) => o.node);
   stepLogger(context, input, 'taint').info(input.add ? 'candidates tainted' : 'taint removed', { taintKey: input.taintKey, changed: changed.length });

@@ -1,9 +1,11 @@
 // The activities that read something per node, against the simulator with API faults: each
 // read retried on its own (activities/retryRead.ts), and a node whose reads still fail
 // reported with why instead of failing the activity — scheduleTerms' `unread`, checkAdmission's
-// `unchecked`, the sentinel's "could not be created". The waits are counted, not slept.
+// `unchecked`, the sentinel's "could not be created", checkBlockers' fail-closed facts. The waits
+// are counted and move the virtual clock instead of sleeping.
 import { afterEach, describe, expect, it } from 'vitest';
 import { checkAdmission } from '../../activities/checkAdmission';
+import { checkBlockers } from '../../activities/checkBlockers';
 import type { DetectorConfig } from '../../activities/contracts';
 import { READ_ATTEMPTS, READ_BACKOFF_MS } from '../../activities/retryRead';
 import { scheduleTerms } from '../../activities/scheduleTerms';
@@ -20,15 +22,18 @@ afterEach(async () => {
   rig = undefined;
 });
 
+/** A rig whose read retries wait on its virtual clock (so a fault window can end between tries) and are counted. */
 async function rigWith(api: ApiFault[]): Promise<ActivityRig> {
   const scenario = seedScenario();
   scenario.faults = { api };
-  rig = await startActivityRig(scenario);
+  const r = await startActivityRig(scenario);
+  rig = r;
   waits = [];
-  rig.deps.sleep = async (ms) => {
+  r.deps.sleep = async (ms) => {
     waits.push(ms);
+    r.advance(ms / 1000);
   };
-  return rig;
+  return r;
 }
 
 /** Kube requests the simulator answered with `status`, by verb and resource. */
@@ -69,6 +74,15 @@ describe('scheduleTerms with reads that keep failing', () => {
     expect(waits).toEqual([]);
   });
 
+  it('a read that fails and then answers within its tries is not reported', async () => {
+    // Pod lists fail for the first 0.6 s of virtual time; each wait between tries moves the clock on.
+    const r = await rigWith([{ resource: 'pods', verb: 'list', status: 500, to: 0.6 }]);
+    const terms = await scheduleTerms({ ...r.base(), candidates: candidates(r) }, r.context);
+    expect(terms.nodes).toHaveLength(6);
+    expect(terms).not.toHaveProperty('unread');
+    expect(answered(r, 500, 'list', 'pods')).toBeGreaterThanOrEqual(2);
+  });
+
   it('with nothing failing the result has no `unread` (the same shape as before)', async () => {
     const r = await rigWith([]);
     const terms = await scheduleTerms({ ...r.base(), candidates: candidates(r) }, r.context);
@@ -77,7 +91,7 @@ describe('scheduleTerms with reads that keep failing', () => {
   });
 });
 
-describe('checkAdmission and the sentinel with reads that keep failing', () => {
+describe('checkAdmission, the sentinel and checkBlockers with reads that fail', () => {
   it('a node whose helper cannot be dry-run is unchecked with why, not refused; a Retry-After of 1 s is waited', async () => {
     const r = await rigWith([{ resource: 'pods', verb: 'create', status: 429, rate: 1, retryAfterSeconds: 1 }]);
     const nodes = r.nodes('user').slice(0, 3);
@@ -100,5 +114,18 @@ describe('checkAdmission and the sentinel with reads that keep failing', () => {
     expect(started.pending).toEqual([]);
     expect(started.results).toEqual(r.nodes('user').map((node) => ({ node, status: 'unknown', reason: expect.stringMatching(/^its check pod could not be created: .*HTTP 503/) })));
     expect(answered(r, 503, 'create', 'pods')).toBe(READ_ATTEMPTS * 4);
+  });
+
+  it('checkBlockers: a node list that fails and then answers within its tries does not block the round; one that keeps failing blocks', async () => {
+    const r = await rigWith([{ resource: 'nodes', verb: 'list', status: 503, to: 0.5 }]);
+    const input = { ...r.base(), node: r.nodes('user')[0]!, blockingPodSelectors: [] };
+    expect(await checkBlockers(input, r.context)).toEqual({ blocked: false });
+    expect([answered(r, 503, 'list', 'nodes'), waits]).toEqual([2, [250, 500]]);
+
+    await r.stop();
+    const down = await rigWith([{ resource: 'nodes', verb: 'list', status: 503, rate: 1 }]);
+    const blocked = await checkBlockers({ ...down.base(), node: down.nodes('user')[0]!, blockingPodSelectors: [] }, down.context);
+    expect(blocked).toEqual({ blocked: true, reasons: [expect.stringMatching(/^could not list nodes: .*503/)] });
+    expect(answered(down, 503, 'list', 'nodes')).toBe(READ_ATTEMPTS);
   });
 });
