@@ -58,11 +58,11 @@ export interface BoundCheck {
 }
 
 /** Rolls the scenario out through the timer and computes the bound over the nodes it rebooted. */
-export async function rolloutAgainstBound(scenario: Scenario, concurrency: number): Promise<BoundCheck> {
+export async function rolloutAgainstBound(scenario: Scenario, concurrency: number, limits = LIMITS): Promise<BoundCheck> {
   const stack = await startStack({ scenario, settings: { REBOOT_CONCURRENCY: String(concurrency) } });
   try {
     const started = stack.clock.now();
-    const output = (await runScheduledRollout(stack, LIMITS)).output as RunOutput;
+    const output = (await runScheduledRollout(stack, limits)).output as RunOutput;
     const seconds = (stack.clock.now() - started) / 1000;
     const rebooted = output.results.filter((r) => r.outcome === 'rebooted').map((r) => r.node);
     return { outcome: output.outcome, output, seconds, bound: scenarioCriticalPathBound(scenario, { concurrency, nodes: rebooted }) };
