@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSchedule, nodesToStart, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
+import { estimateSchedule, inStartOrder, nodesToStart, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
 
 // The seed's shape: java-app (PDB minAvailable 3 of 4, so a budget of 1) has one pod per user
 // node that can only come back to its node (u = 30 + 20 + 120 + 240 = 410 s); system nodes
@@ -99,5 +99,26 @@ describe('estimateSchedule', () => {
 
   it('without user nodes, system nodes are not held', () => {
     expect(estimateSchedule([system('s1', 'z1'), system('s2', 'z2')], 1, {}).seconds).toBe(340);
+  });
+});
+
+describe('inStartOrder', () => {
+  const queue = ['j1', 'j2', 'j3', 'j4', 's1', 's2'].map((node) => ({ node, pool: node.startsWith('s') ? 'system' : 'user' }));
+
+  it('on the seed, orders the queue as the estimate starts it: system nodes in java-app\'s windows, 3rd and 5th', () => {
+    const nodes = [java('j1', 'z1'), java('j2', 'z2'), java('j3', 'z3'), java('j4', 'z1'), system('s1', 'z1'), system('s2', 'z2')];
+    const order = inStartOrder(queue, estimateSchedule(nodes, 1, {}).starts);
+    expect(order.map((n) => n.node)).toEqual(['j1', 'j2', 's1', 'j3', 's2', 'j4']);
+    expect(order[2]).toBe(queue[4]);
+  });
+
+  it('keeps a node the estimate did not place, after the placed ones, in queue order', () => {
+    const order = inStartOrder(queue, [{ node: 's2', at: 0 }, { node: 'j3', at: 100 }]);
+    expect(order.map((n) => n.node)).toEqual(['s2', 'j3', 'j1', 'j2', 'j4', 's1']);
+  });
+
+  it('keeps the rule\'s order among nodes started at the same second', () => {
+    const order = inStartOrder(queue.slice(0, 3), [{ node: 'j3', at: 0 }, { node: 'j1', at: 0 }, { node: 'j2', at: 0 }]);
+    expect(order.map((n) => n.node)).toEqual(['j3', 'j1', 'j2']);
   });
 });

@@ -201,3 +201,16 @@ export function estimateSchedule(nodes: readonly CandidateNode[], concurrency: n
   }
   return { seconds: end, starts };
 }
+
+/**
+ * The queue in the order the estimate starts its nodes: the plan's `order`, so the dry run
+ * shows what the run will do (issue 14 item 6). Nodes started at the same expected second keep
+ * the rule's order. A node the estimate did not place keeps its queue place after the placed
+ * ones (never dropped).
+ */
+export function inStartOrder<T extends { node: string }>(queue: readonly T[], starts: ScheduleEstimate['starts']): T[] {
+  const rank = new Map<string, number>();
+  starts.forEach((s, i) => { if (!rank.has(s.node)) rank.set(s.node, i); });
+  const placed = queue.filter((n) => rank.has(n.node)).sort((a, b) => rank.get(a.node)! - rank.get(b.node)!);
+  return [...placed, ...queue.filter((n) => !rank.has(n.node))];
+}
