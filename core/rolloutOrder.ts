@@ -1,6 +1,7 @@
-// The order in which a run takes its candidate nodes (the queue the scheduling rule,
-// core/criticalPathSchedule, starts them from), and a PDB's steady-state budget. Deterministic:
-// the same facts always give the same plan, so a dry run shows what a real run will do.
+// The order in which a run queues its candidate nodes (the scheduling rule, core/
+// criticalPathSchedule, starts them from it and breaks ties by it; the plan shows the rule's
+// start order, inStartOrder, not this queue), and a PDB's steady-state budget. Deterministic:
+// the same facts always give the same queue, so a dry run shows what a real run will do.
 
 import type { NodeFacts, PdbFacts } from './kubeFacts';
 

@@ -8,7 +8,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { CheckAdmissionResult, CheckResult, NodeSummary } from '../activities/contracts';
 import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
-import { estimateSchedule, nodesToStart, type CandidateNode, type ScheduleState } from '../core/criticalPathSchedule';
+import { estimateSchedule, inStartOrder, nodesToStart, type CandidateNode, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
 import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
 import { isoSeconds, secondsToNextLook } from '../core/adaptiveWait';
@@ -106,17 +106,20 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (request?.dryRun) {
       const blockers = yield* flow.call(activities.checkBlockers, blockersInput());
       const known = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: carry.queue });
-      // A node whose terms could not be read is estimated with the typical ones.
-      const estimated = [...known.nodes, ...carry.queue.filter((n) => known.unread?.some((u) => u.node === n.node)).map(typicalTerms)];
+      // In queue order, as the run's rule sees its pending nodes (the tie-breaker); a node whose
+      // terms could not be read is estimated with the typical ones.
+      const estimated = carry.queue.map((n) => known.nodes.find((t) => t.name === n.node) ?? typicalTerms(n));
+      const estimate = estimateSchedule(estimated, settings.concurrency, known.budgets);
       const delays = settings.drainDelaySeconds + settings.rebootDelaySeconds + settings.postRebootDelaySeconds;
       const plan: Plan = {
-        order: carry.queue,
+        // The order the estimate starts them in: what the run will do, not the queue's order.
+        order: inStartOrder(carry.queue, estimate.starts),
         skipped: carry.skipped,
         blockers: [...(denials.length ? [describeDenials(denials)] : []), ...(blockers.blocked ? blockers.reasons : [])],
         admissionDenials: denials,
         checks: coverage(),
         window: windowNow(),
-        estimateSeconds: Math.round(estimateSchedule(estimated, settings.concurrency, known.budgets).seconds + carry.queue.length * delays),
+        estimateSeconds: Math.round(estimate.seconds + carry.queue.length * delays),
         estimateBasis: ESTIMATE_BASIS,
       };
       setPhase('planned');

@@ -111,7 +111,8 @@ describe('HTTP API', () => {
     const plan = await followPending(stack, await stack.api('GET', 'clusters/seed/plan'), 'plan');
     expect(plan.status).toBe(200);
     expect(plan.body.plan.order).toHaveLength(6);
-    expect(plan.body.plan.order.slice(0, 4).every((n: { pool: string }) => n.pool === 'user')).toBe(true);
+    // The run's order (ADR 0019): the user-pool canary first, then system nodes in java-app's windows.
+    expect(plan.body.plan.order.map((n: { pool: string }) => n.pool)).toEqual(['user', 'user', 'system', 'user', 'system', 'user']);
     expect(plan.body.plan.window).toEqual({ open: true });
     expect(plan.body.reused).toBe(false);
     // README.md's plan example is this answer: the same fields, order and estimate's basis.
@@ -136,6 +137,14 @@ describe('HTTP API', () => {
     expect(summary.evictions.total).toBe(0);
     expect(rebootedNodes(stack)).toEqual([]);
     for (const name of stack.sim.cluster.nodeNames()) expect(nodeState(stack, name)).toMatchObject({ unschedulable: false, inProgress: undefined });
+
+    // The run then starts its nodes in the plan's order: the order of the simulator's cordons.
+    const started = await stack.api('POST', 'clusters/seed/reboots', {});
+    expect(started.status).toBe(202);
+    const lock = await stack.host.waitFor('reboot-seed', LIMITS);
+    expect((lock.output as RunOutput).outcome).toBe('completed');
+    const cordons = stack.sim.recorder.timeline().filter((e) => (e as { phase?: string }).phase === 'cordoned').map((e) => (e as { node?: string }).node);
+    expect(cordons).toEqual(plan.body.plan.order.map((n: { node: string }) => n.node));
   }, 180_000);
 
   it('pauses after the current node and resumes', async () => {
