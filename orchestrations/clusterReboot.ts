@@ -385,7 +385,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends. */
   function scheduleState(known: ScheduleTerms): ScheduleState {
     const now = flow.now().getTime() / 1000;
-    // The canary holds system nodes only while a user-pool node is still to start or in flight.
+    // The canary holds system nodes only while a user-pool node is still to start or in flight
+    // (a node whose terms are unknown counts as one: system nodes wait for it, the safe side).
     const userNodes = [...carry.queue, ...inFlight.map((f) => f.node)].some((n) => !termsOf(n).system);
     return {
       now,
