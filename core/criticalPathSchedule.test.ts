@@ -97,6 +97,16 @@ describe('estimateSchedule', () => {
     expect(estimateSchedule(nodes, 1, {}).seconds).toBe(900);
   });
 
+  it('steps through every expected end: one shared workload and 40 short ones per node (the plan failed with "no progress")', () => {
+    const nodes: CandidateNode[] = [1, 2, 3, 4, 5].map((i) => ({
+      name: `n${i}`, zone: 'z1', system: false, disruptionSeconds: 100,
+      workloads: [{ workload: 'PDB default/shared', pods: 1, unavailableSeconds: 500 }, ...Array.from({ length: 40 }, (_, w) => ({ workload: `n${i}/w${w}`, pods: 1, unavailableSeconds: 110 + w }))],
+    }));
+    const estimate = estimateSchedule(nodes, 1, {});
+    expect(estimate.starts).toEqual([0, 500, 1000, 1500, 2000].map((at, i) => ({ node: `n${i + 1}`, at })));
+    expect(estimate.seconds).toBe(2500);
+  });
+
   it('without user nodes, system nodes are not held', () => {
     expect(estimateSchedule([system('s1', 'z1'), system('s2', 'z2')], 1, {}).seconds).toBe(340);
   });

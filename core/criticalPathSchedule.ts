@@ -177,8 +177,11 @@ export function estimateSchedule(nodes: readonly CandidateNode[], concurrency: n
   let state: ScheduleState = { now: 0, concurrency, pending: nodes, disrupted: [], unavailable: [], budgets, holdSystemNodes: hasUserNodes };
   const starts: { node: string; at: number }[] = [];
   let end = 0;
+  // Each step starts a node or moves to the next expected end: a node's disruption, each of its
+  // workloads' returns, the canary's. Past that many steps the rule is stuck (a defect).
+  const steps = nodes.length + nodes.reduce((sum, n) => sum + 1 + n.workloads.length, 0) + 2;
   for (let step = 0; state.pending.length > 0; step++) {
-    if (step > 10 * nodes.length + 100) throw new Error('estimateSchedule: no progress (a node can never start)');
+    if (step > steps) throw new Error('estimateSchedule: no progress (a node can never start)');
     state = { ...state, holdSystemNodes: state.now < canaryBackAt };
     for (const name of nodesToStart(state).start) {
       const node = state.pending.find((n) => n.name === name)!;
