@@ -213,6 +213,9 @@ describe('checkRecovered', () => {
     ['PDBs of workloads we did not evict are not ours to wait for', {
       node, pods: recoveredOnN0, pdbs: [javaPdb(3)], evicted: [], workloads: [replicaSetOf(steady), steady],
     }, []],
+    ['a Deployment whose status still says whole while a replica is missing (its controller manager stopped at the eviction) waits', {
+      node, pods: steadyPods.slice(1), pdbs: [], evicted: evictedJava, workloads: [replicaSetOf(steady), steady],
+    }, ['Deployment shop/java-app: its status shows 4/4 available, 4/4 ready but only 3 of its pods are Ready (its controller has not updated the status yet); waiting for its evicted replicas to be available again']],
     ['a Deployment whose pods are all Ready but whose status is behind says its controller lags', {
       node, pods: recoveredOnN0, pdbs: [], evicted: evictedJava, workloads: [replicaSetOf(deployment(3)), deployment(3)],
     }, ['Deployment shop/java-app: 3/4 available, 3/4 ready (its 4 pods are Ready: its controller has not updated the status yet); waiting for its evicted replicas to be available again']],

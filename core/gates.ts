@@ -225,12 +225,16 @@ export function checkRecovered(input: RecoveredGateInput): GateResult {
   });
   for (const workload of workloads) {
     const stale = staleStatus(workload);
+    const readyPods = theirPods.filter((pod) => pod.ready && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload).length;
     if (stale) {
       reasons.push(stale);
+    } else if (workload.availableReplicas >= workload.replicas && workload.readyReplicas >= workload.replicas && readyPods < workload.replicas) {
+      // A status from before the eviction (a stopped controller manager neither replaces the pod
+      // nor writes status): the pods themselves say a replica is still missing.
+      reasons.push(`${describe(workload)}: its status shows ${replicaCounts(workload)} but only ${readyPods} of its pods are Ready (its controller has not updated the status yet); waiting for its evicted replicas to be available again${unplaced(workload, input)}`);
     } else if (workload.availableReplicas < workload.replicas || workload.readyReplicas < workload.replicas) {
       // Only its controller's status counts; when its pods all look Ready the status is what lags
       // (a busy or stopped controller manager), and saying so tells the operator why we wait.
-      const readyPods = theirPods.filter((pod) => pod.ready && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload).length;
       const lagging = readyPods >= workload.replicas ? ` (its ${readyPods} pods are Ready: its controller has not updated the status yet)` : '';
       reasons.push(`${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again${unplaced(workload, input)}`);
     }
