@@ -10,7 +10,7 @@ import { createSimulatorTls, issueClientCertificate, type ClientCertificate, typ
 import { APP_OBJECT_ID, kubeAuthenticator, loadClusterRbac } from './kubeAccess';
 import { SYSTEM_MASTERS } from './kube/rbac';
 import { armError } from './arm/errors';
-import { createArmHandler, type CredentialFormat } from './arm/handler';
+import { ARM_OPERATIONS, createArmHandler, type CredentialFormat } from './arm/handler';
 import { kubeconfigYaml, type KubeconfigUser } from './arm/kubeconfig';
 import { type ArmClusterView, type ArmPoolState } from './arm/model';
 import { clusterResourceId, SIM_ADMIN_GROUP_ID } from './arm/resources';
@@ -20,6 +20,7 @@ import { createRunCommandInterpreter } from './runCommand/interpreter';
 import { Cluster } from './cluster/cluster';
 import { createKubeHandler } from './kube/handler';
 import { type Recorder } from './recorder';
+import { requestTarget, runCommandContent } from './requestContent';
 import { type Scenario } from './scenario';
 
 export { ARM_SCOPE, AKS_SCOPE, TokenAuthority, type AccessToken, type SimTokenCredential } from './auth';
@@ -132,8 +133,10 @@ async function startClusterParts(scenario: Scenario, clock: Clock, tls: Simulato
     adminKubeconfig: () => (scenario.cluster.disableLocalAccounts ? undefined : kubeconfig(certificateUser, `clusterAdmin_${resourceGroup}_${name}`)),
     authorize: (operation, req) => !(options.armDenied ?? []).some((d) => d.operation === operation && (d.client === undefined || d.client === req.client)),
     fault: (operation, req) => armFault(cluster, clock, operation, req),
-    onOperation: (operation, req, response) =>
-      cluster.recorder.recordApiRequest({ surface: 'arm', verb: req.method, resource: operation, client: req.client, status: response.status }),
+    onOperation: (operation, req, response) => {
+      const runCommand = operation === ARM_OPERATIONS.runCommand ? runCommandContent(req) : undefined;
+      cluster.recorder.recordApiRequest({ surface: 'arm', verb: req.method, resource: operation, client: req.client, status: response.status, target: requestTarget(req), ...(runCommand && { runCommand }) });
+    },
   });
   return { scenario, cluster, kube, armHandler, kubeconfig, localAdmin };
 }

@@ -47,4 +47,12 @@ describe('recorder', () => {
     const arm = c.recorder.summary().apiRequests.arm;
     expect(arm).toMatchObject({ total: 3, errors: 0, byResource: { 'managedClusters.runCommand': 1, 'managedClusters.getCommandResult': 2 } });
   });
+
+  it('stamps each request with the virtual seconds at which it was answered', () => {
+    const c = clusterFor();
+    c.recorder.recordApiRequest({ surface: 'arm', verb: 'POST', resource: 'managedClusters.runCommand', status: 202 });
+    c.advance(42);
+    c.recorder.recordApiRequest({ surface: 'arm', verb: 'GET', resource: 'managedClusters.getCommandResult', status: 200 });
+    expect(c.recorder.requests().map((r) => r.t)).toEqual([0, 42]);
+  });
 });

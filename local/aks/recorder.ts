@@ -9,6 +9,7 @@ import { DEPLOY, DS, NODES, PODS, STS } from './cluster/resourceNames';
 import type { StoreEvent } from './cluster/store';
 import type { Node, Pod, Workload } from './cluster/types';
 import { isNodeReady } from './cluster/podState';
+import type { RunCommandContent } from './requestContent';
 
 export interface ApiRequestRecord {
   surface: 'kube' | 'arm';
@@ -20,6 +21,14 @@ export interface ApiRequestRecord {
   namespace?: string;
   client?: string;
   status: number;
+  /** The path and query string as received (`requestContent.ts`). */
+  target?: string;
+  /** Kube writes: the body as text. */
+  body?: string;
+  /** ARM runCommand: the command text and its context files' text (never the clusterToken). */
+  runCommand?: RunCommandContent;
+  /** Seconds since the start of the scenario, in virtual time, when the answer was given (stamped by the recorder). */
+  t: number;
 }
 
 export type NodePhase = 'cordoned' | 'uncordoned' | 'draining' | 'rebooting' | 'booted' | 'notReady' | 'ready' | 'deleted' | 'rebootIgnored';
@@ -95,9 +104,9 @@ export class Recorder {
     if (w) this.dirty.add(`${pod.metadata.namespace}/${w}`);
   }
 
-  /** Records one API request; the ARM handler calls this too (surface `arm`). */
-  recordApiRequest(r: ApiRequestRecord): void {
-    this.api.push(r);
+  /** Records one API request, stamped with the virtual time; the ARM handler calls this too (surface `arm`). */
+  recordApiRequest(r: Omit<ApiRequestRecord, 't'>): void {
+    this.api.push({ ...r, t: this.cluster.elapsedSeconds() });
   }
 
   /** Every request recorded so far, in order (for checks of what a client needs, e.g. RBAC). */

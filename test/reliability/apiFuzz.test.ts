@@ -4,7 +4,8 @@
 // hostile names, malformed escapes and UTF-8, wrong methods. Whatever comes in: never a 5xx,
 // a 4xx from the app names the field at fault, an answer never grows with the request, no run
 // starts from a refused request, and no refused string reaches the cluster (every object the
-// simulator stored during the fuzz is searched for the marker the hostile strings carry).
+// simulator stored during the fuzz, and every path, query, write body and run-command — command
+// and manifests — in its request log, is searched for the marker the hostile strings carry).
 import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +195,16 @@ describe('the HTTP API under generated hostile requests', () => {
   it('never let a refused string reach the cluster', () => {
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.filter((s) => s.includes(MARK)).slice(0, 3)).toEqual([]);
+  });
+
+  it('never built a path, query, body, command or manifest from a refused string (the simulator\'s request log)', () => {
+    const log = stack.sim.recorder.requests();
+    // The log holds what the accepted plans and runs sent: paths for every request, bodies of writes.
+    expect(log.filter((r) => r.target !== undefined).length).toBeGreaterThan(100);
+    expect(log.filter((r) => r.body !== undefined).length).toBeGreaterThan(10);
+    const texts = log.map((r) => [r.target, r.body, r.runCommand?.command, ...Object.values(r.runCommand?.files ?? {})].filter((t) => t !== undefined).join('\n'));
+    // Case-insensitive: one hostile string is the marker in capitals.
+    expect(texts.filter((t) => t.toLowerCase().includes(MARK)).slice(0, 3)).toEqual([]);
   });
 });
 

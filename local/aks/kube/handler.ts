@@ -14,6 +14,7 @@ import { podLogs } from './logs';
 import { watchStream } from './watch';
 import { authorize, forbiddenStatus, type RbacPolicy } from './rbac';
 import { AZURE_DENIED_REASON, azureRbacAllows, type AzureRoleAssignment } from './azureRbac';
+import { requestTarget, writeBody } from '../requestContent';
 
 type Route =
   | { kind: 'version' | 'health' | 'api' | 'apis' | 'openapi' }
@@ -138,7 +139,8 @@ export function createKubeHandler(cluster: Cluster, options: KubeHandlerOptions 
         cluster.settle();
       }
     }
-    cluster.recorder.recordApiRequest({ surface: 'kube', ...info, client, status: res.status });
+    const body = writeBody(req);
+    cluster.recorder.recordApiRequest({ surface: 'kube', ...info, client, status: res.status, target: requestTarget(req), ...(body !== undefined && { body }) });
     return res;
   };
 }
