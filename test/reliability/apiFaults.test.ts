@@ -6,6 +6,9 @@ import type { RunOutput } from '../../core/runTypes';
 import { runScheduledRollout, startStack, type Stack } from '../e2e/stack';
 import { seedWith } from '../e2e/support';
 
+/** Two minutes without the kube API, while the user pool drains (virtual seconds from the start). */
+const OUTAGE = { from: 900, to: 1020 };
+
 describe('transient API failures', () => {
   let stack: Stack | undefined;
   afterEach(async () => {
@@ -23,7 +26,7 @@ describe('transient API failures', () => {
             { resource: 'poddisruptionbudgets', status: 429, rate: 0.1, retryAfterSeconds: 1 },
             { surface: 'arm', resource: 'managedClusters.getCommandResult', status: 429, rate: 0.2, retryAfterSeconds: 1 },
           ],
-          apiOutages: [{ from: 900, to: 1020, surface: 'kube' }],
+          apiOutages: [{ ...OUTAGE, surface: 'kube' }],
         };
       }),
     });
@@ -34,5 +37,16 @@ describe('transient API failures', () => {
     expect(summary.nodes.reboots.map((r) => r.rebootCount)).toEqual(Array(6).fill(1));
     expect(summary.workloads.find((w) => w.name === 'java-app')?.minReady).toBe(3);
     expect(summary.invariants).toMatchObject({ maxNodesDisrupted: 1, nodesLeftCordoned: [], pdbViolations: [] });
+    // The outage falls mid-drain: a node had its first eviction before the outage and was
+    // rebooted only after it, and its drain's polls of the pods were answered 503 meanwhile.
+    const phases = stack.sim.recorder.timeline().flatMap((e) => (e.kind === 'node' ? [e] : []));
+    const drainedAcross = [...new Set(phases.map((e) => e.node))].filter((node) => {
+      const drainStart = phases.find((e) => e.node === node && e.phase === 'draining')?.t;
+      const reboot = phases.find((e) => e.node === node && e.phase === 'rebooting' && drainStart !== undefined && e.t > drainStart)?.t;
+      return drainStart !== undefined && reboot !== undefined && drainStart < OUTAGE.from && reboot > OUTAGE.to;
+    });
+    expect(drainedAcross).toHaveLength(1);
+    const refusedPolls = stack.sim.recorder.requests().filter((r) => r.surface === 'kube' && r.resource === 'pods' && r.status === 503 && r.t >= OUTAGE.from && r.t < OUTAGE.to);
+    expect(refusedPolls.length).toBeGreaterThan(0);
   }, 240_000);
 });

@@ -98,7 +98,8 @@ const CASES: MatrixCase[] = [
     fault: 'pod never Ready again after its restart',
     scenario: 'seed',
     options: () => ({ scenario: seed({ podsNeverReady: [{ workload: 'java-app', namespace: 'shop', from: 60 }] }), settings: { REBOOT_RECOVERY_TIMEOUT: '10m' } }),
-    expected: { outcome: 'halted', nodes: { failed: 1 }, rebooted: 1, leftCordoned: 0 },
+    // The reason names the pod that never came back: its workload's namespace and name.
+    expected: { outcome: 'halted', nodes: { failed: 1 }, reason: /recovery gate.*\bpod shop\/java-app-[a-z0-9-]+ on aks-\S+ is not Ready/, rebooted: 1, leftCordoned: 0 },
   },
   {
     fault: 'node deleted mid-run',
