@@ -61,6 +61,28 @@ describe('implicit budget', () => {
     expect(out.evict).toEqual([]);
   });
 
+  // A zone-spread Deployment of 8 (budget 2) with 3 pods on its zone's only node: two evicted at
+  // once lower the zone's count before either replacement is placed, and both stay Pending.
+  const eight = deployment(8);
+  const threeOfEight = [pod(0), pod(1), pod(2)];
+
+  it('sends one pod per pass when the node holds more Ready pods of the workload than its budget has left', () => {
+    const out = limitByImplicitBudget({ evict: threeOfEight, pods: threeOfEight, workloads: [eight, replicaSet(eight)], pdbs: [] });
+    expect(out.evict).toEqual([threeOfEight[0]!]);
+    expect(out.held.map((h) => h.pod.name)).toEqual(['web-5c7d-1', 'web-5c7d-2']);
+    expect(out.held[0]!.message).toContain('allows 2 unavailable at once and 1 is; it has more pods here than that, so they leave one per pass');
+  });
+
+  it('sends the next pod while one replacement starts, and the rest at once when the budget covers them', () => {
+    const starting = deployment(8, { availableReplicas: 7, readyReplicas: 7 });
+    const rest = [pod(1), pod(2)];
+    expect(limitByImplicitBudget({ evict: rest, pods: rest, workloads: [starting, replicaSet(starting)], pdbs: [] }).evict).toEqual([rest[0]!]);
+    const last = [pod(2)];
+    expect(limitByImplicitBudget({ evict: last, pods: last, workloads: [starting, replicaSet(starting)], pdbs: [] }).evict).toEqual(last);
+    const two = [pod(0), pod(1)];
+    expect(limitByImplicitBudget({ evict: two, pods: two, workloads: [eight, replicaSet(eight)], pdbs: [] }).evict).toEqual(two);
+  });
+
   it('lets through pods that are not Ready, pods with a PDB, finished pods and pods of no known workload', () => {
     const notReady = pod(0, { ready: false });
     const finished = pod(1, { phase: 'Succeeded', ready: false });

@@ -63,10 +63,17 @@ export interface ImplicitBudgetInput {
  * replicas − available, or its pods here already not Ready or terminating, whichever is more); a
  * pod that is not Ready costs nothing more and goes at once. Pods with a PDB, finished pods and pods of no
  * known workload pass through.
+ *
+ * A workload with more Ready pods here than its budget has left goes one pod per pass: its drain
+ * can only finish if some replacements start elsewhere, and a replacement scheduled while its
+ * siblings still run here sees the zone spread as it is, whereas evicting two at once lowers the
+ * zone's count (the spread's minimum) first and leaves both replacements Pending (a zone-spread
+ * Deployment on its zone's only node, docs/benchmarks.md "The 12-node cluster").
  */
 export function limitByImplicitBudget(input: ImplicitBudgetInput): BudgetedEvictions {
   const facts = new Map(input.pods.map((p) => [p.uid, p]));
   const spent = new Map<WorkloadFacts, number>();
+  const cap = new Map<WorkloadFacts, number>();
   const out: BudgetedEvictions = { evict: [], held: [] };
   for (const ref of input.evict) {
     const pod = facts.get(ref.uid) ?? ref;
@@ -78,7 +85,8 @@ export function limitByImplicitBudget(input: ImplicitBudgetInput): BudgetedEvict
     const budget = implicitBudgetOf(workload);
     const notReadyHere = input.pods.filter((p) => (!p.ready || isTerminating(p)) && !isFinished(p) && workloadOf(p, input.workloads) === workload).length;
     const unavailable = spent.get(workload) ?? Math.max(workload.replicas - workload.availableReplicas, notReadyHere, 0);
-    if (unavailable < budget) {
+    if (!cap.has(workload)) cap.set(workload, readyToEvict(input, facts, workload) > budget - unavailable ? Math.min(budget, unavailable + 1) : budget);
+    if (unavailable < cap.get(workload)!) {
       out.evict.push(ref);
       spent.set(workload, unavailable + 1);
     } else {
@@ -86,9 +94,19 @@ export function limitByImplicitBudget(input: ImplicitBudgetInput): BudgetedEvict
       out.held.push({
         pod: ref,
         message: `${workload.kind} ${qualifiedName(workload)} has no PDB: its rolling update allows ${budget} unavailable at once and ${unavailable} ${unavailable === 1 ? 'is' : 'are'}; ` +
-          'waiting for replacements to be Ready before evicting more (REBOOT_IMPLICIT_BUDGET=rollout)',
+          (unavailable < budget
+            ? 'it has more pods here than that, so they leave one per pass, each replacement scheduled before the next goes (REBOOT_IMPLICIT_BUDGET=rollout)'
+            : 'waiting for replacements to be Ready before evicting more (REBOOT_IMPLICIT_BUDGET=rollout)'),
       });
     }
   }
   return out;
+}
+
+/** The Ready pods of the workload this pass would evict. */
+function readyToEvict(input: ImplicitBudgetInput, facts: ReadonlyMap<string, PodFacts>, workload: WorkloadFacts): number {
+  return input.evict.filter((ref) => {
+    const pod = facts.get(ref.uid) ?? ref;
+    return pod.ready && !isFinished(pod) && workloadOf(pod, input.workloads) === workload;
+  }).length;
 }
