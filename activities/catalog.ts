@@ -40,6 +40,8 @@ import type {
   ReleaseNodeResult,
   RepairOrphansInput,
   RepairOrphansResult,
+  ReleasedBudgetsInput,
+  ReleasedBudgetsResult,
   ScheduleTermsInput,
   ScheduleTermsResult,
   StartRebootChecksInput,
@@ -62,6 +64,7 @@ export interface ActivityCatalog {
   listPools: { input: ListPoolsInput; result: ListPoolsResult };
   taintCandidates: { input: TaintCandidatesInput; result: TaintCandidatesResult };
   scheduleTerms: { input: ScheduleTermsInput; result: ScheduleTermsResult };
+  releasedBudgets: { input: ReleasedBudgetsInput; result: ReleasedBudgetsResult };
   checkAdmission: { input: CheckAdmissionInput; result: CheckAdmissionResult };
   startRebootChecks: { input: StartRebootChecksInput; result: StartRebootChecksResult };
   collectRebootChecks: { input: CollectRebootChecksInput; result: CollectRebootChecksResult };

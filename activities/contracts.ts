@@ -204,6 +204,16 @@ export interface ScheduleTermsInput extends ActivityBase {
 /** Each candidate's expected disruption and the workloads it holds (core/scheduleTerms). */
 export type ScheduleTermsResult = ScheduleTerms;
 
+export interface ReleasedBudgetsInput extends ActivityBase {
+  /** In-flight nodes and the workload keys their pods count against (core/scheduleTerms). */
+  nodes: Array<{ node: string; workloads: string[] }>;
+}
+
+/** The (node, workload) pairs whose pods left the node and are replaced by Ready ones (core/releasedBudget). */
+export interface ReleasedBudgetsResult {
+  released: Array<{ node: string; workload: string }>;
+}
+
 // ---- Blockers and gates -----------------------------------------------------------------
 
 export interface CheckBlockersInput extends ActivityBase {

@@ -16,6 +16,7 @@ import { acquireLease, releaseLease, renewLease } from './lease';
 import { listPools } from './listPools';
 import { lockNode } from './lockNode';
 import { notify } from './notify';
+import { releasedBudgets } from './releasedBudgets';
 import { scheduleTerms } from './scheduleTerms';
 import { recordNodeEvent } from './recordNodeEvent';
 import { releaseNode } from './releaseNode';
@@ -45,6 +46,7 @@ export const activityHandlers = {
   taintCandidates,
   checkAdmission,
   scheduleTerms,
+  releasedBudgets,
   startRebootChecks,
   collectRebootChecks,
   deleteRebootChecks,

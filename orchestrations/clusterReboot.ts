@@ -142,6 +142,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   let blockedSince: string | undefined;
   const inFlight: InFlight[] = [];
   let terms: ScheduleTerms | undefined;
+  /** Set when the scheduler waits on a replacement that may be Ready before the next expected end. */
+  let lookAgainSoon = false;
   /** Nodes held back because a read about them failed, since when (UNREAD_LIMIT_SECONDS). */
   const unreadSince = new Map<string, string>();
   const stop = (why: RunOutcome, text?: string) => {
@@ -173,7 +175,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         terms = yield* readTerms(terms);
         const unread = terms.unread ?? [];
         if (carry.queue.some((n) => unread.some((u) => u.node === n.node))) waitSeconds = settings.pollIntervalSeconds;
-        const chosen = nodesToStart(scheduleState(terms)).start.slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
+        lookAgainSoon = false;
+        const chosen = (yield* nextNodes(terms)).slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
         const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, { ...base(), pools: [...new Set(carry.queue.map((n) => n.pool))] }) : undefined;
         if (state?.busy) {
           stop('halted', `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`);
@@ -220,6 +223,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     // look a second for REBOOT_TIMEOUT); a control event ends the sleep at once.
     const now = flow.now().getTime() / 1000;
     const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
+    if (lookAgainSoon) waitSeconds = settings.pollIntervalSeconds;
     const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, secondsToNextLook({ now, expectedAt: nextEnd, longestSeconds: settings.pollIntervalSeconds }));
     const control = flow.control.state;
     yield* flow.sleep(seconds, (c) => c.state !== control);
@@ -382,8 +386,30 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     return withMeasuredReboot(terms?.nodes.find((t) => t.name === n.node) ?? typicalTerms(n), carry.readySecondsByPool?.[n.pool]);
   }
 
-  /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends. */
-  function scheduleState(known: ScheduleTerms): ScheduleState {
+  /**
+   * The nodes the rule starts now. When it starts none while a slot is free, it asks the cluster
+   * which in-flight nodes' workloads are whole again (their pods left the node and Ready
+   * replacements run elsewhere, core/releasedBudget) and decides again without them: such a
+   * workload spent its budget only until its replacement was Ready, as the bound counts it.
+   */
+  function* nextNodes(known: ScheduleTerms): Op<string[]> {
+    const first = nodesToStart(scheduleState(known)).start;
+    const disruptedNow = inFlight.filter((f) => f.part === 'disruption').length;
+    if (first.length > 0 || carry.queue.length === 0 || disruptedNow >= settings.concurrency) return first;
+    // Only what the bound may count as replaced elsewhere: a PDB's or a ReplicaSet's pods.
+    const counting = inFlight
+      .map((f) => ({ node: f.node.node, workloads: termsOf(f.node).workloads.map((w) => w.workload).filter((w) => w.startsWith('PDB ') || w.startsWith('ReplicaSet ')) }))
+      .filter((n) => n.workloads.length > 0);
+    if (counting.length === 0) return first;
+    const { released } = yield* flow.call(activities.releasedBudgets, { ...base(), nodes: counting });
+    const start = released.length === 0 ? first : nodesToStart(scheduleState(known, released)).start;
+    // A replacement may become Ready before any part in flight is expected to end: look again soon.
+    if (start.length === 0) lookAgainSoon = true;
+    return start;
+  }
+
+  /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends, less the workloads the cluster shows whole again. */
+  function scheduleState(known: ScheduleTerms, released: ReadonlyArray<{ node: string; workload: string }> = []): ScheduleState {
     const now = flow.now().getTime() / 1000;
     // The canary holds system nodes only while a user-pool node is still to start or in flight
     // (a node whose terms are unknown counts as one: system nodes wait for it, the safe side).
@@ -396,7 +422,9 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       // A node counts as disrupted until its disruption part ends, whatever was expected.
       disrupted: inFlight.filter((f) => f.part === 'disruption').map((f) => ({ node: f.node.node, zone: f.node.zone, until: Math.max(now + 1, f.startedAt + termsOf(f.node).disruptionSeconds) })),
       // Its workloads count as short until its recovery gate passed.
-      unavailable: inFlight.flatMap((f) => termsOf(f.node).workloads.map((w) => ({ workload: w.workload, pods: w.pods, until: Math.max(now + 1, f.startedAt + w.unavailableSeconds) }))),
+      unavailable: inFlight.flatMap((f) => termsOf(f.node).workloads
+        .filter((w) => !released.some((r) => r.node === f.node.node && r.workload === w.workload))
+        .map((w) => ({ workload: w.workload, pods: w.pods, until: Math.max(now + 1, f.startedAt + w.unavailableSeconds) }))),
       budgets: known.budgets,
       holdSystemNodes: userNodes && !carry.canaryPassed,
     };

@@ -19,6 +19,7 @@ export const activities = {
   taintCandidates: 'taintCandidates',
   checkAdmission: 'checkAdmission',
   scheduleTerms: 'scheduleTerms',
+  releasedBudgets: 'releasedBudgets',
   startRebootChecks: 'startRebootChecks',
   collectRebootChecks: 'collectRebootChecks',
   deleteRebootChecks: 'deleteRebootChecks',

@@ -8,6 +8,7 @@ import { checkAdmission } from '../../activities/checkAdmission';
 import { checkBlockers } from '../../activities/checkBlockers';
 import type { DetectorConfig } from '../../activities/contracts';
 import { READ_ATTEMPTS, READ_BACKOFF_MS } from '../../activities/retryRead';
+import { releasedBudgets } from '../../activities/releasedBudgets';
 import { scheduleTerms } from '../../activities/scheduleTerms';
 import { startRebootChecks } from '../../activities/startRebootChecks';
 import type { ApiFault } from '../../local/aks/scenario';
@@ -127,5 +128,23 @@ describe('checkAdmission, the sentinel and checkBlockers with reads that fail', 
     const blocked = await checkBlockers({ ...down.base(), node: down.nodes('user')[0]!, blockingPodSelectors: [] }, down.context);
     expect(blocked).toEqual({ blocked: true, reasons: [expect.stringMatching(/^could not list nodes: .*503/)] });
     expect(answered(down, 503, 'list', 'nodes')).toBe(READ_ATTEMPTS);
+  });
+});
+
+describe('releasedBudgets reads the pods themselves and fails closed', () => {
+  const PDB = 'PDB shop/java-app-pdb';
+
+  it('releases a whole PDB on a node that holds none of its pods, never on a node that still does', async () => {
+    const r = await rigWith([]);
+    const nodes = [...r.nodes('system'), ...r.nodes('user')].map((node) => ({ node, workloads: [PDB] }));
+    const { released } = await releasedBudgets({ ...r.base(), nodes }, r.context);
+    // The seed runs one java-app replica on each user node, all Ready.
+    expect(released).toEqual(r.nodes('system').map((node) => ({ node, workload: PDB })));
+  });
+
+  it('a namespace whose PDBs cannot be read releases nothing in it', async () => {
+    const r = await rigWith([{ resource: 'poddisruptionbudgets', namespace: 'shop', status: 500, rate: 1 }]);
+    const nodes = r.nodes('system').map((node) => ({ node, workloads: [PDB] }));
+    expect(await releasedBudgets({ ...r.base(), nodes }, r.context)).toEqual({ released: [] });
   });
 });

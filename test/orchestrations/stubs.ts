@@ -61,6 +61,7 @@ export function healthyNode(): ActivityStubs {
     checkClusterState: () => ({}),
     // No pods on the candidates: the scheduler (ADR 0019) takes them in plan order.
     scheduleTerms: (input) => ({ nodes: input.candidates.map((c) => ({ name: c.node, zone: c.zone, system: false, disruptionSeconds: 150, workloads: [] })), budgets: {} }),
+    releasedBudgets: () => ({ released: [] }),
     lockNode: (input) => ({ locked: true, wasUnschedulable: false, bootId: BOOT_BEFORE, pool: 'user', zone: input.node.endsWith('2') ? '2' : '1' }),
     recordNodeEvent: () => ({ posted: true }),
     labelNode: () => ({ changed: true }),

@@ -1,0 +1,55 @@
+// Which in-flight nodes' workloads no longer spend their budget (core/releasedBudget): read
+// live each round the scheduler would otherwise wait — the pods of the workloads' namespaces,
+// their PDBs and ReplicaSets. Fails closed: a namespace or ReplicaSet that cannot be read
+// releases nothing in it (the expected terms keep counting).
+import { z } from 'zod';
+import type { PdbFacts, PodFacts, WorkloadFacts } from '../core/kubeFacts';
+import { isReleased, namespaceOfKey } from '../core/releasedBudget';
+import type { ReleasedBudgetsInput, ReleasedBudgetsResult } from './contracts';
+import { readEach, retried } from './retryRead';
+import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
+import { activityBase, nodeName } from './schemas';
+
+const workloadKey = z.string().regex(/^\S+ [^/\s]+\/[^/\s]+$/, 'a workload key: "<Kind> <namespace>/<name>", e.g. "PDB shop/web"');
+
+const releasedBudgetsInput: z.ZodType<ReleasedBudgetsInput> = z.object({
+  ...activityBase,
+  nodes: z.array(z.object({ node: nodeName, workloads: z.array(workloadKey) })),
+});
+
+const PARALLEL_READS = 8;
+
+export async function releasedBudgets(raw: unknown, context: ActivityContext): Promise<ReleasedBudgetsResult> {
+  const input = parseInput('releasedBudgets', releasedBudgetsInput, raw);
+  const kube = await kubeFor(context, input);
+  const sleep = context.deps.sleep;
+  const keys = [...new Set(input.nodes.flatMap((n) => n.workloads))];
+  const namespaces = [...new Set(keys.map(namespaceOfKey).filter((ns): ns is string => ns !== undefined))].sort();
+  const reads = await readEach(namespaces, PARALLEL_READS, async (ns) => ({
+    pods: await retried(sleep, () => kube.listPods({ namespace: ns })),
+    pdbs: await retried(sleep, () => kube.listPdbs(ns)),
+  }));
+  const pods: PodFacts[] = [];
+  const pdbs: PdbFacts[] = [];
+  const readable = new Set<string>();
+  reads.forEach((r, i) => {
+    if (!r.ok) return;
+    readable.add(namespaces[i]!);
+    pods.push(...r.value.pods);
+    pdbs.push(...r.value.pdbs);
+  });
+  const rsKeys = keys.filter((k) => k.startsWith('ReplicaSet ') && readable.has(namespaceOfKey(k)!));
+  const rsReads = await readEach(rsKeys, PARALLEL_READS, (k) => {
+    const [namespace, name] = k.slice('ReplicaSet '.length).split('/') as [string, string];
+    return retried(sleep, () => kube.getWorkload({ kind: 'ReplicaSet', namespace, name }));
+  });
+  const replicaSets: WorkloadFacts[] = rsReads.flatMap((r) => (r.ok && r.value ? [r.value] : []));
+  const facts = { pods, pdbs, replicaSets };
+  const released = input.nodes.flatMap(({ node, workloads }) => workloads
+    .filter((w) => readable.has(namespaceOfKey(w)!) && isReleased(node, w, facts))
+    .map((workload) => ({ node, workload })));
+  const log = stepLogger(context, input, 'schedule');
+  if (readable.size < namespaces.length) log.warn('some namespaces not read; their workloads keep counting', { unread: namespaces.filter((ns) => !readable.has(ns)) });
+  log.info('released budgets', { released: released.length });
+  return { released };
+}
