@@ -157,11 +157,14 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (!(yield* lease.renewIfDue())) stop('halted', 'the cluster Lease is now held by another run');
     let waitSeconds = Math.max(settings.pollIntervalSeconds, Math.floor(settings.lockTtlSeconds / 4));
     if (outcome === undefined) {
-      if (flow.control.state === 'paused') {
+      if (carry.queue.length === 0 && inFlight.length === 0) {
+        // Nothing left to start or to finish: a pause has nothing to hold, the run is done.
+        stop('completed');
+      } else if (flow.control.state === 'paused') {
         // Pause stops new nodes; nodes in flight finish (ADR 0019).
         if (phase !== 'paused') setPhase('paused');
       } else if (carry.queue.length === 0) {
-        if (inFlight.length === 0) stop('completed');
+        // The last nodes in flight finish.
       } else if (processed >= NODES_PER_EXECUTION) {
         // continueAsNew only with no node in flight: a new execution cannot await this one's nodes.
         if (inFlight.length === 0) {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { NodeSummary } from '../../activities/contracts';
 import { CORDONED_BY_SOMEONE_ELSE, type ManualRequest, type RunOutput, type RunSettings } from '../../core/runTypes';
 import type { LocalHost } from '../../local/host';
-import { orchestrators, runInstanceId } from '../../orchestrations/names';
+import { CONTROL_EVENT, orchestrators, runInstanceId } from '../../orchestrations/names';
 import type { ClusterRebootInput } from '../../orchestrations/types';
 import { calls, useStubs, type ActivityStubs } from './stubApp';
 import { CLUSTER, distinctCallNames, healthyNode, RUN_ID, runSettings, stubHost } from './stubs';
@@ -48,6 +48,18 @@ describe('clusterReboot with stub activities', () => {
     const runCalls = distinctCallNames().filter((n) => ['listPools', 'startRebootChecks', 'checkBlockers', 'lockNode', 'notify:run-started', 'notify:run-finished'].includes(n));
     expect(runCalls).toEqual(['listPools', 'startRebootChecks', 'notify:run-started', 'checkBlockers', 'lockNode', 'checkBlockers', 'lockNode', 'notify:run-finished']);
     expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(NODES);
+  });
+
+  it('a run paused with nothing left to start or finish completes instead of waiting for a resume', async () => {
+    useStubs({ ...twoNodeCluster(), startRebootChecks: () => ({ nodes: [], results: NODES.map((node) => ({ node, status: 'not-required' as const })), pending: [], unknownNodes: [] }) });
+    host = await stubHost();
+    const input: ClusterRebootInput = { cluster: CLUSTER, settings: runSettings(), trigger: 'manual', requestedBy: 'test', runId: RUN_ID, holdsLease: false };
+    const id = host.startNew(orchestrators.clusterReboot, { instanceId: runInstanceId(CLUSTER.alias, RUN_ID), input });
+    host.raiseEvent(id, CONTROL_EVENT, { action: 'pause', id: 'pause-1', by: 'alice' });
+    const status = await host.waitFor(id, { maxRealMs: 20_000, maxVirtualMs: 24 * 3600_000 });
+    expect(status.runtimeStatus, JSON.stringify(status.output)).toBe('Completed');
+    expect(status.output).toMatchObject({ outcome: 'completed', results: [], remaining: [] });
+    expect(calls.some((c) => c.name === 'lockNode')).toBe(false);
   });
 
   it('deletes the check pods once, after the last collection, and goes on when that clean-up fails', async () => {
