@@ -2,7 +2,7 @@
 // with a pod here can take one disruption now") and recovery ("the node's pods are Ready and
 // what the drain evicted is whole again"). For the recovery gate the evicted workloads' pods
 // are fetched wherever they now run, so the PDBs that cover them are found; a closed recovery
-// gate says when those pods can be Ready at the earliest (ADR 0021), for the wait's next look.
+// gate says when those pods can be Ready at the earliest (ADR 0023), for the wait's next look.
 import { z } from 'zod';
 import type { NodeInfo, PodFacts, WorkloadFacts, WorkloadKind } from '../adapters/kube';
 import { expectedReadyAt } from '../core/expectedReady';

@@ -1,4 +1,4 @@
-// When a wait looks next (ADR 0021). A wait whose change has an expected time — a grace
+// When a wait looks next (ADR 0023). A wait whose change has an expected time — a grace
 // period's end, a readiness probe's initial delay, the pool's measured reboot — sleeps until
 // then in one durable timer instead of polling towards it, then looks every second, backing off
 // towards its longest step the longer the change overruns: a change is seen within half its

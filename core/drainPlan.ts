@@ -257,7 +257,7 @@ const DEFAULT_GRACE_SECONDS = 30;
 
 /**
  * When the pods a drain pass leaves behind are gone at the latest (ISO 8601), for the drain's
- * next look (ADR 0021): a terminating pod at its deletionTimestamp (the apiserver sets it to the
+ * next look (ADR 0023): a terminating pod at its deletionTimestamp (the apiserver sets it to the
  * deletion + the grace period), a pod evicted at `now` after its grace period (the drain's
  * override, else its own). Undefined when there is nothing to wait for.
  */

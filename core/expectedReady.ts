@@ -1,4 +1,4 @@
-// When the pods a recovery gate waits for are expected Ready (ADR 0021), so the gate's next
+// When the pods a recovery gate waits for are expected Ready (ADR 0023), so the gate's next
 // look can be scheduled then instead of polled towards. The kubelet reports a container not
 // Ready until its readiness probe's initialDelaySeconds have passed since it started
 // (kubernetes pkg/kubelet/prober/worker.go;

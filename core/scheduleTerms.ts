@@ -105,7 +105,7 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
 
 /**
  * A node's terms once its pool's reboot-to-Ready time was measured in this run (seconds from the
- * reboot command to Ready, ADR 0021), for terms built on the typical figure: d_n and every u
+ * reboot command to Ready, ADR 0023), for terms built on the typical figure: d_n and every u
  * move by the difference.
  */
 export function withMeasuredReboot(node: CandidateNode, readySeconds: number | undefined): CandidateNode {

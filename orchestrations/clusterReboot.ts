@@ -220,7 +220,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       yield* finished(done);
       continue;
     }
-    // Adaptive wait (ADR 0021, core/adaptiveWait): sleep until the earliest expected end of a
+    // Adaptive wait (ADR 0023, core/adaptiveWait): sleep until the earliest expected end of a
     // node part in flight, then look every second, backing off towards REBOOT_POLL_INTERVAL the
     // longer it overruns (a node that never comes back must not fill the run's history with a
     // look a second for REBOOT_TIMEOUT); a control event ends the sleep at once.
@@ -483,7 +483,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         { cluster, settings, runId, runInstanceId: instanceId, node: f.node, leaseRenewedAt: lease.renewedAt, part: 'recovery', handOff: ended.handOff } satisfies NodeRebootInput,
         recoveryInstanceId(cluster.alias, runId, f.node.node),
       );
-      // When the recovery gate's look at the disruption's end expected it to open (ADR 0021);
+      // When the recovery gate's look at the disruption's end expected it to open (ADR 0023);
       // without one, from now: pods that went elsewhere may be back already.
       const now = flow.now().getTime() / 1000;
       const expectedEnd = Math.max(now, isoSeconds(ended.handOff.recoveryExpectedAt) ?? now) + settings.postRebootDelaySeconds;

@@ -200,7 +200,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
     if (!(yield* lease.renewIfDue())) throw new NodeStop('failed', 'the cluster Lease is now held by another run');
   }
 
-  /** Looks at a gate until it opens or its timeout passes; a closed gate that says when it expects to open is looked at again then (ADR 0021). */
+  /** Looks at a gate until it opens or its timeout passes; a closed gate that says when it expects to open is looked at again then (ADR 0023). */
   function* waitForGate(gate: CheckGateInput['gate'], timeoutSeconds: number, firstLookAt?: string): Op<void> {
     const began = flow.nowIso();
     const first = isoSeconds(firstLookAt);
@@ -225,7 +225,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
   }
 
   /**
-   * The recovery gate's first look, as the disruption ends (ADR 0021): when it expects to open
+   * The recovery gate's first look, as the disruption ends (ADR 0023): when it expects to open
    * (now if open) is handed to the recovery part, which sleeps until then, and to the run.
    */
   function* firstRecoveryLook(): Op<string | undefined> {
@@ -236,7 +236,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
   /**
    * Evicts in passes until the node is drained, a pod is refused, or the drain timeout passes: a
    * pass that waits only for pods to terminate looks again with the backoff, never later than
-   * their grace periods' end, then fast (ADR 0021); pods a budget holds back, with the backoff.
+   * their grace periods' end, then fast (ADR 0023); pods a budget holds back, with the backoff.
    */
   function* drain(): Op<void> {
     const began = flow.nowIso();
@@ -347,7 +347,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
 
   /**
    * Looks until the node reports a new boot id and Ready; re-issues once if the boot id never
-   * changed. It sleeps until the pool's measured reboot-to-Ready time (ADR 0021), or polls
+   * changed. It sleeps until the pool's measured reboot-to-Ready time (ADR 0023), or polls
    * towards a typical one when the pool has none yet, then looks fast.
    */
   function* waitUntilBack(bootId: string): Op<void> {

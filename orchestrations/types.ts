@@ -35,7 +35,7 @@ export interface RunCarry {
   admissionDenials?: AdmissionDenial[];
   /** A user-pool node passed its recovery gate: system nodes may start (ADR 0019). */
   canaryPassed?: boolean;
-  /** Per pool, the shortest reboot-to-Ready time its nodes measured in this run (ADR 0021). */
+  /** Per pool, the shortest reboot-to-Ready time its nodes measured in this run (ADR 0023). */
   readySecondsByPool?: Record<string, number>;
 }
 
@@ -71,7 +71,7 @@ export interface NodeRebootInput {
   handOff?: RecoveryHandOff;
   /**
    * Seconds from the reboot command to the node Ready on a new boot id, as measured on the
-   * pool's earlier nodes in this run (ADR 0021): the reboot wait sleeps until then. Absent: a
+   * pool's earlier nodes in this run (ADR 0023): the reboot wait sleeps until then. Absent: a
    * typical figure, polled towards at REBOOT_POLL_INTERVAL.
    */
   expectedReadySeconds?: number;

@@ -62,7 +62,11 @@ describe('scale', () => {
     const runInstance = `reboot-seed-${output.runId}`;
     runHistory.push(stack.host.stats(runInstance).historyEvents);
     expect(continued.length).toBeGreaterThanOrEqual(2);
-    expect(runHistory[0]).toBeLessThan(400);
+    // The last execution takes the 10 nodes left after two of 25. Adaptive waits (ADR 0023) look
+    // at each node's two parts near their expected ends, backing off from 1 s: about 66 events
+    // per node in the run's history (664 measured on 2026-12-06), about twice the fixed polling's.
+    // 800 holds those 10 nodes with room and fails if the looks per node grow by a fifth.
+    expect(runHistory[0]).toBeLessThan(800);
     const perNode = output.results.map((r) => stack!.host.stats(`${runInstance}-${r.node}`).historyEvents);
     expect(Math.min(...perNode)).toBeGreaterThan(20);
     console.log(`60 nodes: run history ${runHistory[0]} events in its last execution after ${continued.length} continueAsNew; per node ${Math.min(...perNode)}–${Math.max(...perNode)} events`);

@@ -1,4 +1,4 @@
-// nodeReboot's waits against stub activities (ADR 0021): each sleeps until its expected end —
+// nodeReboot's waits against stub activities (ADR 0023): each sleeps until its expected end —
 // the evicted pods' grace, the gate's expected opening, the pool's measured reboot — then looks
 // every second, and the disruption part hands the run what it measured. Times are the `at` of
 // each activity call, in seconds after the node started.

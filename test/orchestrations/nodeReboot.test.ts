@@ -40,7 +40,7 @@ describe('nodeReboot with stub activities', () => {
     // The recovery gate is asked about the workloads the drain evicted; the release records the reboot.
     expect(calls.find((c) => c.input.gate === 'recovery')!.input.evicted).toEqual([{ kind: 'Deployment', namespace: 'shop', name: 'web' }]);
     expect(calls.find((c) => c.name === 'releaseNode')!.input.lastReboot).toMatchObject({ bootIdBefore: BOOT_BEFORE, bootIdAfter: BOOT_AFTER });
-    // The command's result is first looked at when AKS is expected to have started it (ADR 0021),
+    // The command's result is first looked at when AKS is expected to have started it (ADR 0023),
     // then the node's status one poll interval (10 s) later: its pool has no measured reboot yet.
     expect(result.seconds.reboot).toBe(RUN_COMMAND_START_SECONDS + 10);
     expect(result.finishedAt).toBe(new Date(T0 + (RUN_COMMAND_START_SECONDS + 10) * 1000).toISOString());
