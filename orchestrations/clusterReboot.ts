@@ -224,7 +224,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     // node part in flight, then look every second, backing off towards REBOOT_POLL_INTERVAL the
     // longer it overruns (a node that never comes back must not fill the run's history with a
     // look a second for REBOOT_TIMEOUT); a control event ends the sleep at once.
-    const now = flow.now().getTime() / 1000;
+    const now = flow.nowSeconds();
     const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
     if (lookAgainSoon) waitSeconds = settings.pollIntervalSeconds;
     const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, secondsToNextLook({ now, expectedAt: nextEnd, longestSeconds: settings.pollIntervalSeconds }));
@@ -413,7 +413,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
 
   /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends, less the workloads the cluster shows whole again. */
   function scheduleState(known: ScheduleTerms, released: ReadonlyArray<{ node: string; workload: string }> = []): ScheduleState {
-    const now = flow.now().getTime() / 1000;
+    const now = flow.nowSeconds();
     // The canary holds system nodes only while a user-pool node is still to start or in flight
     // (a node whose terms are unknown counts as one: system nodes wait for it, the safe side).
     const userNodes = [...carry.queue, ...inFlight.map((f) => f.node)].some((n) => !termsOf(n).system);
@@ -450,7 +450,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       } satisfies NodeRebootInput,
       nodeInstanceId(cluster.alias, runId, n.node),
     );
-    const startedAt = flow.now().getTime() / 1000;
+    const startedAt = flow.nowSeconds();
     inFlight.push({ node: n, part: 'disruption', task, startedAt, expectedEnd: startedAt + termsOf(n).disruptionSeconds });
     yield* flow.launch(task);
     showCurrent();
@@ -485,7 +485,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       );
       // When the recovery gate's look at the disruption's end expected it to open (ADR 0023);
       // without one, from now: pods that went elsewhere may be back already.
-      const now = flow.now().getTime() / 1000;
+      const now = flow.nowSeconds();
       const expectedEnd = Math.max(now, isoSeconds(ended.handOff.recoveryExpectedAt) ?? now) + settings.postRebootDelaySeconds;
       inFlight.push({ ...f, part: 'recovery', task, expectedEnd });
       yield* flow.launch(task);

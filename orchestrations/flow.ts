@@ -73,6 +73,11 @@ export class Flow {
     return this.now().toISOString();
   }
 
+  /** The orchestrator's clock in seconds (epoch), as the adaptive waits reckon (core/adaptiveWait). */
+  nowSeconds(): number {
+    return this.now().getTime() / 1000;
+  }
+
   secondsSince(iso: string): number {
     return Math.max(0, Math.round((this.now().getTime() - new Date(iso).getTime()) / 1000));
   }

@@ -270,7 +270,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
       const held = outcome.blocked.length > 0 || outcome.errors.length > 0;
       const expectedAt = held ? undefined : isoSeconds(outcome.expectedDoneAt);
       yield* pause(expectedAt === undefined ? backoff : secondsToNextLook({
-        now: secondsOf(flow.nowIso()), expectedAt, longestSeconds: DRAIN_BACKOFF_SECONDS.at(-1)!, stepBeforeSeconds: backoff, latestAt: secondsOf(began) + settings.drainTimeoutSeconds,
+        now: flow.nowSeconds(), expectedAt, longestSeconds: DRAIN_BACKOFF_SECONDS.at(-1)!, stepBeforeSeconds: backoff, latestAt: secondsOf(began) + settings.drainTimeoutSeconds,
       }));
     }
   }
@@ -416,7 +416,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
 
   /** Seconds to the next look of a wait (core/adaptiveWait), at most REBOOT_POLL_INTERVAL apart once past the expected time. */
   function nextLook(wait: { expectedAt?: number; latestAt?: number; stepBeforeSeconds?: number }): number {
-    return secondsToNextLook({ now: secondsOf(flow.nowIso()), longestSeconds: settings.pollIntervalSeconds, ...wait });
+    return secondsToNextLook({ now: flow.nowSeconds(), longestSeconds: settings.pollIntervalSeconds, ...wait });
   }
 
   /** Every node activity's input: the node, the run, the orchestrator's time. */
