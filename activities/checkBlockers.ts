@@ -17,6 +17,7 @@ const checkBlockersInput: z.ZodType<CheckBlockersInput> = z.object({
   ...activityBase,
   node: nodeName.optional(),
   nodes: z.array(nodeName).optional(),
+  disrupting: z.array(nodeName).optional(),
   blockingPodSelectors: z.array(z.string()),
   alerts: z.object({ filterRegexp: z.string().optional(), matchOnly: z.boolean(), firingOnly: z.boolean() }).optional(),
 });
@@ -45,7 +46,7 @@ export async function checkBlockers(raw: unknown, context: ActivityContext): Pro
   const daemonSets = fromKube((k) => k.listDaemonSetAnnotations());
   const candidates = [...new Set([...(input.node ? [input.node] : []), ...(input.nodes ?? [])])];
   const checks: Array<Promise<BlockerVerdict>> = [
-    fromKube((k) => k.listNodes()).then((nodes) => clusterHealthBlocker({ candidates, nodes })),
+    fromKube((k) => k.listNodes()).then((nodes) => clusterHealthBlocker({ candidates, disrupting: input.disrupting ?? [], nodes })),
     ...KURED_LOCK_ANNOTATIONS.map((annotation) => daemonSets.then((sets) => kuredLockBlocker({ daemonSets: sets, now, annotation }))),
   ];
   if (input.blockingPodSelectors.length > 0) {

@@ -212,6 +212,13 @@ export interface ReleasedBudgetsInput extends ActivityBase {
 /** The (node, workload) pairs whose pods left the node and are replaced by Ready ones (core/releasedBudget). */
 export interface ReleasedBudgetsResult {
   released: Array<{ node: string; workload: string }>;
+  /**
+   * The earliest time (ISO 8601) one of the others is expected released: its pods are off the
+   * node and its replacements expected Ready then (core/releasedBudget); absent when none says.
+   */
+  expectedAt?: string;
+  /** Workloads asked about with a pod the scheduler cannot place (Pending, Unschedulable): their evicted pods wait for their node. */
+  unplaced?: string[];
 }
 
 // ---- Blockers and gates -----------------------------------------------------------------
@@ -221,6 +228,11 @@ export interface CheckBlockersInput extends ActivityBase {
   node?: string;
   /** The nodes of the wave about to start (with concurrency > 1): NotReady nodes among them do not block. */
   nodes?: string[];
+  /**
+   * The run's own nodes in their disruption (cordoned, draining, rebooting): counted by
+   * REBOOT_CONCURRENCY, so their NotReady does not block; any other NotReady node does.
+   */
+  disrupting?: string[];
   blockingPodSelectors: string[];
   /** The Prometheus alert blocker's filters; the activity reads the URL (a secret) from its settings. */
   alerts?: { filterRegexp?: string; matchOnly: boolean; firingOnly: boolean };

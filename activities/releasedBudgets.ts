@@ -4,7 +4,7 @@
 // releases nothing in it (the expected terms keep counting).
 import { z } from 'zod';
 import type { PdbFacts, PodFacts, WorkloadFacts } from '../core/kubeFacts';
-import { isReleased, namespaceOfKey } from '../core/releasedBudget';
+import { expectedReleaseAt, hasUnplacedPod, isReleased, namespaceOfKey } from '../core/releasedBudget';
 import type { ReleasedBudgetsInput, ReleasedBudgetsResult } from './contracts';
 import { readEach, retried } from './retryRead';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
@@ -45,11 +45,22 @@ export async function releasedBudgets(raw: unknown, context: ActivityContext): P
   });
   const replicaSets: WorkloadFacts[] = rsReads.flatMap((r) => (r.ok && r.value ? [r.value] : []));
   const facts = { pods, pdbs, replicaSets };
-  const released = input.nodes.flatMap(({ node, workloads }) => workloads
-    .filter((w) => readable.has(namespaceOfKey(w)!) && isReleased(node, w, facts))
-    .map((workload) => ({ node, workload })));
+  const released: ReleasedBudgetsResult['released'] = [];
+  let expectedAt: string | undefined;
+  const unplaced: string[] = [];
+  for (const { node, workloads } of input.nodes) {
+    for (const workload of workloads.filter((w) => readable.has(namespaceOfKey(w)!))) {
+      if (isReleased(node, workload, facts)) {
+        released.push({ node, workload });
+        continue;
+      }
+      if (hasUnplacedPod(workload, facts) && !unplaced.includes(workload)) unplaced.push(workload);
+      const at = expectedReleaseAt(node, workload, facts, input.at);
+      if (at !== undefined && (expectedAt === undefined || at < expectedAt)) expectedAt = at;
+    }
+  }
   const log = stepLogger(context, input, 'schedule');
   if (readable.size < namespaces.length) log.warn('some namespaces not read; their workloads keep counting', { unread: namespaces.filter((ns) => !readable.has(ns)) });
-  log.info('released budgets', { released: released.length });
-  return { released };
+  log.info('released budgets', { released: released.length, ...(expectedAt ? { expectedAt } : {}) });
+  return { released, ...(expectedAt ? { expectedAt } : {}), ...(unplaced.length > 0 ? { unplaced } : {}) };
 }

@@ -178,13 +178,19 @@ export type NodeHealthFact = Pick<NodeFacts, 'name' | 'ready'>;
 export interface ClusterHealthInput {
   /** The node (or the wave's nodes) about to be rebooted: their own state does not block. */
   candidates: readonly string[];
+  /**
+   * The run's own nodes in their disruption: REBOOT_CONCURRENCY already counts them, and a node
+   * it is rebooting is NotReady by design (with concurrency > 1, blocking on it would make every
+   * run serial). Absent: none.
+   */
+  disrupting?: readonly string[];
   nodes: Fact<readonly NodeHealthFact[]>;
 }
 
-/** Blocked while any node other than the candidates is not Ready. */
+/** Blocked while any node other than the candidates and the run's own disrupted nodes is not Ready. */
 export function clusterHealthBlocker(input: ClusterHealthInput): BlockerVerdict {
   if (!input.nodes.ok) return blocked('cluster-health', `could not list nodes: ${input.nodes.error}`);
-  const candidates = new Set(input.candidates);
+  const candidates = new Set([...input.candidates, ...(input.disrupting ?? [])]);
   const notReady = input.nodes.value.filter((n) => !n.ready && !candidates.has(n.name)).map((n) => n.name);
   if (notReady.length === 0) return clear('cluster-health');
   return blocked('cluster-health', `node${notReady.length === 1 ? '' : 's'} not Ready: ${listed(notReady.sort())}`);

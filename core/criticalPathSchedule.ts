@@ -15,6 +15,12 @@ export interface PodsOnNode {
   workload: string;
   pods: number;
   unavailableSeconds: number;
+  /**
+   * u when its pods are replaced elsewhere rather than back on this node: their start-to-Ready,
+   * once per budget-sized batch the drain evicts. Only for ReplicaSet pods the drain removes;
+   * the run uses it once it saw the workload's replacements Ready elsewhere (ADR 0019).
+   */
+  replacedSeconds?: number;
 }
 
 export interface CandidateNode {
@@ -56,7 +62,7 @@ export interface ScheduleState {
 
 export interface ScheduleDecision {
   start: string[];
-  /** The workload the rule served first, when one had nodes left. */
+  /** The chain the rule served first (a workload key, or `zone <name>`), when one had nodes left. */
   critical?: string;
 }
 
@@ -91,7 +97,8 @@ export function withStarted(state: ScheduleState, node: CandidateNode): Schedule
     disrupted: [...state.disrupted, { node: node.name, zone: node.zone, until: end }],
     unavailable: [
       ...state.unavailable,
-      ...node.workloads.map((w) => ({ workload: w.workload, pods: w.pods, until: state.now + Math.max(w.unavailableSeconds, node.disruptionSeconds) })),
+      // A pod replaced elsewhere may be whole again before its node's disruption ends.
+      ...node.workloads.map((w) => ({ workload: w.workload, pods: w.pods, until: state.now + w.unavailableSeconds })),
     ],
   };
 }
@@ -105,14 +112,56 @@ function remainingBound(state: ScheduleState, workload: string): number {
   return seconds / Math.max(1, budgetOf(state, workload));
 }
 
-function criticalWorkload(state: ScheduleState): { workload: string; seconds: number } | undefined {
+/** The chain the rule serves first: a workload, or (C > 1) a zone, whose remaining bound is the largest. */
+interface Critical {
+  /** A workload key, or `zone <name>`. */
+  name: string;
+  seconds: number;
+  serves: (node: CandidateNode) => boolean;
+}
+
+function criticalWorkload(state: ScheduleState): Critical | undefined {
   const names = [...new Set(state.pending.flatMap((n) => n.workloads.map((w) => w.workload)))].sort();
-  let best: { workload: string; seconds: number } | undefined;
+  let best: Critical | undefined;
   for (const workload of names) {
     const seconds = remainingBound(state, workload);
-    if (!best || seconds > best.seconds) best = { workload, seconds };
+    if (!best || seconds > best.seconds) best = { name: workload, seconds, serves: (n) => n.workloads.some((w) => w.workload === workload) };
   }
   return best;
+}
+
+/**
+ * With C > 1 one node per zone is disrupted at a time, so a zone is a chain too: Σ d_n of its
+ * nodes still to start, plus what its disrupted node has left (the bound's busiest zone).
+ */
+function zoneRemaining(state: ScheduleState, zone: string): number {
+  const pending = state.pending.filter((n) => n.zone === zone).reduce((sum, n) => sum + n.disruptionSeconds, 0);
+  return pending + Math.max(0, ...state.disrupted.filter((d) => d.zone === zone).map((d) => d.until - state.now));
+}
+
+function critical(state: ScheduleState): Critical | undefined {
+  const workload = criticalWorkload(state);
+  if (state.concurrency <= 1) return workload;
+  let zone: Critical | undefined;
+  for (const name of [...new Set(state.pending.map((n) => n.zone))].sort()) {
+    const seconds = zoneRemaining(state, name);
+    if (!zone || seconds > zone.seconds) zone = { name: `zone ${name}`, seconds, serves: (n) => n.zone === name };
+  }
+  return zone && (!workload || zone.seconds > workload.seconds) ? zone : workload;
+}
+
+/**
+ * The node that serves the critical chain next: an eligible one if any, else the first in line.
+ * Among them (C > 1) the node of the zone with the most left goes first, so the busiest zone's
+ * chain is not the one left waiting; then plan order.
+ */
+function nextServing(state: ScheduleState, served: Critical, eligible: readonly CandidateNode[]): CandidateNode | undefined {
+  const serving = state.pending.filter(served.serves);
+  const inEligible = serving.filter((n) => eligible.includes(n));
+  const pool = inEligible.length > 0 ? inEligible : serving;
+  if (state.concurrency <= 1) return pool[0];
+  const left = new Map(pool.map((n) => [n.zone, zoneRemaining(state, n.zone)]));
+  return [...pool].sort((a, b) => left.get(b.zone)! - left.get(a.zone)!)[0];
 }
 
 /** The largest remaining bound among a node's workloads: who it serves. */
@@ -136,12 +185,12 @@ export function nodesToStart(initial: ScheduleState): ScheduleDecision {
   }
   let state = initial;
   const start: string[] = [];
-  const critical = criticalWorkload(state)?.workload;
+  const first = critical(state)?.name;
   for (;;) {
     const eligible = state.pending.filter((n) => mayStart(state, n, state.now));
     if (eligible.length === 0) break;
-    const served = criticalWorkload(state);
-    const next = served && state.pending.find((n) => n.workloads.some((w) => w.workload === served.workload));
+    const served = critical(state);
+    const next = served && nextServing(state, served, eligible);
     let chosen: CandidateNode | undefined;
     if (next && eligible.includes(next)) {
       chosen = next;
@@ -157,7 +206,7 @@ export function nodesToStart(initial: ScheduleState): ScheduleDecision {
     start.push(chosen.name);
     state = withStarted(state, chosen);
   }
-  return { start, ...(critical ? { critical } : {}) };
+  return { start, ...(first ? { critical: first } : {}) };
 }
 
 export interface ScheduleEstimate {

@@ -40,6 +40,11 @@ export interface PodFacts {
   readinessDelaySeconds?: number;
   /** The scheduler's message while the pod cannot be placed (PodScheduled=False, Unschedulable). */
   unschedulable?: string;
+  /**
+   * True when a required pod anti-affinity term on `kubernetes.io/hostname` selects the pod's own
+   * labels: no two such pods share a node, so a replacement needs a node without one.
+   */
+  onePerNode?: boolean;
 }
 
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'ReplicaSet';

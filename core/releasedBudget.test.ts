@@ -22,8 +22,13 @@ describe('isReleased', () => {
     expect(isReleased('n1', 'PDB shop/web', facts([pod('a', 'n2'), pod('b', 'n3')]))).toBe(true);
   });
 
-  it('keeps a PDB while its pod is still on the node, even terminating', () => {
-    expect(isReleased('n1', 'PDB shop/web', facts([pod('a', 'n1', { deletionTimestamp: '2026-01-01T00:00:00Z' }), pod('b', 'n3'), pod('c', 'n2')]))).toBe(false);
+  it('keeps a PDB while its pod still runs on the node', () => {
+    expect(isReleased('n1', 'PDB shop/web', facts([pod('a', 'n1'), pod('b', 'n3')]))).toBe(false);
+  });
+
+  it('releases a PDB whose pod on the node is terminating once Ready replacements run elsewhere (a terminating pod is not healthy)', () => {
+    expect(isReleased('n1', 'PDB shop/web', facts([pod('a', 'n1', { deletionTimestamp: '2026-01-01T00:00:00Z' }), pod('b', 'n3'), pod('c', 'n2')]))).toBe(true);
+    expect(isReleased('n1', 'PDB shop/web', facts([pod('a', 'n1', { deletionTimestamp: '2026-01-01T00:00:00Z' }), pod('b', 'n3'), pod('c', 'n2', { ready: false })]))).toBe(false);
   });
 
   it('keeps a PDB while the replacement is not Ready (placed or pending)', () => {

@@ -8,6 +8,7 @@
 // is not Ready (one that can only come back to its node waits for it), a PDB whose status is
 // behind its spec, and any controller other than a ReplicaSet (a StatefulSet's pod keeps its
 // identity; the expected terms decide for it).
+import { expectedReadyAt } from './expectedReady';
 import { controllerOf, isFinished, isTerminating, pdbsSelecting, qualifiedName, type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
 
 export interface ReleaseFacts {
@@ -25,26 +26,53 @@ export function namespaceOfKey(workload: string): string | undefined {
 
 function wholeWithoutNode(node: string, members: readonly PodFacts[], desired: number): boolean {
   const live = members.filter((p) => !isFinished(p));
-  if (live.some((p) => p.nodeName === node)) return false;
+  // A pod terminating on the node is on its way out: its replacement is what counts (the
+  // disruption controller counts no terminating pod as healthy either).
+  if (live.some((p) => p.nodeName === node && !isTerminating(p))) return false;
   return live.filter((p) => p.ready && !isTerminating(p)).length >= desired;
 }
 
-/** Whether `workload`'s pods that were on `node` are gone from it and replaced by Ready ones. */
-export function isReleased(node: string, workload: string, facts: ReleaseFacts): boolean {
+/** The workload's member pods and how many must be Ready; undefined when its facts are missing or stale. */
+function membersOf(workload: string, facts: ReleaseFacts): { members: PodFacts[]; desired: number } | undefined {
   if (workload.startsWith('PDB ')) {
     const pdb = facts.pdbs.find((p) => `PDB ${qualifiedName(p)}` === workload);
-    if (!pdb || pdb.status.observedGeneration < pdb.generation) return false;
-    const members = facts.pods.filter((p) => pdbsSelecting(p, [pdb]).length > 0);
-    return wholeWithoutNode(node, members, pdb.status.expectedPods);
+    if (!pdb || pdb.status.observedGeneration < pdb.generation) return undefined;
+    return { members: facts.pods.filter((p) => pdbsSelecting(p, [pdb]).length > 0), desired: pdb.status.expectedPods };
   }
   if (workload.startsWith('ReplicaSet ')) {
     const rs = facts.replicaSets.find((r) => `ReplicaSet ${qualifiedName(r)}` === workload);
-    if (!rs) return false;
+    if (!rs) return undefined;
     const members = facts.pods.filter((p) => {
       const owner = controllerOf(p);
       return p.namespace === rs.namespace && owner?.kind === 'ReplicaSet' && owner.name === rs.name;
     });
-    return wholeWithoutNode(node, members, rs.replicas);
+    return { members, desired: rs.replicas };
   }
-  return false;
+  return undefined;
+}
+
+/** Whether `workload`'s pods that were on `node` are gone from it and replaced by Ready ones. */
+export function isReleased(node: string, workload: string, facts: ReleaseFacts): boolean {
+  const of = membersOf(workload, facts);
+  return of !== undefined && wholeWithoutNode(node, of.members, of.desired);
+}
+
+/**
+ * When a workload not released yet is expected whole (ISO 8601): the drain took its pods off the
+ * node and its replacements run or wait elsewhere, Ready no sooner than core/expectedReady says.
+ * Undefined while a pod of it is still on the node (the drain has not evicted it: nothing
+ * predicts when) or its facts are missing.
+ */
+export function expectedReleaseAt(node: string, workload: string, facts: ReleaseFacts, now: string): string | undefined {
+  const of = membersOf(workload, facts);
+  if (!of) return undefined;
+  const live = of.members.filter((p) => !isFinished(p) && !isTerminating(p));
+  if (live.some((p) => p.nodeName === node)) return undefined;
+  return expectedReadyAt({ pods: live.filter((p) => !p.ready), now, node });
+}
+
+/** Whether the workload has a pod the scheduler cannot place (Pending, PodScheduled=False Unschedulable). */
+export function hasUnplacedPod(workload: string, facts: ReleaseFacts): boolean {
+  const of = membersOf(workload, facts);
+  return of !== undefined && of.members.some((p) => p.nodeName === '' && p.unschedulable !== undefined && !isFinished(p) && !isTerminating(p));
 }

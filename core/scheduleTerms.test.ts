@@ -23,7 +23,8 @@ describe('scheduleTerms', () => {
     expect(terms.budgets).toEqual({ 'PDB shop/java-app-pdb': 1 });
     expect(terms.nodes).toEqual([{
       name: 'n1', zone: 'z1', system: false, disruptionSeconds: 30 + RUN_COMMAND_START_SECONDS + 100,
-      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 150 + 240 }],
+      // Its ReplicaSet replaces it at eviction: elsewhere, it is whole again after its start-to-Ready.
+      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 150 + 240, replacedSeconds: 240 }],
     }]);
   });
 

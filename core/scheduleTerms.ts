@@ -64,6 +64,25 @@ function startToReadySeconds(pod: PodFacts): number {
   return Math.max(delay, Math.round((Date.parse(pod.readySince) - Date.parse(pod.containersStartedAt)) / 1000));
 }
 
+/** A pod the drain evicts whose ReplicaSet creates its replacement at once, wherever the scheduler places it. */
+function replacedByReplicaSet(pod: PodFacts): boolean {
+  return isDisruptedByDrain(pod) && controllerOf(pod)?.kind === 'ReplicaSet';
+}
+
+/**
+ * A pod that allows one of its kind per node, on a pool whose every other node (among those
+ * read: the run's candidates) already runs one: its replacement can only come back to its own
+ * node. A pool node not among the candidates is not seen, so the pod counts as movable then; the
+ * run learns otherwise from the cluster (ADR 0019).
+ */
+function noOtherNodeFor(pod: PodFacts, own: NodeFacts, facts: TermsFacts): boolean {
+  if (!pod.onePerNode) return false;
+  const owner = controllerOf(pod);
+  const others = facts.nodes.filter((n) => n.pool === own.pool && n.name !== own.name && n.ready && !n.unschedulable);
+  return others.every((n) => facts.pods.some((p) => p.nodeName === n.name && p.namespace === pod.namespace
+    && controllerOf(p)?.name === owner?.name && !isFinished(p) && !isTerminating(p)));
+}
+
 /** A running pod the drain leaves on the node (a DaemonSet's or a static pod's mirror): down while the node reboots. */
 function leftInPlace(pod: PodFacts): boolean {
   return !isDisruptedByDrain(pod) && !isFinished(pod) && !isTerminating(pod);
@@ -85,22 +104,42 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
   const budgets: Record<string, number> = {};
   for (const pdb of facts.pdbs) budgets[`PDB ${qualifiedName(pdb)}`] = pdbBudget(pdb);
   const nodes = facts.nodes.map((node): CandidateNode => {
-    const drained = facts.pods.filter((p) => p.nodeName === node.name && isDisruptedByDrain(p));
-    const shutdown = Math.max(0, ...drained.map((p) => p.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS));
-    const disruptionSeconds = shutdown + RUN_COMMAND_START_SECONDS + (facts.rebootSecondsByPool?.[node.pool] ?? TYPICAL_REBOOT_SECONDS);
-    const perWorkload = new Map<string, PodsOnNode>();
+    const perWorkload = new Map<string, { workload: string; pods: number; replacing: boolean; startToReady: number; grace: number }>();
     const goingDown = facts.pods.filter((p) => p.nodeName === node.name && !isFinished(p) && !isTerminating(p));
     for (const pod of goingDown) {
       for (const workload of workloadKeys(pod, facts.pdbs)) {
         const seen = perWorkload.get(workload);
-        const unavailableSeconds = Math.max(seen?.unavailableSeconds ?? 0, disruptionSeconds + startToReadySeconds(pod));
-        perWorkload.set(workload, { workload, pods: (seen?.pods ?? 0) + 1, unavailableSeconds });
+        perWorkload.set(workload, {
+          workload, pods: (seen?.pods ?? 0) + 1,
+          replacing: (seen?.replacing ?? true) && replacedByReplicaSet(pod) && !noOtherNodeFor(pod, node, facts),
+          startToReady: Math.max(seen?.startToReady ?? 0, startToReadySeconds(pod)),
+          grace: Math.max(seen?.grace ?? 0, isDisruptedByDrain(pod) ? graceOf(pod) : 0),
+        });
       }
     }
-    const workloads = [...perWorkload.values()].sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0));
+    const rounds = (w: { workload: string; pods: number }) => Math.ceil(w.pods / Math.max(1, budgets[w.workload] ?? 1));
+    // The drain: the longest grace period, or longer when the node holds more pods of a workload
+    // than its budget lets go at once — the later ones wait for replacements to be Ready.
+    const drainSeconds = Math.max(
+      0,
+      ...goingDown.filter(isDisruptedByDrain).map(graceOf),
+      ...[...perWorkload.values()].filter((w) => w.replacing).map((w) => (rounds(w) - 1) * w.startToReady + w.grace),
+    );
+    const disruptionSeconds = drainSeconds + RUN_COMMAND_START_SECONDS + (facts.rebootSecondsByPool?.[node.pool] ?? TYPICAL_REBOOT_SECONDS);
+    const workloads = [...perWorkload.values()]
+      .map(({ replacing, startToReady, grace: _grace, ...w }): PodsOnNode => ({
+        ...w,
+        unavailableSeconds: disruptionSeconds + startToReady,
+        ...(replacing ? { replacedSeconds: rounds(w) * startToReady } : {}),
+      }))
+      .sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0));
     return { name: node.name, zone: node.zone, system: node.mode === 'system', disruptionSeconds, workloads };
   });
   return { nodes, budgets };
+}
+
+function graceOf(pod: PodFacts): number {
+  return pod.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS;
 }
 
 /**
@@ -115,5 +154,27 @@ export function withMeasuredReboot(node: CandidateNode, readySeconds: number | u
     ...node,
     disruptionSeconds: Math.max(0, node.disruptionSeconds + shift),
     workloads: node.workloads.map((w) => ({ ...w, unavailableSeconds: Math.max(0, w.unavailableSeconds + shift) })),
+  };
+}
+
+/**
+ * Seconds from a node's start to its drain's first evictions when nothing holds it: the lock,
+ * the gate's look and the cordon, a few activity round trips.
+ */
+export const EVICTION_LEAD_SECONDS = 5;
+
+/**
+ * A node's terms with its ReplicaSet pods expected replaced elsewhere: such a workload is expected
+ * whole `EVICTION_LEAD_SECONDS` + its replacements' start-to-Ready after the node starts, not
+ * after its reboot — except the workloads in `staying`, whose replacements this run saw the
+ * scheduler unable to place elsewhere. An expectation only: the live pre-drain gate, the release
+ * reads and the drain's budgets decide (ADR 0019).
+ */
+export function withReplacements(node: CandidateNode, staying: readonly string[]): CandidateNode {
+  return {
+    ...node,
+    workloads: node.workloads.map((w) => (w.replacedSeconds !== undefined && !staying.includes(w.workload)
+      ? { ...w, unavailableSeconds: Math.min(w.unavailableSeconds, EVICTION_LEAD_SECONDS + w.replacedSeconds) }
+      : w)),
   };
 }

@@ -10,7 +10,7 @@ import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { estimateSchedule, inStartOrder, nodesToStart, type CandidateNode, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
-import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
+import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, withReplacements, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
 import { isoSeconds, secondsToNextLook } from '../core/adaptiveWait';
 import { buildRunStatus } from '../core/runStatus';
 import { CORDONED_BY_SOMEONE_ELSE, type CheckCoverage, type NodeStep, type Plan, type PlannedNode, type RunOutcome, type RunOutput } from '../core/runTypes';
@@ -144,6 +144,10 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   let terms: ScheduleTerms | undefined;
   /** Set when the scheduler waits on a replacement that may be Ready before the next expected end. */
   let lookAgainSoon = false;
+  /** When the cluster expects the next in-flight workload whole again (seconds), as the last release read said. */
+  let releaseExpectedAt: number | undefined;
+  /** Set when a node's disruption ended: the pods it evicted were placed on other nodes, whose terms are read again. */
+  let termsMoved = false;
   /** Nodes held back because a read about them failed, since when (UNREAD_LIMIT_SECONDS). */
   const unreadSince = new Map<string, string>();
   const stop = (why: RunOutcome, text?: string) => {
@@ -179,12 +183,13 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         const unread = terms.unread ?? [];
         if (carry.queue.some((n) => unread.some((u) => u.node === n.node))) waitSeconds = settings.pollIntervalSeconds;
         lookAgainSoon = false;
+        releaseExpectedAt = undefined;
         const chosen = (yield* nextNodes(terms)).slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
         const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, { ...base(), pools: [...new Set(carry.queue.map((n) => n.pool))] }) : undefined;
         if (state?.busy) {
           stop('halted', `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`);
         } else if (chosen.length > 0) {
-          const blockers = yield* flow.call(activities.checkBlockers, blockersInput(chosen));
+          const blockers = yield* flow.call(activities.checkBlockers, blockersInput(chosen, inFlight.filter((f) => f.part === 'disruption').map((f) => f.node.node)));
           if (blockers.blocked) {
             blockedSince ??= flow.nowIso();
             blockedBy = blockers.reasons;
@@ -226,7 +231,13 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     // look a second for REBOOT_TIMEOUT); a control event ends the sleep at once.
     const now = flow.nowSeconds();
     const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
-    if (lookAgainSoon) waitSeconds = settings.pollIntervalSeconds;
+    // A free slot with nodes waiting: what holds them may be a workload whose replacement is
+    // Ready before any part in flight is expected to end (its pods left the node with the drain).
+    const slotFree = outcome === undefined && carry.queue.length > 0 && inFlight.filter((f) => f.part === 'disruption').length < settings.concurrency;
+    if (lookAgainSoon || slotFree) {
+      waitSeconds = releaseExpectedAt === undefined ? settings.pollIntervalSeconds
+        : secondsToNextLook({ now, expectedAt: releaseExpectedAt, longestSeconds: settings.pollIntervalSeconds });
+    }
     const seconds = inFlight.length === 0 ? waitSeconds : Math.min(waitSeconds, secondsToNextLook({ now, expectedAt: nextEnd, longestSeconds: settings.pollIntervalSeconds }));
     const control = flow.control.state;
     yield* flow.sleep(seconds, (c) => c.state !== control);
@@ -263,7 +274,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
 
   /** The queue's terms: read once per execution; the nodes left unread are asked about again each round. */
   function* readTerms(known: ScheduleTerms | undefined): Op<ScheduleTerms> {
-    const ask = known ? carry.queue.filter((n) => known.unread?.some((u) => u.node === n.node)) : carry.queue;
+    const ask = known && !termsMoved ? carry.queue.filter((n) => known.unread?.some((u) => u.node === n.node)) : carry.queue;
+    termsMoved = false;
     if (known && ask.length === 0) return known;
     const fresh = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: ask });
     const asked = ask.map((n) => n.node);
@@ -301,11 +313,12 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     };
   }
 
-  function blockersInput(nodes: string[] = []) {
+  function blockersInput(nodes: string[] = [], disrupting: string[] = []) {
     return {
       ...base(),
       ...(nodes.length === 1 ? { node: nodes[0] } : {}),
       ...(nodes.length > 1 ? { nodes } : {}),
+      ...(disrupting.length > 0 ? { disrupting } : {}),
       blockingPodSelectors: settings.blockingPodSelectors,
       ...(settings.alerts.enabled ? { alerts: { ...(settings.alerts.filterRegexp ? { filterRegexp: settings.alerts.filterRegexp } : {}), matchOnly: settings.alerts.matchOnly, firingOnly: settings.alerts.firingOnly } } : {}),
     };
@@ -384,9 +397,15 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
   }
 
-  /** A node's expected terms, with its pool's reboot as measured on its earlier nodes once known. */
+  /**
+   * A node's expected terms, with its pool's reboot as measured on its earlier nodes once known,
+   * and its ReplicaSet pods replaced elsewhere unless this run saw their workload stay.
+   */
   function termsOf(n: PlannedNode): CandidateNode {
-    return withMeasuredReboot(terms?.nodes.find((t) => t.name === n.node) ?? typicalTerms(n), carry.readySecondsByPool?.[n.pool]);
+    return withReplacements(
+      withMeasuredReboot(terms?.nodes.find((t) => t.name === n.node) ?? typicalTerms(n), carry.readySecondsByPool?.[n.pool]),
+      carry.staying ?? [],
+    );
   }
 
   /**
@@ -404,10 +423,17 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       .map((f) => ({ node: f.node.node, workloads: termsOf(f.node).workloads.map((w) => w.workload).filter((w) => w.startsWith('PDB ') || w.startsWith('ReplicaSet ')) }))
       .filter((n) => n.workloads.length > 0);
     if (counting.length === 0) return first;
-    const { released } = yield* flow.call(activities.releasedBudgets, { ...base(), nodes: counting });
-    const start = released.length === 0 ? first : nodesToStart(scheduleState(known, released)).start;
-    // A replacement may become Ready before any part in flight is expected to end: look again soon.
-    if (start.length === 0) lookAgainSoon = true;
+    const { released, expectedAt, unplaced } = yield* flow.call(activities.releasedBudgets, { ...base(), nodes: counting });
+    // A workload whose replacement the scheduler could not place is expected back on its node from now on.
+    const staying = (unplaced ?? []).filter((w) => !carry.staying?.includes(w));
+    if (staying.length > 0) carry.staying = [...(carry.staying ?? []), ...staying];
+    const start = released.length === 0 && staying.length === 0 ? first : nodesToStart(scheduleState(known, released)).start;
+    // A replacement may become Ready before any part in flight is expected to end: look again
+    // when the cluster expects the next one (ADR 0023), else soon.
+    if (start.length === 0) {
+      lookAgainSoon = true;
+      releaseExpectedAt = isoSeconds(expectedAt);
+    }
     return start;
   }
 
@@ -478,6 +504,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
     if (f.part === 'disruption' && ended.outcome === 'rebooted' && ended.handOff) {
       learnReboot(f.node.pool, ended.handOff.readyAfterRebootSeconds);
+      termsMoved = true;
       const task = context.df.callSubOrchestrator(
         orchestrators.nodeReboot,
         { cluster, settings, runId, runInstanceId: instanceId, node: f.node, leaseRenewedAt: lease.renewedAt, part: 'recovery', handOff: ended.handOff } satisfies NodeRebootInput,

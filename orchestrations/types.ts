@@ -37,6 +37,8 @@ export interface RunCarry {
   canaryPassed?: boolean;
   /** Per pool, the shortest reboot-to-Ready time its nodes measured in this run (ADR 0023). */
   readySecondsByPool?: Record<string, number>;
+  /** Workloads (schedule keys) whose evicted pods the scheduler could not place elsewhere in this run: expected back on their node (ADR 0019). */
+  staying?: string[];
 }
 
 export interface ClusterRebootInput {

@@ -4,7 +4,7 @@
 import type {
   V1DaemonSet, V1Deployment, V1LabelSelector, V1Node, V1OwnerReference, V1Pod, V1PodDisruptionBudget, V1ReplicaSet, V1StatefulSet,
 } from '@kubernetes/client-node';
-import type { LabelSelectorRequirement } from '../../core/labelSelector';
+import { matchesLabelSelector, type LabelSelectorRequirement } from '../../core/labelSelector';
 import {
   AGENT_POOL_LABEL, NODE_MODE_LABEL, ZONE_LABEL,
   type DaemonSetFacts, type HelperPodStatus, type LabelSelector, type NodeInfo, type OwnerReference, type PdbFacts, type PodFacts, type PodPhase, type WorkloadFacts,
@@ -61,6 +61,16 @@ function containersStartedAt(pod: V1Pod): string | undefined {
   return (starts as string[]).reduce((latest, t) => (Date.parse(t) > Date.parse(latest) ? t : latest));
 }
 
+const HOSTNAME_LABEL = 'kubernetes.io/hostname';
+
+/** A required anti-affinity term on the hostname that selects the pod's own labels (its namespace's pods: no namespaces set). */
+function onePerNode(pod: V1Pod): boolean {
+  const terms = pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  const labels = pod.metadata?.labels ?? {};
+  return terms.some((t) => t.topologyKey === HOSTNAME_LABEL && !t.namespaces?.length && !t.namespaceSelector
+    && t.labelSelector !== undefined && matchesLabelSelector(toLabelSelector(t.labelSelector), labels));
+}
+
 export function toPodFacts(pod: V1Pod): PodFacts {
   const phase = PHASES.find((p) => p === pod.status?.phase) ?? 'Pending';
   const deletionTimestamp = isoTime(pod.metadata?.deletionTimestamp);
@@ -88,6 +98,7 @@ export function toPodFacts(pod: V1Pod): PodFacts {
     ...(grace !== undefined && { terminationGracePeriodSeconds: grace }),
     ...(readinessDelay > 0 && { readinessDelaySeconds: readinessDelay }),
     ...(unschedulable !== undefined && { unschedulable }),
+    ...(onePerNode(pod) && { onePerNode: true }),
   };
 }
 

@@ -78,6 +78,7 @@ export class Recorder {
   private maxDisrupted = 0;
   private maxDisruptedAt = 0;
   private maxCordoned = 0;
+  private maxInOneZone = 0;
   private maxRebooting = 0;
   private started = false;
 
@@ -206,11 +207,17 @@ export class Recorder {
     let n = 0;
     let cordoned = 0;
     let rebooting = 0;
-    for (const t of this.nodes.values()) {
-      if (t.cordoned || t.down || t.notReady) n++;
+    const perZone = new Map<string, number>();
+    for (const [name, t] of this.nodes) {
+      if (t.cordoned || t.down || t.notReady) {
+        n++;
+        const zone = this.cluster.nodeRuntime(name)?.zone ?? '';
+        perZone.set(zone, (perZone.get(zone) ?? 0) + 1);
+      }
       if (t.cordoned && !t.cordonedAtStart) cordoned++;
       if (t.down) rebooting++;
     }
+    this.maxInOneZone = Math.max(this.maxInOneZone, ...perZone.values());
     this.maxCordoned = Math.max(this.maxCordoned, cordoned);
     this.maxRebooting = Math.max(this.maxRebooting, rebooting);
     if (n > this.maxDisrupted) {
@@ -305,7 +312,7 @@ export class Recorder {
     return {
       virtualSeconds: t,
       workloads,
-      nodes: { reboots, leftCordoned, maxDisrupted: this.maxDisrupted, maxDisruptedAtSeconds: this.maxDisruptedAt, maxCordonedAtOnce: this.maxCordoned, maxRebootingAtOnce: this.maxRebooting },
+      nodes: { reboots, leftCordoned, maxDisrupted: this.maxDisrupted, maxDisruptedAtSeconds: this.maxDisruptedAt, maxDisruptedInOneZone: this.maxInOneZone, maxCordonedAtOnce: this.maxCordoned, maxRebootingAtOnce: this.maxRebooting },
       invariants: { maxNodesDisrupted: this.maxDisrupted, nodesLeftCordoned: leftCordoned, pdbViolations: this.violations.map((v) => ({ ...v, atSeconds: (v.at - this.cluster.startMs) / 1000 })) },
       evictions: { total: Object.values(this.evictionsByStatus).reduce((a, b) => a + b, 0), byStatus: { ...this.evictionsByStatus } },
       apiRequests: { kube: count('kube'), arm: count('arm') },
@@ -322,6 +329,8 @@ export interface RecorderSummary {
     /** Nodes cordoned, rebooting or NotReady at the same time (nodes cordoned before the run count too). */
     maxDisrupted: number;
     maxDisruptedAtSeconds: number;
+    /** The most nodes of one zone (topology.kubernetes.io/zone; none counts as one zone) disrupted at the same time. */
+    maxDisruptedInOneZone: number;
     /** Nodes cordoned during the run at the same time. */
     maxCordonedAtOnce: number;
     maxRebootingAtOnce: number;
