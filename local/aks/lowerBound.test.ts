@@ -86,3 +86,69 @@ describe('critical-path bound', () => {
     expect(scenarioCriticalPathBound(smallScenario({ rebootRequired: 'all', workloads: [noPdb] }, 3)).workloads).toEqual([]);
   });
 });
+
+describe('critical-path bound: a drain paced by a budget', () => {
+  // Two nodes, each holding half of every workload without anti-affinity (the scheduler spreads by load).
+  const onTwoNodes = (workloads: ScenarioWorkload[]) => smallScenario({ rebootRequired: 'all', workloads }, 2);
+  const web = (replicas: number, extra: Partial<ScenarioWorkload>): ScenarioWorkload => ({ name: 'web', kind: 'Deployment', replicas, startupSeconds: 30, graceSeconds: 20, ...extra });
+  const firstNode = (s: ReturnType<typeof onTwoNodes>, options: Parameters<typeof criticalPathBound>[1] = {}) => {
+    const c = clusterFor(s);
+    const node = c.pools[0]!.nodeNames[0]!;
+    return { pods: c.podsOnNode(node).map((p) => p.metadata.name), terms: criticalPathBound(c, { ...options, nodes: [node] }).nodes[0]! };
+  };
+
+  it('2 pods of a budget-1 PDB: the second goes once the first replacement is Ready, then shuts down', () => {
+    const { pods, terms } = firstNode(onTwoNodes([web(4, { pdb: { maxUnavailable: 1 } })]));
+    expect(pods.filter((p) => p.startsWith('web-'))).toHaveLength(2);
+    // (⌈2 / 1⌉ − 1) × (1 s container start + 30 s to Ready) + 20 s shutdown = 51 s, against a 20 s shutdown alone.
+    expect(terms.budgetPaced).toEqual({ workload: 'PDB default/web-pdb', budget: 1, pods: 2, replacementReadySeconds: START + 30, lastShutdownSeconds: 20, seconds: 51 });
+    // d_n = 51 s drain + 0 s run-command start + 1 s helper start + 60 s reboot + 0 s to Ready = 112 s.
+    expect(terms).toMatchObject({ shutdownSeconds: 20, drainSeconds: 51, seconds: 51 + START + 60 });
+  });
+
+  it('3 pods of a budget-2 PDB: one round of replacements before the last', () => {
+    const { pods, terms } = firstNode(onTwoNodes([web(6, { pdb: { maxUnavailable: 2 } })]));
+    expect(pods).toHaveLength(3);
+    // (⌈3 / 2⌉ − 1) × 31 s + 20 s = 51 s.
+    expect(terms.budgetPaced).toMatchObject({ budget: 2, pods: 3, seconds: 1 * (START + 30) + 20 });
+    // 5 pods: (⌈5 / 2⌉ − 1) × 31 s + 20 s = 82 s.
+    expect(firstNode(onTwoNodes([web(10, { pdb: { maxUnavailable: 2 } })])).terms).toMatchObject({ budgetPaced: { pods: 5 }, drainSeconds: 2 * (START + 30) + 20 });
+    // 2 pods within a budget of 2 leave at once: the shutdown alone.
+    expect(firstNode(onTwoNodes([web(4, { pdb: { maxUnavailable: 2 } })])).terms).toMatchObject({ drainSeconds: 20, seconds: 20 + START + 60 });
+  });
+
+  it('a Deployment without a PDB is paced by its implicit budget, and not with the implicit budget off', () => {
+    const s = onTwoNodes([web(4, { maxUnavailable: 1, maxSurge: 0 })]);
+    // Budget 1, 2 pods here: 1 × 31 s + 20 s = 51 s.
+    expect(firstNode(s).terms).toMatchObject({ budgetPaced: { workload: 'Deployment default/web', budget: 1, pods: 2, seconds: 51 }, drainSeconds: 51 });
+    const off = firstNode(s, { implicitBudget: false }).terms;
+    expect(off.budgetPaced).toBeUndefined();
+    expect(off).toMatchObject({ drainSeconds: 20, seconds: 20 + START + 60 });
+  });
+
+  it('a StatefulSet replacement waits for the old pod: its shutdown counts in the pace', () => {
+    const { pods, terms } = firstNode(onTwoNodes([{ name: 'db', kind: 'StatefulSet', replicas: 4, startupSeconds: 30, graceSeconds: 20, pdb: { maxUnavailable: 1 } }]));
+    expect(pods).toHaveLength(2);
+    // 1 × (20 s shutdown + 1 s start + 30 s to Ready) + 20 s = 71 s.
+    expect(terms.budgetPaced).toMatchObject({ replacementReadySeconds: 20 + START + 30, seconds: 71 });
+  });
+
+  it('pods that cannot move add nothing; a pod back on its own node counts its own shutdown, not the paced drain', () => {
+    // Pinned to a one-node pool: neither pod can be placed elsewhere, so the drain of the second never finishes.
+    const pinned = smallScenario({
+      rebootRequired: 'all',
+      pools: [{ name: 'solo', mode: 'User', count: 1, zones: ['1'], rebootSeconds: 60 }, { name: 'user', mode: 'User', count: 2, zones: ['1', '2'], rebootSeconds: 60 }],
+      workloads: [web(2, { pool: 'solo', pdb: { maxUnavailable: 1 } })],
+    });
+    const solo = scenarioCriticalPathBound(pinned).nodes.find((n) => n.pool === 'solo')!;
+    expect(solo.budgetPaced).toBeUndefined();
+    expect(solo).toMatchObject({ shutdownSeconds: 20, drainSeconds: 20 });
+
+    // web paces the drain (51 s as above); db has one pod per node (hostname anti-affinity) and can only come back.
+    const db: ScenarioWorkload = { name: 'db', kind: 'Deployment', replicas: 2, startupSeconds: 40, graceSeconds: 5, antiAffinity: 'hostname', pdb: { maxUnavailable: 1 } };
+    const b = scenarioCriticalPathBound(onTwoNodes([web(4, { pdb: { maxUnavailable: 1 } }), db]));
+    expect(b.nodes.map((n) => n.drainSeconds)).toEqual([51, 51]);
+    // u = 5 s shutdown + 0 + 1 s helper + 60 s reboot + 0 + 1 s start + 40 s to Ready = 107 s (not 51 s drain + … = 153 s).
+    expect(b.workloads.find((w) => w.workload === 'PDB default/db-pdb')!.pods.map((p) => [p.course, p.seconds])).toEqual(Array(2).fill(['back-on-its-node', 5 + START + 60 + START + 40]));
+  });
+});

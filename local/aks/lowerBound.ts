@@ -1,11 +1,15 @@
 // The critical-path bound of a rollout: a time no schedule can beat, computed from the
 // simulator's own rules and the durations the scenario configures (never from product code).
 // Two limits, the larger wins:
-// - nodes: each node is disrupted at least d_n = its drain's least duration (the longest
-//   effective shutdown, min(grace, the app's shutdown time), among the pods a drain removes)
-//   + run-command's start + the helper pod's start + the pool's reboot + the time to Ready;
-//   with concurrency C the rollout takes at least max(max d_n, Σ d_n / C) and, with C > 1 and
-//   zones (one node per zone at a time), the largest per-zone Σ d_n;
+// - nodes: each node is disrupted at least d_n = its drain's least duration + run-command's
+//   start + the helper pod's start + the pool's reboot + the time to Ready; with concurrency C
+//   the rollout takes at least max(max d_n, Σ d_n / C) and, with C > 1 and zones (one node per
+//   zone at a time), the largest per-zone Σ d_n. The drain lasts at least the longest effective
+//   shutdown, min(grace, the app's shutdown time), among the pods it removes, and at least its
+//   budget-paced time: a budget b (as below) lets at most b of its pods be evicted and not yet
+//   replaced at once (the Eviction API for a PDB, our drain for the implicit budget), so with
+//   k > b of them on the node the last is evicted no sooner than (⌈k / b⌉ − 1) × r, r being the
+//   least time from an eviction to its replacement's Ready, and then shuts down;
 // - workloads: a workload W may have at most b_W pods unavailable at once (its PDB's
 //   disruptionsAllowed in steady state, or the implicit budget of its rolling update), and each
 //   of its pods on a node to reboot is unavailable at least u, so the rollout takes at least
@@ -26,7 +30,7 @@ import { DEPLOY, NODES, RS, STS } from './cluster/resourceNames';
 import { sumRequests } from './cluster/resources';
 import { resolvedMaxUnavailable } from './cluster/rolloutStrategy';
 import { schedulePod, type SchedulingView } from './cluster/scheduler';
-import type { Node, Pod, Workload } from './cluster/types';
+import type { Node, Pod, PodDisruptionBudget, Workload } from './cluster/types';
 import { loadScenario, scenarioStartMs, type Scenario } from './scenario';
 
 export interface BoundOptions {
@@ -38,12 +42,32 @@ export interface BoundOptions {
   implicitBudget?: boolean;
 }
 
+/** A drain paced by a budget: more of its pods on the node than it lets go at once. */
+export interface BudgetPacedDrain {
+  /** The budget: `PDB ns/name`, or `Deployment ns/name` (…) for the implicit budget. */
+  workload: string;
+  budget: number;
+  /** Its pods the drain removes from the node (more than the budget). */
+  pods: number;
+  /** The least time from an eviction until its replacement is Ready. */
+  replacementReadySeconds: number;
+  /** The least effective shutdown among those pods: any of them may be the last. */
+  lastShutdownSeconds: number;
+  /** (⌈pods / budget⌉ − 1) × replacementReadySeconds + lastShutdownSeconds. */
+  seconds: number;
+}
+
 /** Node n's least disruption d_n and its terms, in seconds. */
 export interface NodeTerms {
   node: string;
   pool: string;
   zone?: string;
+  /** The longest effective shutdown among the pods the drain removes. */
   shutdownSeconds: number;
+  /** The budget that paces the drain most, when one holds more of its pods here than it allows at once. */
+  budgetPaced?: BudgetPacedDrain;
+  /** The drain's least duration: the larger of shutdownSeconds and budgetPaced.seconds. */
+  drainSeconds: number;
   runCommandStartSeconds: number;
   helperStartSeconds: number;
   rebootSeconds: number;
@@ -120,15 +144,22 @@ function startToReady(pod: Pod, d: Durations): number {
   return d.containerStart + readinessDelay(pod);
 }
 
-function nodeTerms(cluster: Cluster, node: string, d: Durations): NodeTerms {
-  const rt = cluster.nodeRuntime(node);
-  if (!rt) throw new Error(`critical-path bound: no node ${JSON.stringify(node)}`);
-  const shutdownSeconds = Math.max(0, ...podsToRemove(cluster, node).map((p) => shutdownOf(cluster, p)));
-  return {
-    node, pool: rt.pool, ...(rt.zone !== undefined ? { zone: rt.zone } : {}),
-    shutdownSeconds, runCommandStartSeconds: d.runCommandStart, helperStartSeconds: d.helperStart, rebootSeconds: rt.rebootSeconds, readySeconds: d.nodeReady,
-    seconds: shutdownSeconds + d.runCommandStart + d.helperStart + rt.rebootSeconds + d.nodeReady,
+/** What every term reads: the cluster as the run starts, its durations, and which pods can move (asked once per pod). */
+interface BoundContext {
+  cluster: Cluster;
+  d: Durations;
+  implicitBudget: boolean;
+  canMove: (pod: Pod) => boolean;
+}
+
+function contextOf(cluster: Cluster, implicitBudget: boolean): BoundContext {
+  const moves = new Map<string, boolean>();
+  const canMoveOnce = (pod: Pod) => {
+    const key = podName(pod);
+    if (!moves.has(key)) moves.set(key, canMove(cluster, pod));
+    return moves.get(key)!;
   };
+  return { cluster, d: durationsOf(cluster), implicitBudget, canMove: canMoveOnce };
 }
 
 /** Whether the scheduler would place a copy of the pod on another node while its own is cordoned. */
@@ -164,17 +195,88 @@ export function implicitBudgetOf(w: Workload): number {
   return Math.max(1, resolvedMaxUnavailable(w));
 }
 
-function unavailableFor(cluster: Cluster, pod: Pod, nodeSeconds: NodeTerms, kind: string | undefined, d: Durations): { course: PodCourse; seconds: number } {
-  const ready = startToReady(pod, d);
-  const shutdown = shutdownOf(cluster, pod);
-  if (canMove(cluster, pod)) {
-    return kind === 'StatefulSet' ? { course: 'moves', seconds: shutdown + ready } : { course: 'replaced-elsewhere', seconds: ready };
-  }
-  const n = nodeSeconds;
-  return { course: 'back-on-its-node', seconds: shutdown + n.runCommandStartSeconds + n.helperStartSeconds + n.rebootSeconds + n.readySeconds + ready };
+const pdbKey = (pdb: PodDisruptionBudget) => `PDB ${pdb.metadata.namespace ?? 'default'}/${pdb.metadata.name}`;
+
+/**
+ * The budgets an eviction of the pod counts against: each PDB that selects it (its
+ * disruptionsAllowed in steady state; every one must allow it, so the smallest paces it), or,
+ * without a PDB and with the implicit budget on, its workload's rolling update budget.
+ */
+function budgetsOf(ctx: BoundContext, pod: Pod, controller: Workload | undefined): { workload: string; budget: number }[] {
+  const pdbs = ctx.cluster.pdbsFor(pod);
+  if (pdbs.length > 0) return pdbs.map((pdb) => ({ workload: pdbKey(pdb), budget: pdb.status?.disruptionsAllowed ?? 0 }));
+  if (!ctx.implicitBudget || !controller) return [];
+  return [{ workload: `${controller.kind} ${controller.metadata.namespace ?? 'default'}/${controller.metadata.name}`, budget: implicitBudgetOf(controller) }];
 }
 
-function workloadTerms(cluster: Cluster, nodes: NodeTerms[], implicitBudget: boolean, d: Durations): WorkloadTerm[] {
+/**
+ * The least time from a movable pod's eviction until its replacement is Ready: the ReplicaSet
+ * replaces it at eviction; a StatefulSet only once the old pod is gone.
+ */
+function replacementReady(ctx: BoundContext, pod: Pod, kind: string | undefined): number {
+  const ready = startToReady(pod, ctx.d);
+  return kind === 'StatefulSet' ? shutdownOf(ctx.cluster, pod) + ready : ready;
+}
+
+/**
+ * The slowest budget-paced part of a drain. A budget b lets at most b of its pods be evicted and
+ * not yet replaced by a Ready pod, so the (i + b)-th eviction waits for one of the b before it to
+ * be replaced, at least r after the i-th: with k > b pods here the last goes no sooner than
+ * (⌈k / b⌉ − 1) × r into the drain, and then shuts down (any of them may be last: the least
+ * shutdown). A pod that cannot move is not replaced before the reboot, which waits for the
+ * drain: a drain that needs its replacement never finishes (the run halts at the drain timeout
+ * and, as with a budget of 0 in workloadTerms, bounds nothing). Its budget is left out here,
+ * which can only lower the bound. A pod under several PDBs counts against each (the Eviction
+ * API needs every one to allow it), so the smallest budget paces it.
+ */
+function budgetPacedDrain(ctx: BoundContext, pods: Pod[]): BudgetPacedDrain | undefined {
+  const groups = new Map<string, { budget: number; pods: { pod: Pod; kind: string | undefined }[] }>();
+  for (const pod of pods) {
+    const controller = controllerObject(ctx.cluster, pod);
+    for (const { workload, budget } of budgetsOf(ctx, pod, controller)) {
+      const g = groups.get(workload) ?? { budget, pods: [] };
+      g.pods.push({ pod, kind: controller?.kind });
+      groups.set(workload, g);
+    }
+  }
+  let slowest: BudgetPacedDrain | undefined;
+  for (const [workload, g] of groups) {
+    const k = g.pods.length;
+    if (g.budget <= 0 || k <= g.budget || !g.pods.every((p) => ctx.canMove(p.pod))) continue;
+    const replacementReadySeconds = Math.min(...g.pods.map((p) => replacementReady(ctx, p.pod, p.kind)));
+    const lastShutdownSeconds = Math.min(...g.pods.map((p) => shutdownOf(ctx.cluster, p.pod)));
+    const seconds = (Math.ceil(k / g.budget) - 1) * replacementReadySeconds + lastShutdownSeconds;
+    if (!slowest || seconds > slowest.seconds) slowest = { workload, budget: g.budget, pods: k, replacementReadySeconds, lastShutdownSeconds, seconds };
+  }
+  return slowest;
+}
+
+function nodeTerms(ctx: BoundContext, node: string): NodeTerms {
+  const { cluster, d } = ctx;
+  const rt = cluster.nodeRuntime(node);
+  if (!rt) throw new Error(`critical-path bound: no node ${JSON.stringify(node)}`);
+  const pods = podsToRemove(cluster, node);
+  const shutdownSeconds = Math.max(0, ...pods.map((p) => shutdownOf(cluster, p)));
+  const budgetPaced = budgetPacedDrain(ctx, pods);
+  const drainSeconds = Math.max(shutdownSeconds, budgetPaced?.seconds ?? 0);
+  return {
+    node, pool: rt.pool, ...(rt.zone !== undefined ? { zone: rt.zone } : {}),
+    shutdownSeconds, ...(budgetPaced ? { budgetPaced } : {}), drainSeconds,
+    runCommandStartSeconds: d.runCommandStart, helperStartSeconds: d.helperStart, rebootSeconds: rt.rebootSeconds, readySeconds: d.nodeReady,
+    seconds: drainSeconds + d.runCommandStart + d.helperStart + rt.rebootSeconds + d.nodeReady,
+  };
+}
+
+function unavailableFor(ctx: BoundContext, pod: Pod, n: NodeTerms, kind: string | undefined): { course: PodCourse; seconds: number } {
+  if (ctx.canMove(pod)) return { course: kind === 'StatefulSet' ? 'moves' : 'replaced-elsewhere', seconds: replacementReady(ctx, pod, kind) };
+  // Its own shutdown, not the node's drain: it may be the last pod the drain evicts. Such a pod
+  // adds no budget-paced term to the drain (see budgetPacedDrain).
+  const ready = startToReady(pod, ctx.d);
+  return { course: 'back-on-its-node', seconds: shutdownOf(ctx.cluster, pod) + n.runCommandStartSeconds + n.helperStartSeconds + n.rebootSeconds + n.readySeconds + ready };
+}
+
+function workloadTerms(ctx: BoundContext, nodes: NodeTerms[]): WorkloadTerm[] {
+  const { cluster } = ctx;
   const groups = new Map<string, { budget: number; pods: WorkloadTerm['pods'] }>();
   const add = (key: string, budget: number, entry: WorkloadTerm['pods'][number]) => {
     const g = groups.get(key) ?? { budget, pods: [] };
@@ -184,19 +286,15 @@ function workloadTerms(cluster: Cluster, nodes: NodeTerms[], implicitBudget: boo
   for (const n of nodes) {
     for (const pod of podsToRemove(cluster, n.node)) {
       const controller = controllerObject(cluster, pod);
-      const entry = () => ({ pod: podName(pod), node: n.node, ...unavailableFor(cluster, pod, n, controller?.kind, d) });
-      const pdbs = cluster.pdbsFor(pod);
-      if (pdbs.length > 0) {
-        const e = entry();
-        for (const pdb of pdbs) add(`PDB ${pdb.metadata.namespace ?? 'default'}/${pdb.metadata.name}`, pdb.status?.disruptionsAllowed ?? 0, e);
-      } else if (implicitBudget && controller) {
-        add(`${controller.kind} ${controller.metadata.namespace ?? 'default'}/${controller.metadata.name}`, implicitBudgetOf(controller), entry());
-      }
+      const budgets = budgetsOf(ctx, pod, controller);
+      if (budgets.length === 0) continue;
+      const e = { pod: podName(pod), node: n.node, ...unavailableFor(ctx, pod, n, controller?.kind) };
+      for (const { workload, budget } of budgets) add(workload, budget, e);
     }
     // Down from the reboot until Ready again on the booted node (its containers start at the boot).
     for (const pod of podsLeftInPlace(cluster, n.node)) {
       const e = { pod: podName(pod), node: n.node, course: 'down-with-its-node' as const, seconds: n.rebootSeconds + n.readySeconds + readinessDelay(pod) };
-      for (const pdb of cluster.pdbsFor(pod)) add(`PDB ${pdb.metadata.namespace ?? 'default'}/${pdb.metadata.name}`, pdb.status?.disruptionsAllowed ?? 0, e);
+      for (const pdb of cluster.pdbsFor(pod)) add(pdbKey(pdb), pdb.status?.disruptionsAllowed ?? 0, e);
     }
   }
   // A budget of 0 allows no disruption at all: such a run never completes, so it bounds nothing.
@@ -226,11 +324,11 @@ const round = (n: number) => Math.floor(n * 10 + 1e-9) / 10;
 /** The bound over `options.nodes` on the cluster as it is now (build it as the run starts). */
 export function criticalPathBound(cluster: Cluster, options: BoundOptions = {}): CriticalPathBound {
   const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
-  const d = durationsOf(cluster);
+  const ctx = contextOf(cluster, options.implicitBudget ?? true);
   const targets = options.nodes ?? cluster.pools.flatMap((p) => p.nodeNames).filter((n) => cluster.rebootRequired(n));
-  const nodes = targets.map((n) => nodeTerms(cluster, n, d));
+  const nodes = targets.map((n) => nodeTerms(ctx, n));
   const nodeBound = nodeBoundOf(nodes, concurrency);
-  const workloads = workloadTerms(cluster, nodes, options.implicitBudget ?? true, d);
+  const workloads = workloadTerms(ctx, nodes);
   let seconds = nodeBound.seconds;
   let limitedBy = 'nodes';
   for (const w of workloads) {
