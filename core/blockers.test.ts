@@ -193,6 +193,17 @@ describe('clusterHealthBlocker', () => {
     const verdict = clusterHealthBlocker({ candidates, nodes: facts });
     expect(verdict).toEqual(reason === undefined ? { blocker: 'cluster-health', blocked } : { blocker: 'cluster-health', blocked, reason });
   });
+
+  // The run reboots n2 (its disruption: REBOOT_CONCURRENCY counts it) and asks about n1.
+  it('a NotReady node the run is rebooting does not block', () => {
+    const verdict = clusterHealthBlocker({ candidates: ['n1'], disrupting: ['n2'], nodes: nodes(['n1', true], ['n2', false], ['n3', true]) });
+    expect(verdict).toEqual({ blocker: 'cluster-health', blocked: false });
+  });
+
+  it('another NotReady node still blocks while the run reboots one, and the reason names it alone', () => {
+    const verdict = clusterHealthBlocker({ candidates: ['n1'], disrupting: ['n2'], nodes: nodes(['n1', true], ['n2', false], ['n3', false]) });
+    expect(verdict).toEqual({ blocker: 'cluster-health', blocked: true, reason: 'node not Ready: n3' });
+  });
 });
 
 describe('kuredLockBlocker', () => {
