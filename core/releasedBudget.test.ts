@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PdbFacts, PodFacts, WorkloadFacts } from './kubeFacts';
-import { isReleased, namespaceOfKey } from './releasedBudget';
+import { expectedReleaseAt, hasUnplacedPod, isReleased, namespaceOfKey } from './releasedBudget';
 
 function pod(name: string, nodeName: string, extra: Partial<PodFacts> = {}): PodFacts {
   return {
@@ -60,5 +60,57 @@ describe('isReleased', () => {
     expect(namespaceOfKey('PDB shop/web')).toBe('shop');
     expect(namespaceOfKey('ReplicaSet kube-system/coredns-1')).toBe('kube-system');
     expect(namespaceOfKey('nonsense')).toBeUndefined();
+  });
+});
+
+describe('expectedReleaseAt', () => {
+  const NOW = '2026-01-01T10:00:00.000Z';
+
+  it('says nothing while a pod of the workload still runs on the node (the drain has not evicted it)', () => {
+    const pending = pod('b', '', { phase: 'Pending', ready: false, readinessDelaySeconds: 30 });
+    expect(expectedReleaseAt('n1', 'PDB shop/web', facts([pod('a', 'n1'), pending]), NOW)).toBeUndefined();
+  });
+
+  it('evicted, its replacement running not Ready: the replacement\'s containers\' start + its readiness delay', () => {
+    // Started 09:59:40, probe delay 45 s: Ready no sooner than 09:59:40 + 45 s = 10:00:25.
+    const replacement = pod('b', 'n2', { ready: false, containersStartedAt: '2026-01-01T09:59:40.000Z', readinessDelaySeconds: 45 });
+    expect(expectedReleaseAt('n1', 'PDB shop/web', facts([pod('a', 'n3'), replacement]), NOW)).toBe('2026-01-01T10:00:25.000Z');
+  });
+
+  it('a replacement pending, not started: now + its readiness delay (also for a ReplicaSet key)', () => {
+    // 10:00:00 + 90 s = 10:01:30.
+    const pending = pod('b', '', { phase: 'Pending', ready: false, readinessDelaySeconds: 90 });
+    expect(expectedReleaseAt('n1', 'PDB shop/web', facts([pod('a', 'n3'), pending]), NOW)).toBe('2026-01-01T10:01:30.000Z');
+    expect(expectedReleaseAt('n1', 'ReplicaSet shop/web-1', facts([pod('a', 'n3'), pending]), NOW)).toBe('2026-01-01T10:01:30.000Z');
+  });
+
+  it('takes the latest of several replacements; the pod terminating on the node does not count', () => {
+    // Running since 09:59:00 + 120 s = 10:01:00; pending: 10:00:00 + 30 s = 10:00:30; the later is 10:01:00.
+    const running = pod('b', 'n2', { ready: false, containersStartedAt: '2026-01-01T09:59:00.000Z', readinessDelaySeconds: 120 });
+    const pending = pod('c', '', { phase: 'Pending', ready: false, readinessDelaySeconds: 30 });
+    const leaving = pod('a', 'n1', { ready: false, deletionTimestamp: '2026-01-01T09:58:00.000Z', readinessDelaySeconds: 600 });
+    expect(expectedReleaseAt('n1', 'PDB shop/web', facts([leaving, running, pending]), NOW)).toBe('2026-01-01T10:01:00.000Z');
+  });
+
+  it('says nothing for a missing or stale PDB, or an unknown ReplicaSet', () => {
+    const pending = pod('b', '', { phase: 'Pending', ready: false, readinessDelaySeconds: 30 });
+    expect(expectedReleaseAt('n1', 'PDB shop/other', facts([pod('a', 'n3'), pending]), NOW)).toBeUndefined();
+    expect(expectedReleaseAt('n1', 'PDB shop/web', facts([pod('a', 'n3'), pending], [{ ...pdb, generation: 3 }]), NOW)).toBeUndefined();
+    expect(expectedReleaseAt('n1', 'ReplicaSet shop/web-2', facts([pod('a', 'n3'), pending]), NOW)).toBeUndefined();
+  });
+});
+
+describe('hasUnplacedPod', () => {
+  const unplaceable = { phase: 'Pending' as const, ready: false, unschedulable: '0/3 nodes are available: 3 node(s) didn\'t match pod anti-affinity rules.' };
+
+  it('is true for a Pending pod the scheduler marked unschedulable', () => {
+    expect(hasUnplacedPod('PDB shop/web', facts([pod('a', 'n2'), pod('b', '', unplaceable)]))).toBe(true);
+    expect(hasUnplacedPod('ReplicaSet shop/web-1', facts([pod('a', 'n2'), pod('b', '', unplaceable)]))).toBe(true);
+  });
+
+  it('is false for a terminating one, a Pending pod not (yet) marked, or a workload whose facts are missing', () => {
+    expect(hasUnplacedPod('PDB shop/web', facts([pod('a', 'n2'), pod('b', '', { ...unplaceable, deletionTimestamp: '2026-01-01T10:00:00Z' })]))).toBe(false);
+    expect(hasUnplacedPod('PDB shop/web', facts([pod('a', 'n2'), pod('b', '', { phase: 'Pending', ready: false })]))).toBe(false);
+    expect(hasUnplacedPod('PDB shop/other', facts([pod('b', '', unplaceable)]))).toBe(false);
   });
 });
