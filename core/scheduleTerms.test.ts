@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { estimateSchedule, nodesToStart, withStarted, type ScheduleState } from './criticalPathSchedule';
 import type { NodeFacts, PdbFacts, PodFacts } from './kubeFacts';
-import { mergeTerms, RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, type ScheduleTerms } from './scheduleTerms';
+import {
+  EVICTION_LEAD_SECONDS, mergeTerms, RUN_COMMAND_START_SECONDS, scheduleTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, withReplacements, type ScheduleTerms,
+} from './scheduleTerms';
 
 const pod = (name: string, nodeName: string, over: Partial<PodFacts> = {}): PodFacts => ({
   namespace: 'shop', name, uid: name, nodeName, phase: 'Running', ready: true, labels: { app: 'java-app' },
@@ -151,5 +153,109 @@ describe('withMeasuredReboot', () => {
     expect(withMeasuredReboot(node, RUN_COMMAND_START_SECONDS + TYPICAL_REBOOT_SECONDS + 7)).toEqual({ ...node, disruptionSeconds: 177, workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 417 }] });
     expect(withMeasuredReboot(node, 60)).toMatchObject({ disruptionSeconds: 90, workloads: [{ unavailableSeconds: 330 }] });
     expect(withMeasuredReboot(node, undefined)).toBe(node);
+  });
+});
+
+describe('scheduleTerms: a drain paced by a budget', () => {
+  const n1: NodeFacts = { name: 'n1', pool: 'user', zone: 'z1', ready: true, unschedulable: false };
+  // Each pod: grace 30 s, observed start-to-Ready 01:00:00 → 01:04:00 = 240 s; the pool reboots in 100 s.
+  const javaPod = (name: string) => pod(name, 'n1', { terminationGracePeriodSeconds: 30, containersStartedAt: '2026-01-05T01:00:00Z', readySince: '2026-01-05T01:04:00Z' });
+
+  it('two pods of a budget-1 PDB on the node: the second waits for the first one\'s replacement to be Ready', () => {
+    const terms = scheduleTerms({ nodes: [n1], pods: [javaPod('a'), javaPod('b')], pdbs: [pdb], rebootSecondsByPool: { user: 100 } });
+    // drain = (ceil(2 / 1) − 1) × 240 + 30 = 270; d = 270 + 20 + 100 = 390; u = 390 + 240 = 630;
+    // replaced elsewhere: 2 rounds × 240 = 480.
+    expect(terms.nodes[0]).toEqual({
+      name: 'n1', zone: 'z1', system: false, disruptionSeconds: 240 + 30 + RUN_COMMAND_START_SECONDS + 100,
+      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 2, unavailableSeconds: 630, replacedSeconds: 480 }],
+    });
+  });
+
+  it('within the budget, the drain is the grace period only', () => {
+    // Budget 4 − 2 = 2: one round. d = 30 + 20 + 100 = 150; u = 150 + 240 = 390; replaced: 1 × 240.
+    const roomier = { ...pdb, status: { ...pdb.status, desiredHealthy: 2, disruptionsAllowed: 2 } };
+    const terms = scheduleTerms({ nodes: [n1], pods: [javaPod('a'), javaPod('b')], pdbs: [roomier], rebootSecondsByPool: { user: 100 } });
+    expect(terms.nodes[0]).toEqual({
+      name: 'n1', zone: 'z1', system: false, disruptionSeconds: 30 + RUN_COMMAND_START_SECONDS + 100,
+      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 2, unavailableSeconds: 390, replacedSeconds: 240 }],
+    });
+  });
+});
+
+describe('scheduleTerms: replacedSeconds', () => {
+  const n1: NodeFacts = { name: 'n1', pool: 'user', zone: 'z1', ready: true, unschedulable: false };
+
+  it('ReplicaSet pods without a PDB (a budget of one): rounds × start-to-Ready', () => {
+    // Start-to-Ready = the probe's delay, 60 s (no Ready transition seen); grace 10 s; 3 pods, budget 1:
+    // drain = (3 − 1) × 60 + 10 = 130; d = 130 + 20 + 100 = 250; u = 250 + 60 = 310; replaced = 3 × 60 = 180.
+    const pods = ['a', 'b', 'c'].map((name) => pod(name, 'n1', { terminationGracePeriodSeconds: 10, readinessDelaySeconds: 60 }));
+    const terms = scheduleTerms({ nodes: [n1], pods, pdbs: [], rebootSecondsByPool: { user: 100 } });
+    expect(terms.nodes[0]).toEqual({
+      name: 'n1', zone: 'z1', system: false, disruptionSeconds: 250,
+      workloads: [{ workload: 'ReplicaSet shop/java-app-1', pods: 3, unavailableSeconds: 310, replacedSeconds: 180 }],
+    });
+  });
+
+  it.each([
+    { name: 'a StatefulSet pod (its replacement waits for the old one)', owner: { kind: 'StatefulSet', name: 'java-db', controller: true } },
+    { name: 'a DaemonSet pod (left on the node)', owner: { kind: 'DaemonSet', name: 'java-agent', controller: true } },
+  ])('$name under a PDB: none', ({ owner }) => {
+    const terms = scheduleTerms({ nodes: [n1], pods: [pod('a', 'n1', { ownerReferences: [owner], readinessDelaySeconds: 60 })], pdbs: [pdb] });
+    expect(terms.nodes[0]!.workloads).toHaveLength(1);
+    expect(terms.nodes[0]!.workloads[0]).toMatchObject({ workload: 'PDB shop/java-app-pdb', pods: 1 });
+    expect(terms.nodes[0]!.workloads[0]).not.toHaveProperty('replacedSeconds');
+  });
+});
+
+// A required anti-affinity on the hostname: one such pod per node, so an evicted one needs a
+// node of the pool without one.
+describe('scheduleTerms: onePerNode pods', () => {
+  const node = (name: string, over: Partial<NodeFacts> = {}): NodeFacts => ({ name, pool: 'user', zone: 'z1', ready: true, unschedulable: false, ...over });
+  const spread = (name: string, nodeName: string, over: Partial<PodFacts> = {}) => pod(name, nodeName, { onePerNode: true, readinessDelaySeconds: 60, ...over });
+  const onN1 = (nodes: NodeFacts[], pods: PodFacts[]) => scheduleTerms({ nodes, pods, pdbs: [pdb] }).nodes.find((n) => n.name === 'n1')!.workloads[0]!;
+
+  it('each other candidate node of the pool holds one: no replacedSeconds (it comes back to its node)', () => {
+    const w = onN1([node('n1'), node('n2'), node('n3')], [spread('a', 'n1'), spread('b', 'n2'), spread('c', 'n3')]);
+    expect(w).toMatchObject({ workload: 'PDB shop/java-app-pdb', pods: 1 });
+    expect(w).not.toHaveProperty('replacedSeconds');
+  });
+
+  it('a candidate node of the pool free of one: replacedSeconds = its start-to-Ready (1 round × 60 s)', () => {
+    expect(onN1([node('n1'), node('n2'), node('n3'), node('n4')], [spread('a', 'n1'), spread('b', 'n2'), spread('c', 'n3')])).toMatchObject({ replacedSeconds: 60 });
+    // The one on n3 is terminating: n3 counts as free.
+    expect(onN1([node('n1'), node('n2'), node('n3')], [spread('a', 'n1'), spread('b', 'n2'), spread('c', 'n3', { deletionTimestamp: '2026-01-05T01:00:00Z' })])).toMatchObject({ replacedSeconds: 60 });
+  });
+
+  it('a free node in another pool, cordoned or NotReady does not count', () => {
+    const pods = [spread('a', 'n1'), spread('b', 'n2')];
+    for (const n4 of [node('n4', { pool: 'other' }), node('n4', { unschedulable: true }), node('n4', { ready: false })]) {
+      expect(onN1([node('n1'), node('n2'), n4], pods)).not.toHaveProperty('replacedSeconds');
+    }
+  });
+
+  it('a single-node pool: none', () => {
+    expect(onN1([node('n1')], [spread('a', 'n1')])).not.toHaveProperty('replacedSeconds');
+  });
+});
+
+describe('withReplacements', () => {
+  const node = {
+    name: 'n1', zone: 'z1', system: false, disruptionSeconds: 170,
+    workloads: [
+      { workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 410, replacedSeconds: 240 },
+      { workload: 'ReplicaSet shop/quick-1', pods: 1, unavailableSeconds: 100, replacedSeconds: 240 },
+      { workload: 'StatefulSet shop/db', pods: 1, unavailableSeconds: 300 },
+    ],
+  };
+
+  it('u becomes the eviction lead + replacedSeconds, never more than the conservative u; others untouched', () => {
+    // java-app: min(410, 5 + 240) = 245; quick: min(100, 5 + 240) = 100; the StatefulSet keeps 300.
+    expect(EVICTION_LEAD_SECONDS).toBe(5);
+    expect(withReplacements(node, []).workloads.map((w) => w.unavailableSeconds)).toEqual([245, 100, 300]);
+    expect(withReplacements(node, [])).toMatchObject({ name: 'n1', disruptionSeconds: 170 });
+  });
+
+  it('leaves a workload the run saw stay (its replacement unplaceable) at its conservative u', () => {
+    expect(withReplacements(node, ['PDB shop/java-app-pdb']).workloads.map((w) => w.unavailableSeconds)).toEqual([410, 100, 300]);
   });
 });
