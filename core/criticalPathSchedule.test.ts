@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSchedule, inStartOrder, nodesToStart, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
+import { estimateSchedule, inStartOrder, mayStart, nodesToStart, withStarted, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
 
 // The seed's shape: java-app (PDB minAvailable 3 of 4, so a budget of 1) has one pod per user
 // node that can only come back to its node (u = 30 + 20 + 120 + 240 = 410 s); system nodes
@@ -130,5 +130,55 @@ describe('inStartOrder', () => {
   it('keeps the rule\'s order among nodes started at the same second', () => {
     const order = inStartOrder(queue.slice(0, 3), [{ node: 'j3', at: 0 }, { node: 'j1', at: 0 }, { node: 'j2', at: 0 }]);
     expect(order.map((n) => n.node)).toEqual(['j3', 'j1', 'j2']);
+  });
+});
+
+// With C > 1 a zone is a chain too (one disrupted node per zone): the rule weighs Σ d_n of a
+// zone's nodes still to start against each workload's remaining bound (Σ u / budget).
+describe('nodesToStart: zones as chains', () => {
+  const shared = (name: string, zone: string, unavailableSeconds: number): CandidateNode => ({
+    name, zone, system: false, disruptionSeconds: 100, workloads: [{ workload: 'PDB default/web', pods: 1, unavailableSeconds }],
+  });
+  // One slot of two is taken by a node in z3, so one node starts now; plan order puts a1 (z1) first.
+  const oneSlot = (pending: CandidateNode[], concurrency = 2) => state({ concurrency, pending, disrupted: concurrency > 1 ? [{ node: 'x', zone: 'z3', until: 50 }] : [] });
+
+  it('with C > 1, a zone whose Σ d_n is larger than every workload\'s remaining bound is served first', () => {
+    // z2: 3 × 100 = 300 s left; z1: 100 s; web: 1 pod × 150 s / budget 1 = 150 s. 300 > 150: zone z2.
+    const decision = nodesToStart(oneSlot([shared('a1', 'z1', 150), plain('b1', 'z2'), plain('b2', 'z2'), plain('b3', 'z2')]));
+    expect(decision).toEqual({ start: ['b1'], critical: 'zone z2' });
+  });
+
+  it('a workload whose bound is larger than any zone\'s still comes first', () => {
+    // web: 400 s > z2's 300 s: a1 (plan order's first) goes.
+    expect(nodesToStart(oneSlot([shared('a1', 'z1', 400), plain('b1', 'z2'), plain('b2', 'z2'), plain('b3', 'z2')]))).toEqual({ start: ['a1'], critical: 'PDB default/web' });
+  });
+
+  it('among nodes serving the critical chain, the node in the zone with the most left goes first', () => {
+    // web: 2 pods × 1000 s / 1 = 2000 s, the critical chain, on j1 (z1) and j2 (z2), both eligible.
+    // z1 has 100 s left, z2 100 + 100 = 200 s: j2 goes, though j1 is first in plan order.
+    const decision = nodesToStart(oneSlot([shared('j1', 'z1', 1000), shared('j2', 'z2', 1000), plain('p2', 'z2')]));
+    expect(decision).toEqual({ start: ['j2'], critical: 'PDB default/web' });
+  });
+
+  it('with C = 1 zones play no part: plan order among the chain\'s nodes, and no zone is ever the chain', () => {
+    expect(nodesToStart(oneSlot([shared('j1', 'z1', 1000), shared('j2', 'z2', 1000), plain('p2', 'z2')], 1))).toEqual({ start: ['j1'], critical: 'PDB default/web' });
+    expect(nodesToStart(oneSlot([shared('a1', 'z1', 150), plain('b1', 'z2'), plain('b2', 'z2'), plain('b3', 'z2')], 1))).toEqual({ start: ['a1'], critical: 'PDB default/web' });
+    expect(nodesToStart(oneSlot([plain('a1', 'z1'), plain('b1', 'z2'), plain('b2', 'z2')], 1))).toEqual({ start: ['a1'] });
+  });
+});
+
+describe('withStarted', () => {
+  it('counts a workload short for its u even when u < d (a pod replaced elsewhere is back before its node)', () => {
+    // At 10 s a node of d = 300 s starts; its web pod is replaced elsewhere, u = 50 s:
+    // the node is disrupted until 310, web short until 60.
+    const node: CandidateNode = { name: 'n1', zone: 'z1', system: false, disruptionSeconds: 300, workloads: [{ workload: 'PDB default/web', pods: 1, unavailableSeconds: 50 }] };
+    const other: CandidateNode = { ...node, name: 'n2', zone: 'z2' };
+    const started = withStarted(state({ now: 10, concurrency: 2, pending: [node, other] }), node);
+    expect(started.disrupted).toEqual([{ node: 'n1', zone: 'z1', until: 310 }]);
+    expect(started.unavailable).toEqual([{ workload: 'PDB default/web', pods: 1, until: 60 }]);
+    expect(started.pending).toEqual([other]);
+    // n2 shares web (budget 1): held until 60, free from then though n1 is still disrupted.
+    expect(mayStart(started, other, 59)).toBe(false);
+    expect(mayStart(started, other, 60)).toBe(true);
   });
 });
