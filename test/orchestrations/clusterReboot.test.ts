@@ -9,7 +9,7 @@ import type { LocalHost } from '../../local/host';
 import { CONTROL_EVENT, orchestrators, runInstanceId } from '../../orchestrations/names';
 import type { ClusterRebootInput } from '../../orchestrations/types';
 import { calls, useStubs, type ActivityStubs } from './stubApp';
-import { CLUSTER, distinctCallNames, healthyNode, RUN_ID, runSettings, stubHost } from './stubs';
+import { BOOT_AFTER, BOOT_BEFORE, CLUSTER, distinctCallNames, healthyNode, RUN_ID, runSettings, stubHost, T0 } from './stubs';
 
 let host: LocalHost | undefined;
 afterEach(async () => {
@@ -181,3 +181,99 @@ describe('clusterReboot with stub activities', () => {
     expect(output.results.map((r) => r.outcome)).toEqual(['rebooted', 'rebooted']);
   });
 });
+
+// The scheduler's hand-offs between nodes that share the cluster (eaa887e): what the run tells
+// checkBlockers about its own nodes, and what it does with a replacement it hears cannot be placed.
+describe('clusterReboot: overlapping nodes', () => {
+  const secondsOf = (at: unknown) => (Date.parse(String(at)) - T0) / 1000;
+  const WEB = 'PDB shop/web';
+
+  /** node-1, node-2, node-3 in the given zones; each node's reboot seen done once `backAt(node)` seconds have passed; recovery gates open at `openAt(node)`. */
+  function threeNodes(zones: [string, string, string], backAt: (node: string) => number, openAt: (node: string) => number): ActivityStubs {
+    const names = ['node-1', 'node-2', 'node-3'];
+    const summary = (name: string, zone: string): NodeSummary => ({ name, pool: 'user', zone, mode: 'user', ready: true, unschedulable: false });
+    const rebooted = new Set<string>();
+    const stubs = healthyNode();
+    return {
+      ...stubs,
+      listPools: () => ({ pools: [{ name: 'user', mode: 'User', zones: [...new Set(zones)] }], skipped: [], runCommandDisabled: false }),
+      startRebootChecks: () => ({ nodes: names.map((n, i) => summary(n, zones[i]!)), results: names.map((node) => ({ node, status: 'required' as const })), pending: [], unknownNodes: [] }),
+      checkBlockers: () => ({ blocked: false }),
+      // Nothing on the nodes; a disruption expected to take as long as the stubs make it (30 s):
+      // the run looks at a node part when it is expected to end.
+      scheduleTerms: (input) => ({ nodes: input.candidates.map((c) => ({ name: c.node, zone: c.zone, system: false, disruptionSeconds: 30, workloads: [] })), budgets: {} }),
+      lockNode: (input) => ({ ...stubs.lockNode!(input), zone: zones[names.indexOf(input.node)]! } as ReturnType<NonNullable<ActivityStubs['lockNode']>>),
+      startReboot: (input) => {
+        rebooted.add(input.node);
+        return { sent: true, helperPod: `reboot-${input.node}`, commandId: `cmd-${input.node}`, alreadyExisted: false };
+      },
+      getNodeStatus: (input) => ({ exists: true, ready: true, bootId: rebooted.has(input.node) && secondsOf(input.at) >= backAt(input.node) ? BOOT_AFTER : BOOT_BEFORE, unschedulable: true }),
+      checkGate: (input) => (input.gate === 'pre-drain' || secondsOf(input.at) >= openAt(input.node) ? { ok: true } : { ok: false, reasons: ['Deployment shop/web: 2/3 available'] }),
+    };
+  }
+
+  it('passes its own nodes in their disruption as `disrupting` to checkBlockers, not those in recovery', async () => {
+    // C = 2; node-1 and node-3 share zone 1, so node-3 waits for node-1's disruption. node-2's
+    // reboot takes until 200 s; node-1 is back at 30 s and its recovery gate opens at 100 s.
+    // node-3 is checked between those: node-2 is disrupted, node-1 recovering.
+    const stubs = threeNodes(['1', '2', '1'], (n) => (n === 'node-2' ? 200 : 0), (n) => (n === 'node-1' ? 100 : 0));
+    const output = await run(stubs, runSettings({ concurrency: 2 }));
+    expect(output.results.map((r) => [r.node, r.outcome])).toEqual(expect.arrayContaining([['node-1', 'rebooted'], ['node-2', 'rebooted'], ['node-3', 'rebooted']]));
+    const checks = calls.filter((c) => c.name === 'checkBlockers').map((c) => ({ at: secondsOf(c.input.at), node: c.input.node, nodes: c.input.nodes, disrupting: c.input.disrupting }));
+    // The first round asks about node-1 and node-2 together, with nothing of the run's disrupted yet.
+    expect(checks[0]).toEqual({ at: 0, node: undefined, nodes: ['node-1', 'node-2'], disrupting: undefined });
+    const third = checks.find((c) => c.node === 'node-3')!;
+    expect(third.at).toBeGreaterThan(0);
+    expect(third.at).toBeLessThan(100);
+    expect(third.disrupting).toEqual(['node-2']);
+    expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(['node-1', 'node-2', 'node-3']);
+  });
+
+  /**
+   * C = 1. node-1 and node-2 hold a pod of web (budget 1; u = 400 s back on its node, 30 s if
+   * replaced elsewhere: 5 + 30 = 35 s expected); node-3 holds nothing, d = 100 s. node-1's
+   * recovery gate opens at 300 s. While node-1 recovers, web is the critical chain, node-2 its
+   * next node: with web expected whole at 35 s, node-2 is due at once, so node-3 (100 s) may not
+   * fill in; with web's conservative 400 s, node-2 is due at 400 s and node-3 fits before it.
+   */
+  function sharedWeb(unplaced: boolean): ActivityStubs {
+    const stubs = threeNodes(['1', '2', '3'], () => 0, (n) => (n === 'node-1' ? 300 : 0));
+    return {
+      ...stubs,
+      scheduleTerms: (input) => ({
+        nodes: input.candidates.map((c) => (c.node === 'node-3'
+          ? { name: c.node, zone: c.zone, system: false, disruptionSeconds: 100, workloads: [] }
+          : { name: c.node, zone: c.zone, system: false, disruptionSeconds: 150, workloads: [{ workload: WEB, pods: 1, unavailableSeconds: 400, replacedSeconds: 30 }] })),
+        budgets: { [WEB]: 1 },
+      }),
+      releasedBudgets: () => ({ released: [], ...(unplaced ? { unplaced: [WEB] } : {}) }),
+    };
+  }
+
+  /** The run on sharedWeb's cluster, to its end: when each node was locked (its start). */
+  async function starts(unplaced: boolean): Promise<Array<{ node: unknown; at: number }>> {
+    const output = await run(sharedWeb(unplaced), runSettings());
+    expect(output.outcome).toBe('completed');
+    return calls.filter((c) => c.name === 'lockNode').map((c) => ({ node: c.input.node, at: secondsOf(c.input.at) }));
+  }
+
+  it('a releasedBudgets answer naming a workload unplaced keeps its conservative term: a filler starts inside it', async () => {
+    const locks = await starts(true);
+    expect(locks.map((l) => l.node)).toEqual(['node-1', 'node-3', 'node-2']);
+    // node-3 started while node-1 was still recovering (its gate opens at 300 s).
+    expect(locks[1]!.at).toBeLessThan(300);
+    // The run asked about node-1's web while node-1 was recovering, and started node-3 in the
+    // same round as the answer.
+    const asked = calls.find((c) => c.name === 'releasedBudgets')!;
+    expect(asked.input.nodes).toEqual([{ node: 'node-1', workloads: [WEB] }]);
+    expect(locks[1]!.at).toBe(secondsOf(asked.input.at));
+  });
+
+  it('without `unplaced`, web is expected replaced: node-3 does not fill in, node-2 goes when node-1 is done', async () => {
+    const locks = await starts(false);
+    expect(locks.map((l) => l.node)).toEqual(['node-1', 'node-2', 'node-3']);
+    expect(locks[1]!.at).toBeGreaterThanOrEqual(300);
+    expect(calls.some((c) => c.name === 'releasedBudgets')).toBe(true);
+  });
+});
+
