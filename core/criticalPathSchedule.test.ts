@@ -167,6 +167,19 @@ describe('nodesToStart: zones as chains', () => {
   });
 });
 
+describe('remaining bound with pods replaced elsewhere', () => {
+  it('counts each pod at its podSeconds: two pods replaced in 60 s rounds weigh 120 s, not 2 × their 125 s window', () => {
+    // web: r1 holds 2 pods (window 125 s, 60 s each) → 120 s of budget; zone z2 holds 200 s.
+    // With podSeconds the zone (200 > 120) is the chain; counted at the window it would be web (250 > 200).
+    const r1: CandidateNode = { name: 'r1', zone: 'z1', system: false, disruptionSeconds: 100, workloads: [{ workload: 'PDB default/web', pods: 2, unavailableSeconds: 125, podSeconds: 60 }] };
+    const zoned = [plain('b1', 'z2'), plain('b2', 'z2')];
+    const busy = { disrupted: [{ node: 'x', zone: 'z3', until: 50 }] };
+    expect(nodesToStart(state({ concurrency: 2, pending: [r1, ...zoned], ...busy }))).toEqual({ start: ['b1'], critical: 'zone z2' });
+    const windowed = { ...r1, workloads: [{ workload: 'PDB default/web', pods: 2, unavailableSeconds: 125 }] };
+    expect(nodesToStart(state({ concurrency: 2, pending: [windowed, ...zoned], ...busy }))).toEqual({ start: ['r1'], critical: 'PDB default/web' });
+  });
+});
+
 describe('withStarted', () => {
   it('counts a workload short for its u even when u < d (a pod replaced elsewhere is back before its node)', () => {
     // At 10 s a node of d = 300 s starts; its web pod is replaced elsewhere, u = 50 s:

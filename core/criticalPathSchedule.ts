@@ -21,6 +21,10 @@ export interface PodsOnNode {
    * the run uses it once it saw the workload's replacements Ready elsewhere (ADR 0019).
    */
   replacedSeconds?: number;
+  /** With `replacedSeconds`: one replacement's start-to-Ready, what each pod costs the workload's budget. */
+  replacedPodSeconds?: number;
+  /** What each pod costs the workload's budget, in seconds, when not `unavailableSeconds` (a pod replaced elsewhere). */
+  podSeconds?: number;
 }
 
 export interface CandidateNode {
@@ -107,7 +111,7 @@ export function withStarted(state: ScheduleState, node: CandidateNode): Schedule
 function remainingBound(state: ScheduleState, workload: string): number {
   let seconds = 0;
   for (const node of state.pending) {
-    for (const w of node.workloads) if (w.workload === workload) seconds += w.pods * w.unavailableSeconds;
+    for (const w of node.workloads) if (w.workload === workload) seconds += w.pods * (w.podSeconds ?? w.unavailableSeconds);
   }
   return seconds / Math.max(1, budgetOf(state, workload));
 }

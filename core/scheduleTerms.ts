@@ -130,7 +130,7 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
       .map(({ replacing, startToReady, grace: _grace, ...w }): PodsOnNode => ({
         ...w,
         unavailableSeconds: disruptionSeconds + startToReady,
-        ...(replacing ? { replacedSeconds: rounds(w) * startToReady } : {}),
+        ...(replacing ? { replacedSeconds: rounds(w) * startToReady, replacedPodSeconds: startToReady } : {}),
       }))
       .sort((a, b) => (a.workload < b.workload ? -1 : a.workload > b.workload ? 1 : 0));
     return { name: node.name, zone: node.zone, system: node.mode === 'system', disruptionSeconds, workloads };
@@ -174,7 +174,7 @@ export function withReplacements(node: CandidateNode, staying: readonly string[]
   return {
     ...node,
     workloads: node.workloads.map((w) => (w.replacedSeconds !== undefined && !staying.includes(w.workload)
-      ? { ...w, unavailableSeconds: Math.min(w.unavailableSeconds, EVICTION_LEAD_SECONDS + w.replacedSeconds) }
+      ? { ...w, unavailableSeconds: Math.min(w.unavailableSeconds, EVICTION_LEAD_SECONDS + w.replacedSeconds), podSeconds: w.replacedPodSeconds ?? w.replacedSeconds }
       : w)),
   };
 }

@@ -32,8 +32,8 @@ const CHECK_PARALLELISM = 10;
 const UNREAD_LIMIT_SECONDS = 600;
 
 /** How the dry run's estimate is made: the terms of the critical-path bound, stepped through the run's own scheduling rule. */
-const ESTIMATE_BASIS = 'the scheduling rule (ADR 0019) over each node\'s expected disruption (longest grace period + run-command start + reboot) '
-  + 'and each workload\'s pods unavailable for that plus their observed start-to-Ready, within the PDB budgets; plus the configured delays per node';
+const ESTIMATE_BASIS = 'the scheduling rule (ADR 0019, ADR 0024) over each node\'s expected disruption (longest grace period, or budget-paced evictions, + run-command start + reboot) '
+  + 'and each workload\'s pods unavailable for their observed start-to-Ready once replaced elsewhere, or for the disruption plus that when they can only come back to their node, within the PDB budgets; plus the configured delays per node';
 
 export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | undefined> {
   const input = context.df.getInput() as ClusterRebootInput;
@@ -108,7 +108,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       const known = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: carry.queue });
       // In queue order, as the run's rule sees its pending nodes (the tie-breaker); a node whose
       // terms could not be read is estimated with the typical ones.
-      const estimated = carry.queue.map((n) => known.nodes.find((t) => t.name === n.node) ?? typicalTerms(n));
+      const estimated = carry.queue.map((n) => withReplacements(known.nodes.find((t) => t.name === n.node) ?? typicalTerms(n), []));
       const estimate = estimateSchedule(estimated, settings.concurrency, known.budgets);
       const delays = settings.drainDelaySeconds + settings.rebootDelaySeconds + settings.postRebootDelaySeconds;
       const plan: Plan = {
