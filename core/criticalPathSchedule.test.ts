@@ -180,6 +180,29 @@ describe('remaining bound with pods replaced elsewhere', () => {
   });
 });
 
+describe('mayStart: a workload the gate wants whole', () => {
+  // web: budget 3, one pod per node; needsWhole as the pre-drain gate checks a Deployment.
+  const web = (name: string, zone: string, needsWhole: boolean): CandidateNode => ({
+    name, zone, system: false, disruptionSeconds: 100, workloads: [{ workload: 'PDB default/web', pods: 1, unavailableSeconds: 150, ...(needsWhole ? { needsWhole } : {}) }],
+  });
+
+  it('starts up to the budget together, but not after a node started earlier while its pods are short', () => {
+    const idle = state({ now: 0, concurrency: 3, budgets: { 'PDB default/web': 3 }, pending: [web('a', 'z1', true), web('b', 'z2', true), web('c', 'z3', true)] });
+    // Together at 0: three nodes, three pods short, within the budget of 3.
+    expect(nodesToStart(idle).start).toEqual(['a', 'b', 'c']);
+    // a started at 0 (short until 150); at 10 b would find web short from earlier: the gate would wait.
+    const later = { ...withStarted(idle, idle.pending[0]!), now: 10 };
+    expect(mayStart(later, later.pending[0]!, 10)).toBe(false);
+    expect(mayStart(later, later.pending[0]!, 150)).toBe(true);
+  });
+
+  it('without needsWhole (pods the drain leaves in place under a PDB) the budget alone decides', () => {
+    const idle = state({ now: 0, concurrency: 3, budgets: { 'PDB default/web': 3 }, pending: [web('a', 'z1', false), web('b', 'z2', false)] });
+    const later = { ...withStarted(idle, idle.pending[0]!), now: 10 };
+    expect(mayStart(later, later.pending[0]!, 10)).toBe(true);
+  });
+});
+
 describe('withStarted', () => {
   it('counts a workload short for its u even when u < d (a pod replaced elsewhere is back before its node)', () => {
     // At 10 s a node of d = 300 s starts; its web pod is replaced elsewhere, u = 50 s:
@@ -188,7 +211,7 @@ describe('withStarted', () => {
     const other: CandidateNode = { ...node, name: 'n2', zone: 'z2' };
     const started = withStarted(state({ now: 10, concurrency: 2, pending: [node, other] }), node);
     expect(started.disrupted).toEqual([{ node: 'n1', zone: 'z1', until: 310 }]);
-    expect(started.unavailable).toEqual([{ workload: 'PDB default/web', pods: 1, until: 60 }]);
+    expect(started.unavailable).toEqual([{ workload: 'PDB default/web', pods: 1, until: 60, since: 10 }]);
     expect(started.pending).toEqual([other]);
     // n2 shares web (budget 1): held until 60, free from then though n1 is still disrupted.
     expect(mayStart(started, other, 59)).toBe(false);

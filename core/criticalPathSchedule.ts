@@ -25,6 +25,12 @@ export interface PodsOnNode {
   replacedPodSeconds?: number;
   /** What each pod costs the workload's budget, in seconds, when not `unavailableSeconds` (a pod replaced elsewhere). */
   podSeconds?: number;
+  /**
+   * The pre-drain gate wants the workload whole before this node's drain (its pods here are a
+   * controller's pods the drain evicts, core/gates.ts): the node may not start while pods of it
+   * are short from a node started earlier, only together with nodes starting now.
+   */
+  needsWhole?: boolean;
 }
 
 export interface CandidateNode {
@@ -48,6 +54,8 @@ export interface UnavailablePods {
   workload: string;
   pods: number;
   until: number;
+  /** When their node started (seconds); absent: long before now. */
+  since?: number;
 }
 
 export interface ScheduleState {
@@ -74,8 +82,16 @@ function budgetOf(state: ScheduleState, workload: string): number {
   return state.budgets[workload] ?? 1;
 }
 
-function unavailableAt(state: ScheduleState, workload: string, at: number): number {
-  return state.unavailable.filter((u) => u.workload === workload && u.until > at).reduce((sum, u) => sum + u.pods, 0);
+/** Pods of the workload short at `at`: from nodes started before it, and from nodes starting at it. */
+function unavailableAt(state: ScheduleState, workload: string, at: number): { before: number; together: number } {
+  let before = 0;
+  let together = 0;
+  for (const u of state.unavailable) {
+    if (u.workload !== workload || u.until <= at) continue;
+    if ((u.since ?? Number.NEGATIVE_INFINITY) < at) before += u.pods;
+    else together += u.pods;
+  }
+  return { before, together };
 }
 
 /** Whether `node` may start at time `at`, given what is disrupted and unavailable then. */
@@ -85,7 +101,10 @@ export function mayStart(state: ScheduleState, node: CandidateNode, at: number):
   if (disrupted.length >= state.concurrency) return false;
   if (state.concurrency > 1 && disrupted.some((d) => d.zone === node.zone)) return false;
   return node.workloads.every((w) => {
-    const short = unavailableAt(state, w.workload, at);
+    const { before, together } = unavailableAt(state, w.workload, at);
+    // The gate would wait for the pods of nodes started earlier to be back (ADR 0024).
+    if (w.needsWhole && before > 0) return false;
+    const short = before + together;
     // A whole workload lets the node go even when its pods there exceed the budget (ADR 0014:
     // the drain evicts what the budget allows and waits for the rest).
     return short === 0 || short + w.pods <= budgetOf(state, w.workload);
@@ -102,7 +121,7 @@ export function withStarted(state: ScheduleState, node: CandidateNode): Schedule
     unavailable: [
       ...state.unavailable,
       // A pod replaced elsewhere may be whole again before its node's disruption ends.
-      ...node.workloads.map((w) => ({ workload: w.workload, pods: w.pods, until: state.now + w.unavailableSeconds })),
+      ...node.workloads.map((w) => ({ workload: w.workload, pods: w.pods, until: state.now + w.unavailableSeconds, since: state.now })),
     ],
   };
 }

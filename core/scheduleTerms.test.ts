@@ -26,7 +26,7 @@ describe('scheduleTerms', () => {
     expect(terms.nodes).toEqual([{
       name: 'n1', zone: 'z1', system: false, disruptionSeconds: 30 + RUN_COMMAND_START_SECONDS + 100,
       // Its ReplicaSet replaces it at eviction: elsewhere, it is whole again after its start-to-Ready.
-      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 150 + 240, replacedSeconds: 240, replacedPodSeconds: 240 }],
+      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 1, unavailableSeconds: 150 + 240, replacedSeconds: 240, replacedPodSeconds: 240, needsWhole: true }],
     }]);
   });
 
@@ -167,7 +167,7 @@ describe('scheduleTerms: a drain paced by a budget', () => {
     // replaced elsewhere: 2 rounds × 240 = 480.
     expect(terms.nodes[0]).toEqual({
       name: 'n1', zone: 'z1', system: false, disruptionSeconds: 240 + 30 + RUN_COMMAND_START_SECONDS + 100,
-      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 2, unavailableSeconds: 630, replacedSeconds: 480, replacedPodSeconds: 240 }],
+      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 2, unavailableSeconds: 630, replacedSeconds: 480, replacedPodSeconds: 240, needsWhole: true }],
     });
   });
 
@@ -177,7 +177,7 @@ describe('scheduleTerms: a drain paced by a budget', () => {
     const terms = scheduleTerms({ nodes: [n1], pods: [javaPod('a'), javaPod('b')], pdbs: [roomier], rebootSecondsByPool: { user: 100 } });
     expect(terms.nodes[0]).toEqual({
       name: 'n1', zone: 'z1', system: false, disruptionSeconds: 30 + RUN_COMMAND_START_SECONDS + 100,
-      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 2, unavailableSeconds: 390, replacedSeconds: 240, replacedPodSeconds: 240 }],
+      workloads: [{ workload: 'PDB shop/java-app-pdb', pods: 2, unavailableSeconds: 390, replacedSeconds: 240, replacedPodSeconds: 240, needsWhole: true }],
     });
   });
 });
@@ -192,7 +192,7 @@ describe('scheduleTerms: replacedSeconds', () => {
     const terms = scheduleTerms({ nodes: [n1], pods, pdbs: [], rebootSecondsByPool: { user: 100 } });
     expect(terms.nodes[0]).toEqual({
       name: 'n1', zone: 'z1', system: false, disruptionSeconds: 250,
-      workloads: [{ workload: 'ReplicaSet shop/java-app-1', pods: 3, unavailableSeconds: 310, replacedSeconds: 180, replacedPodSeconds: 60 }],
+      workloads: [{ workload: 'ReplicaSet shop/java-app-1', pods: 3, unavailableSeconds: 310, replacedSeconds: 180, replacedPodSeconds: 60, needsWhole: true }],
     });
   });
 
@@ -258,7 +258,7 @@ describe('withReplacements', () => {
   it('each pod of a replaced workload costs its budget one start-to-Ready (podSeconds), not the whole window', () => {
     // 2 pods of a budget-1 workload replaced in two rounds of 60 s: the window is 5 + 120 = 125 s,
     // each pod 60 s of the budget (replacedPodSeconds); without replacedPodSeconds, the window.
-    const paced = { ...node, workloads: [{ workload: 'PDB shop/web', pods: 2, unavailableSeconds: 390, replacedSeconds: 120, replacedPodSeconds: 60 }] };
+    const paced = { ...node, workloads: [{ workload: 'PDB shop/web', pods: 2, unavailableSeconds: 390, replacedSeconds: 120, replacedPodSeconds: 60, needsWhole: true }] };
     expect(withReplacements(paced, []).workloads[0]).toMatchObject({ unavailableSeconds: 125, podSeconds: 60 });
     expect(withReplacements(node, []).workloads[0]).toMatchObject({ podSeconds: 240 });
     expect(withReplacements(paced, ['PDB shop/web']).workloads[0]).not.toHaveProperty('podSeconds');

@@ -64,6 +64,9 @@ function startToReadySeconds(pod: PodFacts): number {
   return Math.max(delay, Math.round((Date.parse(pod.readySince) - Date.parse(pod.containersStartedAt)) / 1000));
 }
 
+/** Controllers whose replicas the pre-drain gate wants all available (core/gates.ts `workloadOf`). */
+const GATED_KINDS = new Set(['ReplicaSet', 'StatefulSet']);
+
 /** A pod the drain evicts whose ReplicaSet creates its replacement at once, wherever the scheduler places it. */
 function replacedByReplicaSet(pod: PodFacts): boolean {
   return isDisruptedByDrain(pod) && controllerOf(pod)?.kind === 'ReplicaSet';
@@ -104,7 +107,7 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
   const budgets: Record<string, number> = {};
   for (const pdb of facts.pdbs) budgets[`PDB ${qualifiedName(pdb)}`] = pdbBudget(pdb);
   const nodes = facts.nodes.map((node): CandidateNode => {
-    const perWorkload = new Map<string, { workload: string; pods: number; replacing: boolean; startToReady: number; grace: number }>();
+    const perWorkload = new Map<string, { workload: string; pods: number; replacing: boolean; startToReady: number; grace: number; needsWhole: boolean }>();
     const goingDown = facts.pods.filter((p) => p.nodeName === node.name && !isFinished(p) && !isTerminating(p));
     for (const pod of goingDown) {
       for (const workload of workloadKeys(pod, facts.pdbs)) {
@@ -114,6 +117,8 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
           replacing: (seen?.replacing ?? true) && replacedByReplicaSet(pod) && !noOtherNodeFor(pod, node, facts),
           startToReady: Math.max(seen?.startToReady ?? 0, startToReadySeconds(pod)),
           grace: Math.max(seen?.grace ?? 0, isDisruptedByDrain(pod) ? graceOf(pod) : 0),
+          // The pre-drain gate wants a controller's evicted pods' workload whole (core/gates.ts).
+          needsWhole: (seen?.needsWhole ?? false) || (isDisruptedByDrain(pod) && GATED_KINDS.has(controllerOf(pod)?.kind ?? '')),
         });
       }
     }
@@ -127,8 +132,9 @@ export function scheduleTerms(facts: TermsFacts): ScheduleTerms {
     );
     const disruptionSeconds = drainSeconds + RUN_COMMAND_START_SECONDS + (facts.rebootSecondsByPool?.[node.pool] ?? TYPICAL_REBOOT_SECONDS);
     const workloads = [...perWorkload.values()]
-      .map(({ replacing, startToReady, grace: _grace, ...w }): PodsOnNode => ({
+      .map(({ replacing, startToReady, grace: _grace, needsWhole, ...w }): PodsOnNode => ({
         ...w,
+        ...(needsWhole ? { needsWhole } : {}),
         unavailableSeconds: disruptionSeconds + startToReady,
         ...(replacing ? { replacedSeconds: rounds(w) * startToReady, replacedPodSeconds: startToReady } : {}),
       }))

@@ -453,7 +453,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       // Its workloads count as short until its recovery gate passed.
       unavailable: inFlight.flatMap((f) => termsOf(f.node).workloads
         .filter((w) => !released.some((r) => r.node === f.node.node && r.workload === w.workload))
-        .map((w) => ({ workload: w.workload, pods: w.pods, until: Math.max(now + 1, f.startedAt + w.unavailableSeconds) }))),
+        .map((w) => ({ workload: w.workload, pods: w.pods, until: Math.max(now + 1, f.startedAt + w.unavailableSeconds), since: f.startedAt }))),
       budgets: known.budgets,
       holdSystemNodes: userNodes && !carry.canaryPassed,
     };
