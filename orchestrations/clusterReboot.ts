@@ -233,7 +233,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
     // A free slot with nodes waiting: what holds them may be a workload whose replacement is
     // Ready before any part in flight is expected to end (its pods left the node with the drain).
-    const slotFree = outcome === undefined && carry.queue.length > 0 && inFlight.filter((f) => f.part === 'disruption').length < settings.concurrency;
+    const slotFree = outcome === undefined && flow.control.state !== 'paused' && carry.queue.length > 0
+      && inFlight.filter((f) => f.part === 'disruption').length < settings.concurrency;
     if (lookAgainSoon || slotFree) {
       waitSeconds = releaseExpectedAt === undefined ? settings.pollIntervalSeconds
         : secondsToNextLook({ now, expectedAt: releaseExpectedAt, longestSeconds: settings.pollIntervalSeconds });
@@ -272,7 +273,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     });
   }
 
-  /** The queue's terms: read once per execution; the nodes left unread are asked about again each round. */
+  /** The queue's terms: read once per execution and again after a node's disruption; the nodes left unread are asked about again each round. */
   function* readTerms(known: ScheduleTerms | undefined): Op<ScheduleTerms> {
     const ask = known && !termsMoved ? carry.queue.filter((n) => known.unread?.some((u) => u.node === n.node)) : carry.queue;
     termsMoved = false;
