@@ -29,6 +29,20 @@ describe('recorder', () => {
     expect(sum.invariants.maxNodesDisrupted).toBe(2);
   });
 
+  it('counts the most nodes of one zone disrupted at once', () => {
+    const c = clusterFor();
+    const zoneOf = (n: string) => c.nodeRuntime(n)!.zone;
+    const user = c.nodeNames('user');
+    const [a, b] = [user[0]!, user.find((n, i) => i > 0 && zoneOf(n) !== zoneOf(user[0]!))!];
+    c.cordon(a);
+    c.cordon(b);
+    expect(c.recorder.summary().nodes.maxDisruptedInOneZone).toBe(1);
+    const sameZone = [...c.nodeNames('system'), ...user].find((n) => n !== a && zoneOf(n) === zoneOf(a))!;
+    c.cordon(sameZone);
+    expect(c.recorder.summary().nodes.maxDisruptedInOneZone).toBe(2);
+    expect(c.recorder.summary().invariants.maxNodesDisrupted).toBe(3);
+  });
+
   it('records a deletion that bypassed the budget as a PDB violation', () => {
     const c = clusterFor();
     const [a, b] = c.pods('shop', 'java-app');
