@@ -81,6 +81,41 @@ describe('nodesToStart', () => {
   });
 });
 
+describe('nodesToStart: a filler when the nodes left outlast the critical chain', () => {
+  // The generated 12-node cluster at C = 1 (test/e2e/boundCases.ts): the critical workload's
+  // next node waits on a recovery that overran its expected end, which the run counts as
+  // "back in a second" (until = now + 1) for as long as it lasts; the slot stayed empty 114 s.
+  const shared = (name: string, zone: string): CandidateNode => ({
+    name, zone, system: false, disruptionSeconds: 350, workloads: [{ workload: 'PDB team/db', pods: 1, unavailableSeconds: 400 }],
+  });
+  const overdue = { workload: 'PDB team/db', pods: 1, until: 1001, since: 300 };
+
+  it('starts one when the chain (2 × 400 s) plus its disruption (250 s) fits in the nodes left (1,550 s): an empty slot would only lengthen the run', () => {
+    const given = state({
+      now: 1000,
+      pending: [shared('s1', 'z1'), shared('s2', 'z2'), plain('f1', 'z3', 250), plain('f2', 'z1', 200), plain('f3', 'z2', 200), plain('f4', 'z3', 200)],
+      unavailable: [overdue],
+    });
+    expect(nodesToStart(given)).toEqual({ start: ['f1'], critical: 'PDB team/db' });
+  });
+
+  it('waits when the delayed chain would outlast the nodes left (800 + 250 s > 950 s): the chain is the run\'s critical path', () => {
+    const given = state({ now: 1000, pending: [shared('s1', 'z1'), shared('s2', 'z2'), plain('f1', 'z3', 250)], unavailable: [overdue] });
+    expect(nodesToStart(given).start).toEqual([]);
+  });
+
+  it('counts what a disrupted node has left among the nodes left, over C', () => {
+    // C = 2, one slot free: (350 + 350 + 250 + 500 left on x) / 2 = 725 < 800 + 250: waits.
+    const given = state({
+      now: 1000, concurrency: 2,
+      pending: [shared('s1', 'z1'), shared('s2', 'z1'), plain('f1', 'z3', 250)],
+      disrupted: [{ node: 'x', zone: 'z2', until: 1500 }],
+      unavailable: [overdue],
+    });
+    expect(nodesToStart(given).start).toEqual([]);
+  });
+});
+
 describe('estimateSchedule', () => {
   it('on the seed, fits both system nodes into java-app\'s windows: 4 × 410 s', () => {
     const nodes = [java('j1', 'z1'), java('j2', 'z2'), java('j3', 'z3'), java('j4', 'z1'), system('s1', 'z1'), system('s2', 'z2')];

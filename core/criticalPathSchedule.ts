@@ -7,7 +7,8 @@
 // in its zone (C > 1), system nodes are not held back (the canary, ADR 0019) and every workload
 // on it is whole or stays within its budget with the node's pods. Among eligible nodes the
 // workload with the largest remaining bound (Σ u of its pods on nodes not started / budget) is
-// served first; any other node starts only if it cannot delay that workload's next node.
+// served first; any other node starts only if it cannot delay that workload's next node, or
+// if the nodes left to disrupt outlast that chain even with the delay (ADR 0024).
 
 /** A workload's pods on one node and how long each is expected to be unavailable (u). */
 export interface PodsOnNode {
@@ -162,6 +163,16 @@ function zoneRemaining(state: ScheduleState, zone: string): number {
   return pending + Math.max(0, ...state.disrupted.filter((d) => d.zone === zone).map((d) => d.until - state.now));
 }
 
+/**
+ * The nodes' own chain: Σ d_n of the nodes still to start plus what the disrupted ones have
+ * left, over C (the bound's Σ d_n / C term). No schedule ends sooner, whatever it serves first.
+ */
+function nodesRemaining(state: ScheduleState): number {
+  const pending = state.pending.reduce((sum, n) => sum + n.disruptionSeconds, 0);
+  const disrupted = state.disrupted.reduce((sum, d) => sum + Math.max(0, d.until - state.now), 0);
+  return (pending + disrupted) / state.concurrency;
+}
+
 function critical(state: ScheduleState): Critical | undefined {
   const workload = criticalWorkload(state);
   if (state.concurrency <= 1) return workload;
@@ -222,8 +233,11 @@ export function nodesToStart(initial: ScheduleState): ScheduleDecision {
       const byWeight = [...eligible].sort((a, b) => nodeWeight(state, b) - nodeWeight(state, a));
       // A filler may start only if the critical workload's next node is still free to start
       // when it is expected to become eligible: its disruption ends first, or a slot and the
-      // zone stay free, and it takes none of that workload's budget.
-      chosen = byWeight.find((n) => !next || due === Number.POSITIVE_INFINITY || mayStart(withStarted({ ...state }, n), next, due));
+      // zone stay free, and it takes none of that workload's budget. Or if delaying that chain
+      // by the filler's whole disruption still leaves it shorter than the nodes left to
+      // disrupt: an empty slot would then lengthen the run, not the chain (ADR 0024).
+      chosen = byWeight.find((n) => !next || due === Number.POSITIVE_INFINITY || mayStart(withStarted({ ...state }, n), next, due)
+        || (served !== undefined && served.seconds + n.disruptionSeconds <= nodesRemaining(state)));
     }
     if (!chosen) break;
     start.push(chosen.name);

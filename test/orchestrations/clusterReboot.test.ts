@@ -230,20 +230,21 @@ describe('clusterReboot: overlapping nodes', () => {
   });
 
   /**
-   * C = 1. node-1 and node-2 hold a pod of web (budget 1; u = 400 s back on its node, 30 s if
-   * replaced elsewhere: 5 + 30 = 35 s expected); node-3 holds nothing, d = 100 s. node-1's
-   * recovery gate opens at 300 s. While node-1 recovers, web is the critical chain, node-2 its
-   * next node: with web expected whole at 35 s, node-2 is due at once, so node-3 (100 s) may not
-   * fill in; with web's conservative 400 s, node-2 is due at 400 s and node-3 fits before it.
+   * C = 1. node-1 and node-2 hold six pods of web each (budget 1; u = 400 s back on its node; if
+   * replaced elsewhere, six 30 s rounds: 5 + 180 = 185 s expected); node-3 holds nothing, d =
+   * 100 s. node-1's recovery gate opens at 300 s. While node-1 recovers, web is the critical
+   * chain, node-2 its next node: with web expected whole at 185 s, node-2 is due before node-3
+   * (100 s) could end, and web's chain (6 × 30 s) outlasts node-2's 150 s, so node-3 may not fill
+   * in; with web's conservative 400 s, node-2 is due at 400 s and node-3 fits before it.
    */
-  function sharedWeb(unplaced: boolean): ActivityStubs {
+  function sharedWeb(unplaced: boolean, pods = 6): ActivityStubs {
     const stubs = threeNodes(['1', '2', '3'], () => 0, (n) => (n === 'node-1' ? 300 : 0));
     return {
       ...stubs,
       scheduleTerms: (input) => ({
         nodes: input.candidates.map((c) => (c.node === 'node-3'
           ? { name: c.node, zone: c.zone, system: false, disruptionSeconds: 100, workloads: [] }
-          : { name: c.node, zone: c.zone, system: false, disruptionSeconds: 150, workloads: [{ workload: WEB, pods: 1, unavailableSeconds: 400, replacedSeconds: 30 }] })),
+          : { name: c.node, zone: c.zone, system: false, disruptionSeconds: 150, workloads: [{ workload: WEB, pods, unavailableSeconds: 400, replacedSeconds: pods * 30, replacedPodSeconds: 30 }] })),
         budgets: { [WEB]: 1 },
       }),
       releasedBudgets: () => ({ released: [], ...(unplaced ? { unplaced: [WEB] } : {}) }),
@@ -251,8 +252,8 @@ describe('clusterReboot: overlapping nodes', () => {
   }
 
   /** The run on sharedWeb's cluster, to its end: when each node was locked (its start). */
-  async function starts(unplaced: boolean): Promise<Array<{ node: unknown; at: number }>> {
-    const output = await run(sharedWeb(unplaced), runSettings());
+  async function starts(unplaced: boolean, pods?: number): Promise<Array<{ node: unknown; at: number }>> {
+    const output = await run(sharedWeb(unplaced, pods), runSettings());
     expect(output.outcome).toBe('completed');
     return calls.filter((c) => c.name === 'lockNode').map((c) => ({ node: c.input.node, at: secondsOf(c.input.at) }));
   }
@@ -274,6 +275,15 @@ describe('clusterReboot: overlapping nodes', () => {
     expect(locks.map((l) => l.node)).toEqual(['node-1', 'node-2', 'node-3']);
     expect(locks[1]!.at).toBeGreaterThanOrEqual(300);
     expect(calls.some((c) => c.name === 'releasedBudgets')).toBe(true);
+  });
+
+  it('with one pod of web per node its chain (30 s) is shorter than node-2 (150 s): node-3 fills the empty slot while node-1 recovers (ADR 0024)', async () => {
+    // node-2 is expected due at once (web whole at 5 + 30 s, overdue), as in the test above; an
+    // empty slot would lengthen the run by what node-3 takes, waiting on web would not.
+    const locks = await starts(false, 1);
+    expect(locks.map((l) => l.node)).toEqual(['node-1', 'node-3', 'node-2']);
+    expect(locks[1]!.at).toBeLessThan(300);
+    expect(locks[2]!.at).toBeGreaterThanOrEqual(300);
   });
 });
 
