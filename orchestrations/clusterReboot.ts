@@ -146,8 +146,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   let lookAgainSoon = false;
   /** When the cluster expects the next in-flight workload whole again (seconds), as the last release read said. */
   let releaseExpectedAt: number | undefined;
-  /** Set when a node's disruption ended: the pods it evicted were placed on other nodes, whose terms are read again. */
-  let termsMoved = false;
+  /** Pools whose node's disruption ended: the pods it evicted were placed on the pool's other nodes, whose terms are read again. */
+  let poolsMoved = new Set<string>();
   /** Nodes held back because a read about them failed, since when (UNREAD_LIMIT_SECONDS). */
   const unreadSince = new Map<string, string>();
   const stop = (why: RunOutcome, text?: string) => {
@@ -275,8 +275,9 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
 
   /** The queue's terms: read once per execution and again after a node's disruption; the nodes left unread are asked about again each round. */
   function* readTerms(known: ScheduleTerms | undefined): Op<ScheduleTerms> {
-    const ask = known && !termsMoved ? carry.queue.filter((n) => known.unread?.some((u) => u.node === n.node)) : carry.queue;
-    termsMoved = false;
+    const moved = poolsMoved;
+    poolsMoved = new Set();
+    const ask = known ? carry.queue.filter((n) => moved.has(n.pool) || known.unread?.some((u) => u.node === n.node)) : carry.queue;
     if (known && ask.length === 0) return known;
     const fresh = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: ask });
     const asked = ask.map((n) => n.node);
@@ -505,7 +506,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
     if (f.part === 'disruption' && ended.outcome === 'rebooted' && ended.handOff) {
       learnReboot(f.node.pool, ended.handOff.readyAfterRebootSeconds);
-      termsMoved = true;
+      poolsMoved.add(f.node.pool);
       const task = context.df.callSubOrchestrator(
         orchestrators.nodeReboot,
         { cluster, settings, runId, runInstanceId: instanceId, node: f.node, leaseRenewedAt: lease.renewedAt, part: 'recovery', handOff: ended.handOff } satisfies NodeRebootInput,
