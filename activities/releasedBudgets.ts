@@ -4,7 +4,7 @@
 // releases nothing in it (the expected terms keep counting).
 import { z } from 'zod';
 import type { PdbFacts, PodFacts, WorkloadFacts } from '../core/kubeFacts';
-import { expectedReleaseAt, hasUnplacedPod, isReleased, namespaceOfKey } from '../core/releasedBudget';
+import { namespaceOfKey, releaseOf } from '../core/releasedBudget';
 import type { ReleasedBudgetsInput, ReleasedBudgetsResult } from './contracts';
 import { readEach, retried } from './retryRead';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
@@ -50,12 +50,13 @@ export async function releasedBudgets(raw: unknown, context: ActivityContext): P
   const unplaced: string[] = [];
   for (const { node, workloads } of input.nodes) {
     for (const workload of workloads.filter((w) => readable.has(namespaceOfKey(w)!))) {
-      if (isReleased(node, workload, facts)) {
+      const verdict = releaseOf(node, workload, facts, input.at);
+      if (verdict?.released) {
         released.push({ node, workload });
         continue;
       }
-      if (hasUnplacedPod(workload, facts) && !unplaced.includes(workload)) unplaced.push(workload);
-      const at = expectedReleaseAt(node, workload, facts, input.at);
+      if (verdict?.unplaced && !unplaced.includes(workload)) unplaced.push(workload);
+      const at = verdict?.expectedAt;
       if (at !== undefined && (expectedAt === undefined || at < expectedAt)) expectedAt = at;
     }
   }

@@ -18,8 +18,8 @@ export interface PodsOnNode {
   unavailableSeconds: number;
   /**
    * u when its pods are replaced elsewhere rather than back on this node: their start-to-Ready,
-   * once per budget-sized batch the drain evicts. Only for ReplicaSet pods the drain removes;
-   * the run uses it once it saw the workload's replacements Ready elsewhere (ADR 0019).
+   * once per budget-sized batch the drain evicts. Only for ReplicaSet pods the drain removes that
+   * can move; the run uses it unless it saw the workload's replacement unplaceable (ADR 0024).
    */
   replacedSeconds?: number;
   /** With `replacedSeconds`: one replacement's start-to-Ready, what each pod costs the workload's budget. */

@@ -11,6 +11,7 @@ import {
   isDisruptedByDrain,
   isFinished,
   isTerminating,
+  isUnplaceable,
   pdbsSelecting,
   qualifiedName,
   type NodeFacts,
@@ -193,7 +194,7 @@ export function checkPreDrain(input: PreDrainGateInput): GateResult {
 
 /** The workload's pods the scheduler cannot place, with its message: no room is why it waits. */
 function unplaced(workload: WorkloadFacts, input: RecoveredGateInput): string {
-  const pending = input.pods.filter((pod) => pod.nodeName === '' && pod.unschedulable !== undefined && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload);
+  const pending = input.pods.filter((pod) => isUnplaceable(pod) && workloadOf(pod, input.workloads) === workload);
   if (pending.length === 0) return '';
   const named = pending.slice(0, 3).map((pod) => `${qualifiedName(pod)} (${pod.unschedulable})`).join(', ');
   return `; ${pending.length} pod(s) Pending, unschedulable: ${named}${pending.length > 3 ? ', …' : ''}`;

@@ -21,6 +21,9 @@ const pdb: PdbFacts = {
   status: { expectedPods: 3, currentHealthy: 3, desiredHealthy: 2, disruptionsAllowed: 1, observedGeneration: 1 },
 };
 
+/** One pass of a drain over `evict` (default: every pod here) of workload `w` and its ReplicaSet. */
+const pass = (pods: PodFacts[], w: WorkloadFacts, evict = pods, pdbs: PdbFacts[] = []) => limitByImplicitBudget({ evict, pods, workloads: [w, replicaSet(w)], pdbs });
+
 describe('implicit budget', () => {
   it.each<[string, WorkloadFacts, number]>([
     ['a Deployment at the default 25 % of 3 (rounds down to 0, at least 1)', deployment(3), 1],
@@ -42,7 +45,7 @@ describe('implicit budget', () => {
   const d = deployment(3);
 
   it('evicts one of three replicas on the node per pass, holding the others with the reason', () => {
-    const out = limitByImplicitBudget({ evict: three, pods: three, workloads: [d, replicaSet(d)], pdbs: [] });
+    const out = pass(three, d);
     expect(out.evict).toEqual([three[0]!]);
     expect(out.held.map((h) => h.pod.name)).toEqual(['web-5c7d-1', 'web-5c7d-2']);
     expect(out.held[0]!.message).toContain('Deployment shop/web has no PDB: its rolling update allows 1 unavailable at once and 1 is');
@@ -51,13 +54,13 @@ describe('implicit budget', () => {
   it('evicts nothing more while a replacement is not yet available, and the next once it is', () => {
     const waiting = deployment(3, { availableReplicas: 2, readyReplicas: 2 });
     const rest = [pod(1), pod(2)];
-    expect(limitByImplicitBudget({ evict: rest, pods: rest, workloads: [waiting, replicaSet(waiting)], pdbs: [] }).evict).toEqual([]);
-    expect(limitByImplicitBudget({ evict: rest, pods: rest, workloads: [d, replicaSet(d)], pdbs: [] }).evict).toEqual([rest[0]!]);
+    expect(pass(rest, waiting).evict).toEqual([]);
+    expect(pass(rest, d).evict).toEqual([rest[0]!]);
   });
 
   it('counts a pod of the workload still terminating here as unavailable, even before the status says so', () => {
     const pods = [pod(0, { deletionTimestamp: '2026-01-05T02:00:00Z' }), pod(1), pod(2)];
-    const out = limitByImplicitBudget({ evict: [pods[1]!, pods[2]!], pods, workloads: [d, replicaSet(d)], pdbs: [] });
+    const out = pass(pods, d, [pods[1]!, pods[2]!]);
     expect(out.evict).toEqual([]);
   });
 
@@ -67,7 +70,7 @@ describe('implicit budget', () => {
   const threeOfEight = [pod(0), pod(1), pod(2)];
 
   it('sends one pod per pass when the node holds more Ready pods of the workload than its budget has left', () => {
-    const out = limitByImplicitBudget({ evict: threeOfEight, pods: threeOfEight, workloads: [eight, replicaSet(eight)], pdbs: [] });
+    const out = pass(threeOfEight, eight);
     expect(out.evict).toEqual([threeOfEight[0]!]);
     expect(out.held.map((h) => h.pod.name)).toEqual(['web-5c7d-1', 'web-5c7d-2']);
     expect(out.held[0]!.message).toContain('allows 2 unavailable at once and 1 is; it has more pods here than that, so they leave one per pass');
@@ -76,11 +79,11 @@ describe('implicit budget', () => {
   it('sends the next pod while one replacement starts, and the rest at once when the budget covers them', () => {
     const starting = deployment(8, { availableReplicas: 7, readyReplicas: 7 });
     const rest = [pod(1), pod(2)];
-    expect(limitByImplicitBudget({ evict: rest, pods: rest, workloads: [starting, replicaSet(starting)], pdbs: [] }).evict).toEqual([rest[0]!]);
+    expect(pass(rest, starting).evict).toEqual([rest[0]!]);
     const last = [pod(2)];
-    expect(limitByImplicitBudget({ evict: last, pods: last, workloads: [starting, replicaSet(starting)], pdbs: [] }).evict).toEqual(last);
+    expect(pass(last, starting).evict).toEqual(last);
     const two = [pod(0), pod(1)];
-    expect(limitByImplicitBudget({ evict: two, pods: two, workloads: [eight, replicaSet(eight)], pdbs: [] }).evict).toEqual(two);
+    expect(pass(two, eight).evict).toEqual(two);
   });
 
   it('lets through pods that are not Ready, pods with a PDB, finished pods and pods of no known workload', () => {
@@ -88,7 +91,7 @@ describe('implicit budget', () => {
     const finished = pod(1, { phase: 'Succeeded', ready: false });
     const orphan = pod(2, { ownerReferences: [] });
     const all = [notReady, finished, orphan];
-    expect(limitByImplicitBudget({ evict: all, pods: all, workloads: [d, replicaSet(d)], pdbs: [] }).evict).toHaveLength(3);
-    expect(limitByImplicitBudget({ evict: three, pods: three, workloads: [d, replicaSet(d)], pdbs: [pdb] }).evict).toHaveLength(3);
+    expect(pass(all, d).evict).toHaveLength(3);
+    expect(pass(three, d, three, [pdb]).evict).toHaveLength(3);
   });
 });

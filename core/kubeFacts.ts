@@ -134,6 +134,11 @@ export function isTerminating(pod: PodFacts): boolean {
   return pod.deletionTimestamp !== undefined;
 }
 
+/** Waiting for a node the scheduler cannot find (Pending, PodScheduled=False Unschedulable), and not on its way out. */
+export function isUnplaceable(pod: PodFacts): boolean {
+  return pod.nodeName === '' && pod.unschedulable !== undefined && !isTerminating(pod) && !isFinished(pod);
+}
+
 export function isDaemonSetPod(pod: PodFacts): boolean {
   return controllerOf(pod)?.kind === 'DaemonSet';
 }

@@ -9,7 +9,7 @@
 // behind its spec, and any controller other than a ReplicaSet (a StatefulSet's pod keeps its
 // identity; the expected terms decide for it).
 import { expectedReadyAt } from './expectedReady';
-import { controllerOf, isFinished, isTerminating, pdbsSelecting, qualifiedName, type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
+import { controllerOf, isFinished, isTerminating, isUnplaceable, pdbsSelecting, qualifiedName, type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
 
 export interface ReleaseFacts {
   /** Every pod of the namespaces the workloads live in. */
@@ -22,14 +22,6 @@ export interface ReleaseFacts {
 export function namespaceOfKey(workload: string): string | undefined {
   const match = /^\S+ ([^/\s]+)\/[^/\s]+$/.exec(workload);
   return match?.[1];
-}
-
-function wholeWithoutNode(node: string, members: readonly PodFacts[], desired: number): boolean {
-  const live = members.filter((p) => !isFinished(p));
-  // A pod terminating on the node is on its way out: its replacement is what counts (the
-  // disruption controller counts no terminating pod as healthy either).
-  if (live.some((p) => p.nodeName === node && !isTerminating(p))) return false;
-  return live.filter((p) => p.ready && !isTerminating(p)).length >= desired;
 }
 
 /** The workload's member pods and how many must be Ready; undefined when its facts are missing or stale. */
@@ -51,10 +43,37 @@ function membersOf(workload: string, facts: ReleaseFacts): { members: PodFacts[]
   return undefined;
 }
 
+/** What a release read learns of one in-flight node's workload (core/releasedBudget). */
+export interface ReleaseVerdict {
+  /** Its pods are off the node and Ready replacements make it whole. */
+  released: boolean;
+  /** When it is expected whole (ISO 8601), when the drain took its pods off the node; see expectedReleaseAt. */
+  expectedAt?: string;
+  /** It has a pod the scheduler cannot place. */
+  unplaced: boolean;
+}
+
+/**
+ * The three answers about one (node, workload) from one look at its members; undefined when its
+ * facts are missing or stale (nothing is released, expected or learned then). Without `now`
+ * (the look's time, ISO 8601) no expectation is made.
+ */
+export function releaseOf(node: string, workload: string, facts: ReleaseFacts, now?: string): ReleaseVerdict | undefined {
+  const of = membersOf(workload, facts);
+  if (!of) return undefined;
+  const live = of.members.filter((p) => !isFinished(p) && !isTerminating(p));
+  const stillOnNode = live.some((p) => p.nodeName === node);
+  const released = !stillOnNode && live.filter((p) => p.ready).length >= of.desired;
+  // A pod terminating on the node is on its way out: its replacement is what counts (the
+  // disruption controller counts no terminating pod as healthy either). While one still runs
+  // there, the drain has not evicted it: nothing predicts when it is whole.
+  const expectedAt = now === undefined || released || stillOnNode ? undefined : expectedReadyAt({ pods: live.filter((p) => !p.ready), now, node });
+  return { released, ...(expectedAt ? { expectedAt } : {}), unplaced: of.members.some(isUnplaceable) };
+}
+
 /** Whether `workload`'s pods that were on `node` are gone from it and replaced by Ready ones. */
 export function isReleased(node: string, workload: string, facts: ReleaseFacts): boolean {
-  const of = membersOf(workload, facts);
-  return of !== undefined && wholeWithoutNode(node, of.members, of.desired);
+  return releaseOf(node, workload, facts)?.released ?? false;
 }
 
 /**
@@ -64,15 +83,10 @@ export function isReleased(node: string, workload: string, facts: ReleaseFacts):
  * predicts when) or its facts are missing.
  */
 export function expectedReleaseAt(node: string, workload: string, facts: ReleaseFacts, now: string): string | undefined {
-  const of = membersOf(workload, facts);
-  if (!of) return undefined;
-  const live = of.members.filter((p) => !isFinished(p) && !isTerminating(p));
-  if (live.some((p) => p.nodeName === node)) return undefined;
-  return expectedReadyAt({ pods: live.filter((p) => !p.ready), now, node });
+  return releaseOf(node, workload, facts, now)?.expectedAt;
 }
 
 /** Whether the workload has a pod the scheduler cannot place (Pending, PodScheduled=False Unschedulable). */
 export function hasUnplacedPod(workload: string, facts: ReleaseFacts): boolean {
-  const of = membersOf(workload, facts);
-  return of !== undefined && of.members.some((p) => p.nodeName === '' && p.unschedulable !== undefined && !isFinished(p) && !isTerminating(p));
+  return releaseOf('', workload, facts)?.unplaced ?? false;
 }

@@ -76,7 +76,7 @@ function replacedByReplicaSet(pod: PodFacts): boolean {
  * A pod that allows one of its kind per node, on a pool whose every other node (among those
  * read: the run's candidates) already runs one: its replacement can only come back to its own
  * node. A pool node not among the candidates is not seen, so the pod counts as movable then; the
- * run learns otherwise from the cluster (ADR 0019).
+ * run learns otherwise from the cluster (ADR 0024).
  */
 function noOtherNodeFor(pod: PodFacts, own: NodeFacts, facts: TermsFacts): boolean {
   if (!pod.onePerNode) return false;
@@ -174,7 +174,7 @@ export const EVICTION_LEAD_SECONDS = 5;
  * whole `EVICTION_LEAD_SECONDS` + its replacements' start-to-Ready after the node starts, not
  * after its reboot — except the workloads in `staying`, whose replacements this run saw the
  * scheduler unable to place elsewhere. An expectation only: the live pre-drain gate, the release
- * reads and the drain's budgets decide (ADR 0019).
+ * reads and the drain's budgets decide (ADR 0024).
  */
 export function withReplacements(node: CandidateNode, staying: readonly string[]): CandidateNode {
   return {

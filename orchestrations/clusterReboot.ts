@@ -142,8 +142,6 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   let blockedSince: string | undefined;
   const inFlight: InFlight[] = [];
   let terms: ScheduleTerms | undefined;
-  /** Set when the scheduler waits on a replacement that may be Ready before the next expected end. */
-  let lookAgainSoon = false;
   /** When the cluster expects the next in-flight workload whole again (seconds), as the last release read said. */
   let releaseExpectedAt: number | undefined;
   /** Pools whose node's disruption ended: the pods it evicted were placed on the pool's other nodes, whose terms are read again. */
@@ -182,14 +180,13 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         terms = yield* readTerms(terms);
         const unread = terms.unread ?? [];
         if (carry.queue.some((n) => unread.some((u) => u.node === n.node))) waitSeconds = settings.pollIntervalSeconds;
-        lookAgainSoon = false;
         releaseExpectedAt = undefined;
         const chosen = (yield* nextNodes(terms)).slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
         const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, { ...base(), pools: [...new Set(carry.queue.map((n) => n.pool))] }) : undefined;
         if (state?.busy) {
           stop('halted', `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`);
         } else if (chosen.length > 0) {
-          const blockers = yield* flow.call(activities.checkBlockers, blockersInput(chosen, inFlight.filter((f) => f.part === 'disruption').map((f) => f.node.node)));
+          const blockers = yield* flow.call(activities.checkBlockers, blockersInput(chosen, disrupting().map((f) => f.node.node)));
           if (blockers.blocked) {
             blockedSince ??= flow.nowIso();
             blockedBy = blockers.reasons;
@@ -233,9 +230,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     const nextEnd = Math.min(...inFlight.map((f) => f.expectedEnd));
     // A free slot with nodes waiting: what holds them may be a workload whose replacement is
     // Ready before any part in flight is expected to end (its pods left the node with the drain).
-    const slotFree = outcome === undefined && flow.control.state !== 'paused' && carry.queue.length > 0
-      && inFlight.filter((f) => f.part === 'disruption').length < settings.concurrency;
-    if (lookAgainSoon || slotFree) {
+    const slotFree = outcome === undefined && flow.control.state !== 'paused' && carry.queue.length > 0 && disrupting().length < settings.concurrency;
+    if (slotFree) {
       waitSeconds = releaseExpectedAt === undefined ? settings.pollIntervalSeconds
         : secondsToNextLook({ now, expectedAt: releaseExpectedAt, longestSeconds: settings.pollIntervalSeconds });
     }
@@ -399,6 +395,11 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
   }
 
+  /** The nodes in their disruption part (cordoned, draining, rebooting, not yet back): what REBOOT_CONCURRENCY counts. */
+  function disrupting(): InFlight[] {
+    return inFlight.filter((f) => f.part === 'disruption');
+  }
+
   /**
    * A node's expected terms, with its pool's reboot as measured on its earlier nodes once known,
    * and its ReplicaSet pods replaced elsewhere unless this run saw their workload stay.
@@ -418,8 +419,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
    */
   function* nextNodes(known: ScheduleTerms): Op<string[]> {
     const first = nodesToStart(scheduleState(known)).start;
-    const disruptedNow = inFlight.filter((f) => f.part === 'disruption').length;
-    if (first.length > 0 || carry.queue.length === 0 || disruptedNow >= settings.concurrency) return first;
+    if (first.length > 0 || carry.queue.length === 0 || disrupting().length >= settings.concurrency) return first;
     // Only what the bound may count as replaced elsewhere: a PDB's or a ReplicaSet's pods.
     const counting = inFlight
       .map((f) => ({ node: f.node.node, workloads: termsOf(f.node).workloads.map((w) => w.workload).filter((w) => w.startsWith('PDB ') || w.startsWith('ReplicaSet ')) }))
@@ -430,12 +430,9 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     const staying = (unplaced ?? []).filter((w) => !carry.staying?.includes(w));
     if (staying.length > 0) carry.staying = [...(carry.staying ?? []), ...staying];
     const start = released.length === 0 && staying.length === 0 ? first : nodesToStart(scheduleState(known, released)).start;
-    // A replacement may become Ready before any part in flight is expected to end: look again
-    // when the cluster expects the next one (ADR 0023), else soon.
-    if (start.length === 0) {
-      lookAgainSoon = true;
-      releaseExpectedAt = isoSeconds(expectedAt);
-    }
+    // A replacement may become Ready before any part in flight is expected to end: the run looks
+    // again when the cluster expects the next one (ADR 0023), else soon (its free slot).
+    if (start.length === 0) releaseExpectedAt = isoSeconds(expectedAt);
     return start;
   }
 
@@ -451,7 +448,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       // A node whose terms are unknown is not eligible until they are read.
       pending: carry.queue.filter((n) => !known.unread?.some((u) => u.node === n.node)).map(termsOf),
       // A node counts as disrupted until its disruption part ends, whatever was expected.
-      disrupted: inFlight.filter((f) => f.part === 'disruption').map((f) => ({ node: f.node.node, zone: f.node.zone, until: Math.max(now + 1, f.startedAt + termsOf(f.node).disruptionSeconds) })),
+      disrupted: disrupting().map((f) => ({ node: f.node.node, zone: f.node.zone, until: Math.max(now + 1, f.startedAt + termsOf(f.node).disruptionSeconds) })),
       // Its workloads count as short until its recovery gate passed.
       unavailable: inFlight.flatMap((f) => termsOf(f.node).workloads
         .filter((w) => !released.some((r) => r.node === f.node.node && r.workload === w.workload))

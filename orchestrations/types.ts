@@ -37,7 +37,7 @@ export interface RunCarry {
   canaryPassed?: boolean;
   /** Per pool, the shortest reboot-to-Ready time its nodes measured in this run (ADR 0023). */
   readySecondsByPool?: Record<string, number>;
-  /** Workloads (schedule keys) whose evicted pods the scheduler could not place elsewhere in this run: expected back on their node (ADR 0019). */
+  /** Workloads (schedule keys) whose evicted pods the scheduler could not place elsewhere in this run: expected back on their node (ADR 0024). */
   staying?: string[];
 }
 
