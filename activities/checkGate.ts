@@ -1,8 +1,9 @@
 // The gates around a node's reboot (core/gates) on fresh facts: pre-drain ("every workload
 // with a pod here can take one disruption now") and recovery ("the node's pods are Ready and
 // what the drain evicted is whole again"). For the recovery gate the evicted workloads' pods
-// are fetched wherever they now run, so the PDBs that cover them are found; a closed recovery
-// gate says when those pods can be Ready at the earliest (ADR 0023), for the wait's next look.
+// are fetched wherever they now run, so the PDBs that cover them are found; a closed gate says
+// when those pods can be Ready at the earliest (ADR 0023; the pre-drain gate, the pods elsewhere
+// of the workloads on the node: ADR 0025), for the wait's next look.
 import { z } from 'zod';
 import type { NodeInfo, PodFacts, WorkloadFacts, WorkloadKind } from '../adapters/kube';
 import { expectedReadyAt } from '../core/expectedReady';
@@ -40,6 +41,14 @@ export async function checkGate(raw: unknown, context: ActivityContext): Promise
     const workloads = await workloadsOwning(kube, onNode);
     const pdbs = await pdbsIn(kube, onNode.map((p) => p.namespace));
     verdict = checkPreDrain({ node: nodeFacts(node), pods: onNode, workloads, pdbs });
+    if (!verdict.ok) {
+      // When the workloads' pods elsewhere can all be Ready: their controllers' and PDBs' status
+      // follow within their sync, so the wait looks fast from then (ADR 0025) instead of a whole
+      // poll interval after a run that started the node on the pods' own readiness.
+      const elsewhere = (await podsOfWorkloads(kube, workloads)).filter((pod) => pod.nodeName !== input.node);
+      const expectedOpenAt = expectedReadyAt({ pods: elsewhere, now: input.at, node: input.node });
+      if (expectedOpenAt) verdict = { ...verdict, expectedOpenAt };
+    }
   } else {
     const refs = (input.evicted ?? []).filter((r) => WORKLOAD_KINDS.has(r.kind));
     const evictedWorkloads = (await mapBounded(refs, 8, (r) => kube.getWorkload({ kind: r.kind as WorkloadKind, namespace: r.namespace, name: r.name })))

@@ -205,8 +205,11 @@ export interface ScheduleTermsInput extends ActivityBase {
 export type ScheduleTermsResult = ScheduleTerms;
 
 export interface ReleasedBudgetsInput extends ActivityBase {
-  /** In-flight nodes and the workload keys their pods count against (core/scheduleTerms). */
-  nodes: Array<{ node: string; workloads: string[] }>;
+  /**
+   * In-flight nodes and the workload keys their pods count against (core/scheduleTerms); a node
+   * back from its reboot (in recovery) with when the reboot was sent: pods on it then are new.
+   */
+  nodes: Array<{ node: string; workloads: string[]; rebootedAfter?: string }>;
 }
 
 /** The (node, workload) pairs whose pods left the node and are replaced by Ready ones (core/releasedBudget). */

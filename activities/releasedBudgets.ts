@@ -8,13 +8,13 @@ import { namespaceOfKey, releaseOf } from '../core/releasedBudget';
 import type { ReleasedBudgetsInput, ReleasedBudgetsResult } from './contracts';
 import { readEach, retried } from './retryRead';
 import { kubeFor, parseInput, stepLogger, type ActivityContext } from './runtime';
-import { activityBase, nodeName } from './schemas';
+import { activityBase, isoInstant, nodeName } from './schemas';
 
 const workloadKey = z.string().regex(/^\S+ [^/\s]+\/[^/\s]+$/, 'a workload key: "<Kind> <namespace>/<name>", e.g. "PDB shop/web"');
 
 const releasedBudgetsInput: z.ZodType<ReleasedBudgetsInput> = z.object({
   ...activityBase,
-  nodes: z.array(z.object({ node: nodeName, workloads: z.array(workloadKey) })),
+  nodes: z.array(z.object({ node: nodeName, workloads: z.array(workloadKey), rebootedAfter: isoInstant.optional() })),
 });
 
 const PARALLEL_READS = 8;
@@ -48,9 +48,9 @@ export async function releasedBudgets(raw: unknown, context: ActivityContext): P
   const released: ReleasedBudgetsResult['released'] = [];
   let expectedAt: string | undefined;
   const unplaced: string[] = [];
-  for (const { node, workloads } of input.nodes) {
+  for (const { node, workloads, rebootedAfter } of input.nodes) {
     for (const workload of workloads.filter((w) => readable.has(namespaceOfKey(w)!))) {
-      const verdict = releaseOf(node, workload, facts, input.at);
+      const verdict = releaseOf(node, workload, facts, input.at, rebootedAfter);
       if (verdict?.released) {
         released.push({ node, workload });
         continue;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PdbFacts, PodFacts, WorkloadFacts } from './kubeFacts';
-import { expectedReleaseAt, hasUnplacedPod, isReleased, namespaceOfKey } from './releasedBudget';
+import { expectedReleaseAt, hasUnplacedPod, isReleased, namespaceOfKey, releaseOf } from './releasedBudget';
 
 function pod(name: string, nodeName: string, extra: Partial<PodFacts> = {}): PodFacts {
   return {
@@ -97,6 +97,39 @@ describe('expectedReleaseAt', () => {
     expect(expectedReleaseAt('n1', 'PDB shop/other', facts([pod('a', 'n3'), pending]), NOW)).toBeUndefined();
     expect(expectedReleaseAt('n1', 'PDB shop/web', facts([pod('a', 'n3'), pending], [{ ...pdb, generation: 3 }]), NOW)).toBeUndefined();
     expect(expectedReleaseAt('n1', 'ReplicaSet shop/web-2', facts([pod('a', 'n3'), pending]), NOW)).toBeUndefined();
+  });
+});
+
+describe('releaseOf a node back from its reboot (in recovery, ADR 0025)', () => {
+  const SENT = '2026-01-01T10:00:00.000Z';
+  const NOW = '2026-01-01T10:03:00.000Z';
+  const after = { containersStartedAt: '2026-01-01T10:02:00.000Z', readySince: '2026-01-01T10:02:30.000Z' };
+  const before = { containersStartedAt: '2026-01-01T09:00:00.000Z', readySince: '2026-01-01T09:00:30.000Z', readinessDelaySeconds: 20 };
+
+  it('releases a workload whole again though a pod of it now runs on the node: placed or restarted after the reboot', () => {
+    const onNode = pod('a', 'n1', after);
+    expect(releaseOf('n1', 'PDB shop/web', facts([onNode, pod('b', 'n3')]), NOW, SENT)?.released).toBe(true);
+    // Without the reboot's time the pod on the node reads as one the drain has not evicted.
+    expect(releaseOf('n1', 'PDB shop/web', facts([onNode, pod('b', 'n3')]), NOW)?.released).toBe(false);
+  });
+
+  it('does not count a pod on the node whose Ready is from before the reboot, and expects it after its readiness delay', () => {
+    const stale = pod('a', 'n1', before);
+    const verdict = releaseOf('n1', 'PDB shop/web', facts([stale, pod('b', 'n3')]), NOW, SENT);
+    expect(verdict?.released).toBe(false);
+    // Its status is from before the reboot: it starts again now, Ready no sooner than now + 20 s.
+    expect(verdict?.expectedAt).toBe('2026-01-01T10:03:20.000Z');
+  });
+
+  it('counts a pod elsewhere as it is, and keeps a workload short of Ready pods', () => {
+    expect(releaseOf('n1', 'PDB shop/web', facts([pod('a', 'n2', before), pod('b', 'n3')]), NOW, SENT)?.released).toBe(true);
+    expect(releaseOf('n1', 'PDB shop/web', facts([pod('a', 'n1', { ...after, ready: false }), pod('b', 'n3')]), NOW, SENT)?.released).toBe(false);
+  });
+
+  it('releases a PDB over a DaemonSet pod restarted on the node after the reboot', () => {
+    const ds = (name: string, node: string, extra: Partial<PodFacts>) => pod(name, node, { ownerReferences: [{ kind: 'DaemonSet', name: 'agent', controller: true }], ...extra });
+    expect(releaseOf('n1', 'PDB shop/web', facts([ds('a', 'n1', after), ds('b', 'n2', {})]), NOW, SENT)?.released).toBe(true);
+    expect(releaseOf('n1', 'PDB shop/web', facts([ds('a', 'n1', before), ds('b', 'n2', {})]), NOW, SENT)?.released).toBe(false);
   });
 });
 

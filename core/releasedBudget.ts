@@ -4,11 +4,14 @@
 // workloads' namespaces, their PDBs and ReplicaSets, read this round. Decided from the pods
 // themselves, not a controller's status, which may lag an eviction.
 // Never released: a workload with any pod still on the node (pods the drain leaves in place —
-// DaemonSet, mirror — stay there until the reboot takes them down), a workload whose replacement
+// DaemonSet, mirror — stay there until the reboot takes them down) unless the node is back from
+// its reboot, whose pods are then new and count once their status is from after it (ADR 0025),
+// a workload whose replacement
 // is not Ready (one that can only come back to its node waits for it), a PDB whose status is
 // behind its spec, and any controller other than a ReplicaSet (a StatefulSet's pod keeps its
 // identity; the expected terms decide for it).
 import { expectedReadyAt } from './expectedReady';
+import { readyFromBeforeReboot } from './gates';
 import { controllerOf, isFinished, isTerminating, isUnplaceable, pdbsSelecting, qualifiedName, type PdbFacts, type PodFacts, type WorkloadFacts } from './kubeFacts';
 
 export interface ReleaseFacts {
@@ -58,16 +61,22 @@ export interface ReleaseVerdict {
  * facts are missing or stale (nothing is released, expected or learned then). Without `now`
  * (the look's time, ISO 8601) no expectation is made.
  */
-export function releaseOf(node: string, workload: string, facts: ReleaseFacts, now?: string): ReleaseVerdict | undefined {
+export function releaseOf(node: string, workload: string, facts: ReleaseFacts, now?: string, rebootedAfter?: string): ReleaseVerdict | undefined {
   const of = membersOf(workload, facts);
   if (!of) return undefined;
   const live = of.members.filter((p) => !isFinished(p) && !isTerminating(p));
-  const stillOnNode = live.some((p) => p.nodeName === node);
-  const released = !stillOnNode && live.filter((p) => p.ready).length >= of.desired;
+  // A node back from its reboot holds only pods placed or restarted after it: they do not hold
+  // the workload's budget, but their status counts only once posted after the reboot (ADR 0025).
+  const back = rebootedAfter !== undefined;
+  const stillOnNode = !back && live.some((p) => p.nodeName === node);
+  const ready = live.filter((p) => p.ready && !(back && p.nodeName === node && readyFromBeforeReboot(p, rebootedAfter)));
+  const released = !stillOnNode && ready.length >= of.desired;
   // A pod terminating on the node is on its way out: its replacement is what counts (the
   // disruption controller counts no terminating pod as healthy either). While one still runs
   // there, the drain has not evicted it: nothing predicts when it is whole.
-  const expectedAt = now === undefined || released || stillOnNode ? undefined : expectedReadyAt({ pods: live.filter((p) => !p.ready), now, node });
+  const expectedAt = now === undefined || released || stillOnNode
+    ? undefined
+    : expectedReadyAt({ pods: live.filter((p) => !ready.includes(p)), now, node, ...(back ? { rebootedAfter } : {}) });
   return { released, ...(expectedAt ? { expectedAt } : {}), unplaced: of.members.some(isUnplaceable) };
 }
 

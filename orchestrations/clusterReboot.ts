@@ -422,7 +422,11 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (first.length > 0 || carry.queue.length === 0 || disrupting().length >= settings.concurrency) return first;
     // Only what the bound may count as replaced elsewhere: a PDB's or a ReplicaSet's pods.
     const counting = inFlight
-      .map((f) => ({ node: f.node.node, workloads: termsOf(f.node).workloads.map((w) => w.workload).filter((w) => w.startsWith('PDB ') || w.startsWith('ReplicaSet ')) }))
+      .map((f) => ({
+        node: f.node.node,
+        workloads: termsOf(f.node).workloads.map((w) => w.workload).filter((w) => w.startsWith('PDB ') || w.startsWith('ReplicaSet ')),
+        ...(f.rebootSentAt !== undefined ? { rebootedAfter: f.rebootSentAt } : {}),
+      }))
       .filter((n) => n.workloads.length > 0);
     if (counting.length === 0) return first;
     const { released, expectedAt, unplaced } = yield* flow.call(activities.releasedBudgets, { ...base(), nodes: counting });
@@ -513,7 +517,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       // without one, from now: pods that went elsewhere may be back already.
       const now = flow.nowSeconds();
       const expectedEnd = Math.max(now, isoSeconds(ended.handOff.recoveryExpectedAt) ?? now) + settings.postRebootDelaySeconds;
-      inFlight.push({ ...f, part: 'recovery', task, expectedEnd });
+      inFlight.push({ ...f, part: 'recovery', task, expectedEnd, ...(ended.handOff.rebootSentAt !== undefined ? { rebootSentAt: ended.handOff.rebootSentAt } : {}) });
       yield* flow.launch(task);
       showCurrent();
       return;
@@ -549,4 +553,6 @@ interface InFlight {
   startedAt: number;
   /** Seconds (epoch) when its current part is expected to end: the first look at it. */
   expectedEnd: number;
+  /** In recovery: when its reboot was sent (ISO 8601); pods on it since are new (ADR 0025). */
+  rebootSentAt?: string;
 }

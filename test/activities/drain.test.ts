@@ -141,6 +141,31 @@ describe('checkGate', () => {
     expect(closed.ok).toBe(false);
     expect(!closed.ok && closed.reasons.join('\n')).toMatch(/java-app-pdb allows no disruption now/);
     expect(!closed.ok && closed.reasons.join('\n')).toMatch(/Deployment shop\/java-app: 3\/4 available/);
+    // The evicted replica waits for its own node (one per node): Ready no sooner than its
+    // readiness delay (240 s) from now, when the gate's wait looks next (ADR 0025).
+    const at = Date.parse(rig.base().at);
+    expect(!closed.ok && closed.expectedOpenAt && (Date.parse(closed.expectedOpenAt) - at) / 1000).toBe(240);
+  });
+
+  it('pre-drain: closed on status that lags pods all Ready elsewhere, it expects to open at once (the wait looks fast)', async () => {
+    rig = await startActivityRig();
+    const [a, b] = rig.nodes('user');
+    await cordonNode(rig.on(a!), rig.context);
+    await drainPass(rig, a!);
+    rig.advance(35);
+    expect((await drainPass(rig, a!)).drained).toBe(true);
+    rig.sim.cluster.uncordon(a!);
+    const javaOnA = () => rig!.sim.cluster.podsOnNode(a!).find((p) => p.metadata.name?.startsWith('java-app-'));
+    const ready = () => javaOnA()?.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+    // The second the replica turns Ready, before the Deployment and disruption controllers' next sync.
+    for (let s = 0; s < 400 && !ready(); s++) rig.advance(1);
+    expect(ready()).toBe(true);
+    const lagging = await checkGate({ ...rig.on(b!), gate: 'pre-drain', namespace: NAMESPACE }, rig.context);
+    expect(lagging.ok).toBe(false);
+    const at = Date.parse(rig.base().at);
+    expect(!lagging.ok && lagging.expectedOpenAt !== undefined && Date.parse(lagging.expectedOpenAt) <= at).toBe(true);
+    rig.advance(5);
+    expect(await checkGate({ ...rig.on(b!), gate: 'pre-drain', namespace: NAMESPACE }, rig.context)).toEqual({ ok: true });
   });
 
   it('recovery: closed until the evicted replica is Ready again wherever it runs, then open', async () => {

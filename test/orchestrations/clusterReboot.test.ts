@@ -266,8 +266,24 @@ describe('clusterReboot: overlapping nodes', () => {
     // The run asked about node-1's web while node-1 was recovering, and started node-3 in the
     // same round as the answer.
     const asked = calls.find((c) => c.name === 'releasedBudgets')!;
-    expect(asked.input.nodes).toEqual([{ node: 'node-1', workloads: [WEB] }]);
+    // node-1 is back from its reboot: the run says when the reboot was sent (pods on it since are new, ADR 0025).
+    const sent = calls.find((c) => c.name === 'startReboot' && c.input.node === 'node-1')!;
+    expect(asked.input.nodes).toEqual([{ node: 'node-1', workloads: [WEB], rebootedAfter: sent.input.at }]);
     expect(locks[1]!.at).toBe(secondsOf(asked.input.at));
+  });
+
+  it('a node in recovery whose workload the release read shows whole lets the next node start before its recovery gate opens (ADR 0025)', async () => {
+    const stubs = sharedWeb(false);
+    const output = await run({
+      ...stubs,
+      // Whole again (Ready replacements) only for a node the run says is back from its reboot.
+      releasedBudgets: (input) => ({ released: input.nodes.filter((n) => n.rebootedAfter !== undefined).flatMap((n) => n.workloads.map((workload) => ({ node: n.node, workload }))) }),
+    }, runSettings());
+    expect(output.outcome).toBe('completed');
+    const locks = calls.filter((c) => c.name === 'lockNode').map((c) => ({ node: c.input.node, at: secondsOf(c.input.at) }));
+    expect(locks.map((l) => l.node)).toEqual(['node-1', 'node-2', 'node-3']);
+    // node-1's recovery gate opens at 300 s; node-2 went before it.
+    expect(locks[1]!.at).toBeLessThan(300);
   });
 
   it('without `unplaced`, web is expected replaced: node-3 does not fill in, node-2 goes when node-1 is done', async () => {
