@@ -56,7 +56,8 @@ describe('seed scenario through the timer', () => {
     expect(bound).toMatchObject({ seconds: 1648, limitedBy: 'PDB shop/java-app-pdb' });
     expect(seconds).toBeGreaterThanOrEqual(bound.seconds);
     // The serial strategy took 2,175 s (1.32×); critical-path scheduling (ADR 0019) took 1,762 s
-    // (1.07×), with adaptive waits (ADR 0023) 1,678 s (1.02×; target 1.05×, bench/rollout.bench.ts);
+    // (1.07×), with adaptive waits (ADR 0023) 1,678 s, with ADR 0025 1,673 s (1.02×; target 1.05×,
+    // bench/rollout.bench.ts);
     // 1.10 guards against regressions.
     // Under the host's latency mode every step also waits for its queue messages: the figure is
     // printed, the scheduling target is judged without it.
