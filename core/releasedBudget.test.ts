@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PdbFacts, PodFacts, WorkloadFacts } from './kubeFacts';
-import { expectedReleaseAt, hasUnplacedPod, isReleased, namespaceOfKey, releaseOf } from './releasedBudget';
+import { namespaceOfKey, releaseOf, type ReleaseFacts } from './releasedBudget';
+
+// The three answers of one release read, one at a time.
+const isReleased = (node: string, workload: string, facts: ReleaseFacts): boolean => releaseOf(node, workload, facts)?.released ?? false;
+const expectedReleaseAt = (node: string, workload: string, facts: ReleaseFacts, now: string): string | undefined => releaseOf(node, workload, facts, now)?.expectedAt;
+const hasUnplacedPod = (workload: string, facts: ReleaseFacts): boolean => releaseOf('', workload, facts)?.unplaced ?? false;
 
 function pod(name: string, nodeName: string, extra: Partial<PodFacts> = {}): PodFacts {
   return {

@@ -50,7 +50,11 @@ function membersOf(workload: string, facts: ReleaseFacts): { members: PodFacts[]
 export interface ReleaseVerdict {
   /** Its pods are off the node and Ready replacements make it whole. */
   released: boolean;
-  /** When it is expected whole (ISO 8601), when the drain took its pods off the node; see expectedReleaseAt. */
+  /**
+   * When it is expected whole (ISO 8601): the drain took its pods off the node and its replacements
+   * run or wait elsewhere, Ready no sooner than core/expectedReady says. Absent while a pod of it is
+   * still on the node (the drain has not evicted it: nothing predicts when).
+   */
   expectedAt?: string;
   /** It has a pod the scheduler cannot place. */
   unplaced: boolean;
@@ -69,33 +73,13 @@ export function releaseOf(node: string, workload: string, facts: ReleaseFacts, n
   // the workload's budget, but their status counts only once posted after the reboot (ADR 0025).
   const back = rebootedAfter !== undefined;
   const stillOnNode = !back && live.some((p) => p.nodeName === node);
-  const ready = live.filter((p) => p.ready && !(back && p.nodeName === node && readyFromBeforeReboot(p, rebootedAfter)));
-  const released = !stillOnNode && ready.length >= of.desired;
+  const ready = new Set(live.filter((p) => p.ready && !(back && p.nodeName === node && readyFromBeforeReboot(p, rebootedAfter))));
+  const released = !stillOnNode && ready.size >= of.desired;
   // A pod terminating on the node is on its way out: its replacement is what counts (the
   // disruption controller counts no terminating pod as healthy either). While one still runs
   // there, the drain has not evicted it: nothing predicts when it is whole.
   const expectedAt = now === undefined || released || stillOnNode
     ? undefined
-    : expectedReadyAt({ pods: live.filter((p) => !ready.includes(p)), now, node, ...(back ? { rebootedAfter } : {}) });
+    : expectedReadyAt({ pods: live.filter((p) => !ready.has(p)), now, node, ...(back ? { rebootedAfter } : {}) });
   return { released, ...(expectedAt ? { expectedAt } : {}), unplaced: of.members.some(isUnplaceable) };
-}
-
-/** Whether `workload`'s pods that were on `node` are gone from it and replaced by Ready ones. */
-export function isReleased(node: string, workload: string, facts: ReleaseFacts): boolean {
-  return releaseOf(node, workload, facts)?.released ?? false;
-}
-
-/**
- * When a workload not released yet is expected whole (ISO 8601): the drain took its pods off the
- * node and its replacements run or wait elsewhere, Ready no sooner than core/expectedReady says.
- * Undefined while a pod of it is still on the node (the drain has not evicted it: nothing
- * predicts when) or its facts are missing.
- */
-export function expectedReleaseAt(node: string, workload: string, facts: ReleaseFacts, now: string): string | undefined {
-  return releaseOf(node, workload, facts, now)?.expectedAt;
-}
-
-/** Whether the workload has a pod the scheduler cannot place (Pending, PodScheduled=False Unschedulable). */
-export function hasUnplacedPod(workload: string, facts: ReleaseFacts): boolean {
-  return releaseOf('', workload, facts)?.unplaced ?? false;
 }
