@@ -15,8 +15,8 @@ const LIMITS = { maxRealMs: 280_000 };
 
 const bundled = (name: string): Scenario => loadScenario(bundledScenarioPath(name));
 /** A generated cluster over 3 zones (seed 1) as the app finds it installed: its namespace, Entra ID. */
-export const generatedWithApp = (nodes: number, pools: number): Scenario => {
-  const s = generateScenario({ nodes, pools, zones: 3, seed: 1 });
+export const generatedWithApp = (nodes: number, pools: number, seed = 1): Scenario => {
+  const s = generateScenario({ nodes, pools, zones: 3, seed });
   // The app's namespace exists on a cluster it is installed on (as the demo adds it); the app
   // authenticates with Entra ID, which only an Entra-enabled cluster accepts.
   return { ...s, cluster: { ...s.cluster, entraEnabled: true }, namespaces: [...(s.namespaces ?? []), 'aks-reboot-orchestrator'] };
