@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSchedule, inStartOrder, mayStart, nodesToStart, withStarted, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
+import { estimateSchedule, inStartOrder, mayStart, nodesToStart, waitReason, withStarted, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
 
 // The seed's shape: java-app (PDB minAvailable 3 of 4, so a budget of 1) has one pod per user
 // node that can only come back to its node (u = 30 + 20 + 120 + 240 = 410 s); system nodes
@@ -251,5 +251,36 @@ describe('withStarted', () => {
     // n2 shares web (budget 1): held until 60, free from then though n1 is still disrupted.
     expect(mayStart(started, other, 59)).toBe(false);
     expect(mayStart(started, other, 60)).toBe(true);
+  });
+});
+
+describe('waitReason: why a node does not start, for the run\'s status', () => {
+  const web = (name: string, zone: string, needsWhole = false): CandidateNode => ({
+    name, zone, system: false, disruptionSeconds: 100, workloads: [{ workload: 'PDB default/web', pods: 1, unavailableSeconds: 60, ...(needsWhole ? { needsWhole } : {}) }],
+  });
+  const at = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+  it.each<[string, ScheduleState, CandidateNode, string]>([
+    ['the canary', state({ pending: [system('s1', 'z2')], holdSystemNodes: true }), system('s1', 'z2'),
+      'a system node: waits until a user-pool node of the run has passed its recovery gate (the canary)'],
+    ['the concurrency', state({ concurrency: 1, disrupted: [{ node: 'x', zone: 'z1', until: 50 }] }), plain('a', 'z2'),
+      'REBOOT_CONCURRENCY 1 reached: 1 node(s) disrupted'],
+    ['its zone', state({ concurrency: 3, disrupted: [{ node: 'x', zone: 'z1', until: 50 }] }), plain('a', 'z1'),
+      'its zone has x disrupted (one node per zone at a time)'],
+    ['a budget it would exceed', state({ concurrency: 3, budgets: { 'PDB default/web': 1 }, unavailable: [{ workload: 'PDB default/web', pods: 1, until: 60, since: 0 }] }), web('b', 'z2'),
+      `PDB default/web: 1 unavailable + 1 here would exceed its budget of 1 (expected back by ${at(60)})`],
+    ['a workload the gate wants whole', state({ now: 10, concurrency: 3, budgets: { 'PDB default/web': 3 }, unavailable: [{ workload: 'PDB default/web', pods: 1, until: 150, since: 0 }] }), web('b', 'z2', true),
+      `PDB default/web: 1 pod(s) from nodes started earlier not back yet; the pre-drain gate wants it whole (expected back by ${at(150)})`],
+  ])('names %s', (_, given, node, reason) => {
+    expect(mayStart(given, node, given.now)).toBe(false);
+    expect(waitReason(given, node)).toBe(reason);
+  });
+
+  it('names the chain served first for a node the rule may start but holds back', () => {
+    // As "a filler that would still be disrupted when the critical node is eligible waits (C=1)".
+    const given = state({ now: 750, pending: [java('j3', 'z1'), system('s2', 'z2')], unavailable: [{ workload: 'PDB default/java-app', pods: 1, until: 820 }] });
+    const decided = nodesToStart(given);
+    expect(decided.start).toEqual([]);
+    expect(waitReason(given, given.pending[1]!, decided.critical)).toBe('may start; held so as not to delay PDB default/java-app, which is served first');
   });
 });

@@ -95,21 +95,60 @@ function unavailableAt(state: ScheduleState, workload: string, at: number): { be
   return { before, together };
 }
 
+/** What keeps a node from starting (the first rule that does, in the order mayStart checks them). */
+export type Hold =
+  | { rule: 'canary' }
+  | { rule: 'concurrency'; disrupted: number }
+  | { rule: 'zone'; node: string }
+  | { rule: 'workload'; workload: string; short: number; pods: number; budget: number; whole: boolean };
+
+/** The rule that holds `node` at time `at`, given what is disrupted and unavailable then; undefined: it may start. */
+export function holdOf(state: ScheduleState, node: CandidateNode, at: number): Hold | undefined {
+  if (node.system && state.holdSystemNodes) return { rule: 'canary' };
+  const disrupted = state.disrupted.filter((d) => d.until > at);
+  if (disrupted.length >= state.concurrency) return { rule: 'concurrency', disrupted: disrupted.length };
+  const sameZone = state.concurrency > 1 ? disrupted.find((d) => d.zone === node.zone) : undefined;
+  if (sameZone) return { rule: 'zone', node: sameZone.node };
+  for (const w of node.workloads) {
+    const { before, together } = unavailableAt(state, w.workload, at);
+    const short = before + together;
+    const budget = budgetOf(state, w.workload);
+    // The gate would wait for the pods of nodes started earlier to be back (ADR 0024). A whole
+    // workload lets the node go even when its pods there exceed the budget (ADR 0014: the drain
+    // evicts what the budget allows and waits for the rest).
+    const whole = w.needsWhole === true && before > 0;
+    if (whole || (short > 0 && short + w.pods > budget)) return { rule: 'workload', workload: w.workload, short, pods: w.pods, budget, whole };
+  }
+  return undefined;
+}
+
 /** Whether `node` may start at time `at`, given what is disrupted and unavailable then. */
 export function mayStart(state: ScheduleState, node: CandidateNode, at: number): boolean {
-  if (node.system && state.holdSystemNodes) return false;
-  const disrupted = state.disrupted.filter((d) => d.until > at);
-  if (disrupted.length >= state.concurrency) return false;
-  if (state.concurrency > 1 && disrupted.some((d) => d.zone === node.zone)) return false;
-  return node.workloads.every((w) => {
-    const { before, together } = unavailableAt(state, w.workload, at);
-    // The gate would wait for the pods of nodes started earlier to be back (ADR 0024).
-    if (w.needsWhole && before > 0) return false;
-    const short = before + together;
-    // A whole workload lets the node go even when its pods there exceed the budget (ADR 0014:
-    // the drain evicts what the budget allows and waits for the rest).
-    return short === 0 || short + w.pods <= budgetOf(state, w.workload);
-  });
+  return holdOf(state, node, at) === undefined;
+}
+
+/**
+ * Why `node` does not start now, in words, for the run's status: what an operator reads to know
+ * why a node waits. `critical`: the chain the rule served first, for a node held only by it.
+ */
+export function waitReason(state: ScheduleState, node: CandidateNode, critical?: string): string {
+  const hold = holdOf(state, node, state.now);
+  if (!hold) return `may start; held so as not to delay ${critical ?? 'the critical chain'}, which is served first`;
+  switch (hold.rule) {
+    case 'canary':
+      return 'a system node: waits until a user-pool node of the run has passed its recovery gate (the canary)';
+    case 'concurrency':
+      return `REBOOT_CONCURRENCY ${state.concurrency} reached: ${hold.disrupted} node(s) disrupted`;
+    case 'zone':
+      return `its zone has ${hold.node} disrupted (one node per zone at a time)`;
+    case 'workload': {
+      const until = Math.max(...state.unavailable.filter((u) => u.workload === hold.workload && u.until > state.now).map((u) => u.until));
+      const back = `expected back by ${new Date(until * 1000).toISOString()}`;
+      return hold.whole
+        ? `${hold.workload}: ${hold.short} pod(s) from nodes started earlier not back yet; the pre-drain gate wants it whole (${back})`
+        : `${hold.workload}: ${hold.short} unavailable + ${hold.pods} here would exceed its budget of ${hold.budget} (${back})`;
+    }
+  }
 }
 
 /** The state once `node` starts at `state.now`, with its expected terms. */

@@ -30,6 +30,7 @@ describe('buildRunStatus', () => {
       current: [{ node: 'aks-current-0', step: 'drain', since: '2026-11-27T20:00:00.000Z' }],
       next,
       blockedBy: Array.from({ length: 100 }, () => 'x'.repeat(1000)),
+      waiting: next.map((n) => ({ node: n.node, reason: 'y'.repeat(1000) })),
     });
     const size = Buffer.byteLength(JSON.stringify(status));
     expect(size).toBeLessThan(16 * 1024 / 2);
@@ -37,6 +38,8 @@ describe('buildRunStatus', () => {
     expect(status.recent).toHaveLength(10);
     expect(status.recent.at(-1)?.node).toBe(results.at(-1)?.node);
     expect(status.next).toHaveLength(10);
+    expect(status.waiting).toHaveLength(10);
+    expect(status.waiting!.every((w) => w.reason.length <= 200)).toBe(true);
     expect(status.control.acknowledged).toHaveLength(10);
   });
 
@@ -48,5 +51,6 @@ describe('buildRunStatus', () => {
     expect(status.recent[0]).toMatchObject({ outcome: 'failed', step: 'drain' });
     expect(status.recent[0]!.reason!.length).toBeLessThanOrEqual(200);
     expect(status.counts.remaining).toBe(0);
+    expect(status).not.toHaveProperty('waiting');
   });
 });

@@ -16,6 +16,8 @@ export interface RunStatusInput {
   current: Array<{ node: string; step: NodeStep; since: string }>;
   next: PlannedNode[];
   blockedBy?: string[];
+  /** Nodes still to start and why each waits (core/criticalPathSchedule waitReason), in queue order. */
+  waiting?: Array<{ node: string; reason: string }>;
 }
 
 export interface RunStatus {
@@ -28,6 +30,7 @@ export interface RunStatus {
   recent: Array<{ node: string; outcome: string; step?: string; reason?: string }>;
   next: string[];
   blockedBy?: string[];
+  waiting?: Array<{ node: string; reason: string }>;
 }
 
 function shorten(text: string): string {
@@ -53,5 +56,6 @@ export function buildRunStatus(input: RunStatusInput): RunStatus {
     next: input.next.slice(0, STATUS_LIST_LIMIT).map((n) => n.node),
   };
   if (input.blockedBy?.length) status.blockedBy = input.blockedBy.slice(0, STATUS_LIST_LIMIT).map(shorten);
+  if (input.waiting?.length) status.waiting = input.waiting.slice(0, STATUS_LIST_LIMIT).map((w) => ({ node: w.node, reason: shorten(w.reason) }));
   return status;
 }

@@ -8,11 +8,11 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { CheckAdmissionResult, CheckResult, NodeSummary } from '../activities/contracts';
 import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
-import { estimateSchedule, inStartOrder, nodesToStart, type CandidateNode, type ScheduleState } from '../core/criticalPathSchedule';
+import { estimateSchedule, inStartOrder, nodesToStart, waitReason, withStarted, type CandidateNode, type ScheduleDecision, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
 import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, withReplacements, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
 import { isoSeconds, secondsToNextLook } from '../core/adaptiveWait';
-import { buildRunStatus } from '../core/runStatus';
+import { buildRunStatus, STATUS_LIST_LIMIT } from '../core/runStatus';
 import { CORDONED_BY_SOMEONE_ELSE, type CheckCoverage, type NodeStep, type Plan, type PlannedNode, type RunOutcome, type RunOutput } from '../core/runTypes';
 import { createWindow } from '../core/window';
 import { Flow, initialControl, type Op } from './flow';
@@ -52,6 +52,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   let phase = 'starting';
   let current: Array<{ node: string; step: NodeStep; since: string }> = [];
   let blockedBy: string[] | undefined;
+  /** The nodes still to start and why each waits, as of the rule's last decision. */
+  let waiting: Array<{ node: string; reason: string }> = [];
   const windowNow = () => {
     const now = flow.now().getTime();
     const open = window.contains(now);
@@ -73,6 +75,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   const showStatus = (): void => {
     context.df.setCustomStatus(buildRunStatus({
       runId, phase, window: windowNow(), control: flow.control, total: carry.total, results: carry.results, current, next: carry.queue, ...(blockedBy ? { blockedBy } : {}),
+      ...(waiting.length > 0 ? { waiting } : {}),
     }));
   };
   const setPhase = (next: string): void => {
@@ -158,6 +161,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     if (flow.control.state === 'cancelling') stop('cancelled', `cancelled by ${flow.control.by ?? 'an operator'}`);
     if (!(yield* lease.renewIfDue())) stop('halted', 'the cluster Lease is now held by another run');
     let waitSeconds = Math.max(settings.pollIntervalSeconds, Math.floor(settings.lockTtlSeconds / 4));
+    const waited = waiting;
+    waiting = [];
     if (outcome === undefined) {
       if (carry.queue.length === 0 && inFlight.length === 0) {
         // Nothing left to start or to finish: a pause has nothing to hold, the run is done.
@@ -216,6 +221,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         }
       }
     }
+    // Why the nodes left wait (the rule's last decision) is shown as it changes.
+    if (JSON.stringify(waiting) !== JSON.stringify(waited)) showStatus();
     if (outcome !== undefined && inFlight.length === 0) break;
     const done = inFlight.find((f) => f.task.isCompleted || f.task.isFaulted);
     if (done) {
@@ -418,7 +425,10 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
    * workload spent its budget only until its replacement was Ready, as the bound counts it.
    */
   function* nextNodes(known: ScheduleTerms): Op<string[]> {
-    const first = nodesToStart(scheduleState(known)).start;
+    const before = scheduleState(known);
+    const decided = nodesToStart(before);
+    const first = decided.start;
+    noteWaiting(before, decided);
     if (first.length > 0 || carry.queue.length === 0 || disrupting().length >= settings.concurrency) return first;
     // Only what the bound may count as replaced elsewhere: a PDB's or a ReplicaSet's pods.
     const counting = inFlight
@@ -433,11 +443,24 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     // A workload whose replacement the scheduler could not place is expected back on its node from now on.
     const staying = (unplaced ?? []).filter((w) => !carry.staying?.includes(w));
     if (staying.length > 0) carry.staying = [...(carry.staying ?? []), ...staying];
-    const start = released.length === 0 && staying.length === 0 ? first : nodesToStart(scheduleState(known, released)).start;
+    let start = first;
+    if (released.length > 0 || staying.length > 0) {
+      const after = scheduleState(known, released);
+      const redecided = nodesToStart(after);
+      start = redecided.start;
+      noteWaiting(after, redecided);
+    }
     // A replacement may become Ready before any part in flight is expected to end: the run looks
     // again when the cluster expects the next one (ADR 0023), else soon (its free slot).
     if (start.length === 0) releaseExpectedAt = isoSeconds(expectedAt);
     return start;
+  }
+
+  /** Why each node the rule does not start now waits, once the nodes it starts have started (for the run's status). */
+  function noteWaiting(state: ScheduleState, decided: ScheduleDecision): void {
+    let after = state;
+    for (const name of decided.start) after = withStarted(after, after.pending.find((n) => n.name === name)!);
+    waiting = after.pending.slice(0, STATUS_LIST_LIMIT).map((n) => ({ node: n.name, reason: waitReason(after, n, decided.critical) }));
   }
 
   /** What the scheduler sees now: the queue's terms, in flight nodes' expected ends, less the workloads the cluster shows whole again. */

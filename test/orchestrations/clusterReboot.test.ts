@@ -229,6 +229,21 @@ describe('clusterReboot: overlapping nodes', () => {
     expect(calls.filter((c) => c.name === 'lockNode').map((c) => c.input.node)).toEqual(['node-1', 'node-2', 'node-3']);
   });
 
+  it('shows in its status why each node still to start waits, and drops the list once nothing waits', async () => {
+    // C = 3; node-1 and node-3 share zone 1: node-3 waits for node-1's disruption.
+    const output = await run(threeNodes(['1', '2', '1'], () => 0, () => 0), runSettings({ concurrency: 3 }));
+    expect(output.outcome).toBe('completed');
+    const statuses = host!.events
+      .filter((e) => e.type === 'customStatusChanged' && e.instanceId === runInstanceId(CLUSTER.alias, RUN_ID))
+      .map((e) => (e as { customStatus: { phase: string; waiting?: Array<{ node: string; reason: string }> } }).customStatus);
+    const shown = statuses.flatMap((st) => st.waiting ?? []);
+    expect(shown).toContainEqual({ node: 'node-3', reason: 'its zone has node-1 disrupted (one node per zone at a time)' });
+    // Never a node that started, and nothing waits in the final status.
+    expect(shown.some((w) => w.node !== 'node-3')).toBe(false);
+    expect(statuses.at(-1)).toMatchObject({ phase: 'completed' });
+    expect(statuses.at(-1)!.waiting).toBeUndefined();
+  });
+
   /**
    * C = 1. node-1 and node-2 hold six pods of web each (budget 1; u = 400 s back on its node; if
    * replaced elsewhere, six 30 s rounds: 5 + 180 = 185 s expected); node-3 holds nothing, d =
