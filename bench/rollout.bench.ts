@@ -76,7 +76,7 @@ async function seedSweep(range: string): Promise<boolean> {
   const ratios: number[] = [];
   let safe = true;
   for (let seed = first; seed <= last; seed++) {
-    const m = await measure({ name: `generated 9 nodes, 3 zones, concurrency 3, seed ${seed}`, scenario: generatedWithApp(9, 2, seed), concurrency: 3, target: 1.1 });
+    const m = await measure({ ...CASES['9']!, name: `${CASES['9']!.name}, seed ${seed}`, scenario: generatedWithApp(9, 2, seed) });
     ratios.push(m.ratio);
     safe = m.safe && safe;
   }

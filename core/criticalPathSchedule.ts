@@ -96,14 +96,14 @@ function unavailableAt(state: ScheduleState, workload: string, at: number): { be
 }
 
 /** What keeps a node from starting (the first rule that does, in the order mayStart checks them). */
-export type Hold =
+type Hold =
   | { rule: 'canary' }
   | { rule: 'concurrency'; disrupted: number }
   | { rule: 'zone'; node: string }
   | { rule: 'workload'; workload: string; short: number; pods: number; budget: number; whole: boolean };
 
 /** The rule that holds `node` at time `at`, given what is disrupted and unavailable then; undefined: it may start. */
-export function holdOf(state: ScheduleState, node: CandidateNode, at: number): Hold | undefined {
+function holdOf(state: ScheduleState, node: CandidateNode, at: number): Hold | undefined {
   if (node.system && state.holdSystemNodes) return { rule: 'canary' };
   const disrupted = state.disrupted.filter((d) => d.until > at);
   if (disrupted.length >= state.concurrency) return { rule: 'concurrency', disrupted: disrupted.length };

@@ -425,11 +425,16 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
    * workload spent its budget only until its replacement was Ready, as the bound counts it.
    */
   function* nextNodes(known: ScheduleTerms): Op<string[]> {
-    const before = scheduleState(known);
-    const decided = nodesToStart(before);
-    const first = decided.start;
-    noteWaiting(before, decided);
-    if (first.length > 0 || carry.queue.length === 0 || disrupting().length >= settings.concurrency) return first;
+    const { state, decided } = yield* decide(known);
+    noteWaiting(state, decided);
+    return decided.start;
+  }
+
+  /** The rule's decision, and the state it was made on (nextNodes). */
+  function* decide(known: ScheduleTerms): Op<{ state: ScheduleState; decided: ScheduleDecision }> {
+    const decision = (state: ScheduleState) => ({ state, decided: nodesToStart(state) });
+    const first = decision(scheduleState(known));
+    if (first.decided.start.length > 0 || carry.queue.length === 0 || disrupting().length >= settings.concurrency) return first;
     // Only what the bound may count as replaced elsewhere: a PDB's or a ReplicaSet's pods.
     const counting = inFlight
       .map((f) => ({
@@ -443,17 +448,11 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     // A workload whose replacement the scheduler could not place is expected back on its node from now on.
     const staying = (unplaced ?? []).filter((w) => !carry.staying?.includes(w));
     if (staying.length > 0) carry.staying = [...(carry.staying ?? []), ...staying];
-    let start = first;
-    if (released.length > 0 || staying.length > 0) {
-      const after = scheduleState(known, released);
-      const redecided = nodesToStart(after);
-      start = redecided.start;
-      noteWaiting(after, redecided);
-    }
+    const last = released.length === 0 && staying.length === 0 ? first : decision(scheduleState(known, released));
     // A replacement may become Ready before any part in flight is expected to end: the run looks
     // again when the cluster expects the next one (ADR 0023), else soon (its free slot).
-    if (start.length === 0) releaseExpectedAt = isoSeconds(expectedAt);
-    return start;
+    if (last.decided.start.length === 0) releaseExpectedAt = isoSeconds(expectedAt);
+    return last;
   }
 
   /** Why each node the rule does not start now waits, once the nodes it starts have started (for the run's status). */
