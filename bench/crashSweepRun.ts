@@ -6,9 +6,9 @@
 // every point), only those with an index in [from, to) (default: all), so that runs on several
 // processes can each take a range of one sweep.
 import type { Scenario } from '../local/aks/scenario';
-import { crashOnceAt, dryRun, problems } from '../test/reliability/crashSweep';
+import { crashOnceAt, dryRun, problems, type SweepSettings } from '../test/reliability/crashSweep';
 
-export async function sweep(label: string, scenario: () => Scenario, argv: string[] = process.argv.slice(2)): Promise<void> {
+export async function sweep(label: string, scenario: () => Scenario, argv: string[] = process.argv.slice(2), settings?: SweepSettings): Promise<void> {
   const stride = Number(argv[0] ?? 1);
   const offset = Number(argv[1] ?? 0);
   if (!Number.isInteger(stride) || stride < 1) throw new Error(`stride must be a positive integer, got ${argv[0]}`);
@@ -18,7 +18,7 @@ export async function sweep(label: string, scenario: () => Scenario, argv: strin
   const to = argv[3] === undefined ? Infinity : Number(argv[3]);
   if (!(Number.isInteger(to) && to > from) && to !== Infinity) throw new Error(`to must be an integer above from (the index after the last point), got ${argv[3]}`);
   const started = performance.now();
-  const { ending: clean, points } = await dryRun(scenario());
+  const { ending: clean, points } = await dryRun(scenario(), settings);
   const dryS = (performance.now() - started) / 1000;
   const rebootedNodes = Object.entries(clean.reboots).filter(([, n]) => n > 0).length;
   console.log(`${label}: clean run ${clean.outcome}, ${rebootedNodes} nodes rebooted, ${points.length} crash points (${dryS.toFixed(1)} s)`);
@@ -32,7 +32,7 @@ export async function sweep(label: string, scenario: () => Scenario, argv: strin
   let leftLocked = 0;
   let notReached = 0;
   for (const [i, { key, point }] of chosen.entries()) {
-    const { crashed, ending } = await crashOnceAt(scenario(), key);
+    const { crashed, ending } = await crashOnceAt(scenario(), key, settings);
     byKind[point.kind] = (byKind[point.kind] ?? 0) + 1;
     if (!crashed) notReached++;
     rebootedTwice += Object.values(ending.reboots).filter((n) => n > 1).length;

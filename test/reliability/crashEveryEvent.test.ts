@@ -9,7 +9,7 @@
 // after it ran, before its completion was recorded) and a seeded sample of the rest;
 // bench/crashSweep.bench.ts runs them all.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { crashOnceAt, discoveryPoints, dryRun, type Ending, type NamedPoint, NODE_STEPS, problems, seededSample, stepBoundaries, twoNodeSeed } from './crashSweep';
+import { crashEach, discoveryPoints, dryRun, type Ending, type NamedPoint, NODE_STEPS, seededSample, stepBoundaries, twoNodeSeed } from './crashSweep';
 
 const SEED = 20261206;
 const RANDOM_POINTS = 10;
@@ -66,15 +66,7 @@ describe('crash at every history event of the real app: 2-node seed, resumed fro
     const fixed = [...boundaries, ...discovery];
     const sample = [...fixed, ...seededSample(points, RANDOM_POINTS, SEED, new Set(fixed.map((b) => b.key)))];
     expect(sample.length).toBeGreaterThanOrEqual(30);
-    const failures: string[] = [];
-    let restarts = 0;
-    for (const { key } of sample) {
-      const { crashed, ending } = await crashOnceAt(twoNodeSeed(), key);
-      restarts += ending.restarts;
-      if (!crashed) failures.push(`${key}: the run never reached this point`);
-      const wrong = problems(clean, ending);
-      if (wrong.length > 0) failures.push(`${key}: ${wrong.join('; ')}`);
-    }
+    const { failures, restarts } = await crashEach(twoNodeSeed, sample, clean);
     expect(failures).toEqual([]);
     expect(restarts).toBe(sample.length);
   }, 400_000);

@@ -23,6 +23,12 @@ export function twoNodeSeed(): Scenario {
 
 export const seedScenario = (): Scenario => loadScenario(SEED_SCENARIO);
 
+/** App settings a sweep runs with on top of the stack's (e.g. `REBOOT_CONCURRENCY`); none: the defaults. */
+export type SweepSettings = Readonly<Record<string, string>>;
+
+/** The seed at `REBOOT_CONCURRENCY=3`: system nodes overlap java-app's line, so crashes land with several nodes in flight. */
+export const CONCURRENT_SEED_SETTINGS: SweepSettings = { REBOOT_CONCURRENCY: '3' };
+
 /** A crash point named so that it can be found again in another run (instance ids are deterministic in virtual time). */
 export interface NamedPoint {
   key: string;
@@ -93,11 +99,11 @@ function tempStore(): { store: FileHistoryStore; dispose(): void } {
 }
 
 /** The clean run: its ending and every crash point it passed, in order. */
-export async function dryRun(scenario: Scenario): Promise<{ ending: Ending; points: NamedPoint[] }> {
+export async function dryRun(scenario: Scenario, settings?: SweepSettings): Promise<{ ending: Ending; points: NamedPoint[] }> {
   const points: NamedPoint[] = [];
   const name = namer();
   const { store, dispose } = tempStore();
-  const stack = await startStack({ scenario, store, crashAt: (p) => (points.push({ key: name(p), point: p }), false) });
+  const stack = await startStack({ scenario, store, ...(settings ? { settings: { ...settings } } : {}), crashAt: (p) => (points.push({ key: name(p), point: p }), false) });
   try {
     const output = (await runScheduledRollout(stack, LIMITS)).output as RunOutput;
     return { ending: endingOf(stack, output), points };
@@ -108,13 +114,14 @@ export async function dryRun(scenario: Scenario): Promise<{ ending: Ending; poin
 }
 
 /** One run that crashes once, at the point named `key`, and resumes from the file store. */
-export async function crashOnceAt(scenario: Scenario, key: string): Promise<{ crashed: boolean; ending: Ending }> {
+export async function crashOnceAt(scenario: Scenario, key: string, settings?: SweepSettings): Promise<{ crashed: boolean; ending: Ending }> {
   const name = namer();
   let crashed = false;
   const { store, dispose } = tempStore();
   const stack = await startStack({
     scenario,
     store,
+    ...(settings ? { settings: { ...settings } } : {}),
     crashAt: (p) => {
       const hit = !crashed && name(p) === key;
       if (hit) crashed = true;
@@ -128,6 +135,20 @@ export async function crashOnceAt(scenario: Scenario, key: string): Promise<{ cr
     await stack.close();
     dispose();
   }
+}
+
+/** One crashed run per point, each against the clean run: what went wrong (none: []) and how many restarts the host made. */
+export async function crashEach(scenario: () => Scenario, sample: readonly NamedPoint[], clean: Ending, settings?: SweepSettings): Promise<{ failures: string[]; restarts: number }> {
+  const failures: string[] = [];
+  let restarts = 0;
+  for (const { key } of sample) {
+    const { crashed, ending } = await crashOnceAt(scenario(), key, settings);
+    restarts += ending.restarts;
+    if (!crashed) failures.push(`${key}: the run never reached this point`);
+    const wrong = problems(clean, ending);
+    if (wrong.length > 0) failures.push(`${key}: ${wrong.join('; ')}`);
+  }
+  return { failures, restarts };
 }
 
 /** What differs from the clean run's ending, or from a safe ending at all ([] when none). */
@@ -224,4 +245,29 @@ export function seededSample(points: readonly NamedPoint[], count: number, seed:
     [pool[i], pool[j]] = [pool[j]!, pool[i]!];
   }
   return pool.slice(0, count);
+}
+
+/**
+ * The run's own hand-offs while another node instance is in flight (ADR 0019: nodes overlap): each
+ * `nodeReboot` instance the run creates, and each it sees end, when at least two are in flight
+ * at that event. Counted from the clean run's history events, not from what the run says.
+ */
+export function overlapPoints(points: readonly NamedPoint[]): NamedPoint[] {
+  const inFlight = new Map<string, string>(); // `${parent} ${eventId}` → child instance
+  const picked: NamedPoint[] = [];
+  for (const p of points) {
+    if (p.point.kind !== 'appended') continue;
+    const event = p.point.event as { EventType: number; EventId?: number; Name?: string; InstanceId?: string; TaskScheduledId?: number };
+    const type = eventTypeName(event.EventType);
+    if (type === 'SubOrchestrationInstanceCreated' && event.Name === 'nodeReboot') {
+      inFlight.set(`${p.point.instanceId} ${event.EventId}`, event.InstanceId ?? '');
+      if (inFlight.size >= 2) picked.push(p);
+    } else if (type === 'SubOrchestrationInstanceCompleted' || type === 'SubOrchestrationInstanceFailed') {
+      const key = `${p.point.instanceId} ${event.TaskScheduledId}`;
+      if (!inFlight.has(key)) continue;
+      if (inFlight.size >= 2) picked.push(p);
+      inFlight.delete(key);
+    }
+  }
+  return picked;
 }
