@@ -6,7 +6,7 @@
 // every point), only those with an index in [from, to) (default: all), so that runs on several
 // processes can each take a range of one sweep.
 import type { Scenario } from '../local/aks/scenario';
-import { crashOnceAt, dryRun, problems, type SweepSettings } from '../test/reliability/crashSweep';
+import { concurrencyOf, crashOnceAt, dryRun, problems, type SweepSettings } from '../test/reliability/crashSweep';
 
 export async function sweep(label: string, scenario: () => Scenario, argv: string[] = process.argv.slice(2), settings?: SweepSettings): Promise<void> {
   const stride = Number(argv[0] ?? 1);
@@ -38,7 +38,7 @@ export async function sweep(label: string, scenario: () => Scenario, argv: strin
     rebootedTwice += Object.values(ending.reboots).filter((n) => n > 1).length;
     leftCordoned += ending.leftCordoned.length;
     leftLocked += ending.leftLocked.length;
-    const wrong = problems(clean, ending);
+    const wrong = problems(clean, ending, concurrencyOf(settings));
     if (!crashed) wrong.push('the run never reached this point');
     if (wrong.length > 0) {
       failures.push(`${key}: ${wrong.join('; ')}`);

@@ -5,7 +5,7 @@
 // least two in flight — or at a seeded sample of the rest, and resumes from the file store; it
 // must end as the clean run did. bench/crashSweepConcurrent.bench.ts runs every point.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONCURRENT_SEED_SETTINGS, crashEach, dryRun, type Ending, type NamedPoint, overlapPoints, seededSample, seedScenario } from './crashSweep';
+import { CONCURRENT_SEED_SETTINGS, crashEach, dryRun, type Ending, type NamedPoint, overlapPoints, problems, seededSample, seedScenario } from './crashSweep';
 
 const SEED = 20261207;
 const RANDOM_POINTS = 4;
@@ -24,9 +24,17 @@ describe('crash while nodes overlap: the seed at REBOOT_CONCURRENCY=3, resumed f
     expect(Object.values(clean.nodes)).toEqual(Array(6).fill('rebooted'));
     expect(Object.values(clean.reboots)).toEqual(Array(6).fill(1));
     expect(clean).toMatchObject({ pdbViolations: 0, leftCordoned: [], leftLocked: [], leftHelperPods: [], leaseHolder: '', restarts: 0 });
+    // the simulator saw two nodes disrupted at once (the system nodes beside java-app's line)
+    expect(clean.maxNodesDisrupted).toBe(2);
     // starts and ends of node instances with another one in flight, on both sides
     expect(overlaps.length).toBeGreaterThanOrEqual(10);
     for (const type of ['SubOrchestrationInstanceCreated', 'SubOrchestrationInstanceCompleted']) expect(overlaps.some((p) => p.key.endsWith(type)), type).toBe(true);
+  });
+
+  it('a run that disrupted more nodes at once than REBOOT_CONCURRENCY ends differently, whatever else held', () => {
+    expect(problems(clean, clean, 3)).toEqual([]);
+    expect(problems(clean, { ...clean, maxNodesDisrupted: 4 }, 3)).toEqual(['4 nodes disrupted at once, over REBOOT_CONCURRENCY=3']);
+    expect(problems(clean, clean, 1)).toEqual(['2 nodes disrupted at once, over REBOOT_CONCURRENCY=1']);
   });
 
   it('after a crash at each hand-off with nodes in flight, and at a seeded sample, the run ends as the clean run did', async () => {

@@ -43,6 +43,8 @@ export interface Ending {
   /** node → rebootCount, as the simulator counted. */
   reboots: Record<string, number>;
   pdbViolations: number;
+  /** The most nodes the simulator saw disrupted at once. */
+  maxNodesDisrupted: number;
   leftCordoned: string[];
   /** Nodes still carrying the app's in-progress annotation. */
   leftLocked: string[];
@@ -85,6 +87,7 @@ function endingOf(stack: Stack, output: RunOutput): Ending {
     nodes: Object.fromEntries(output.results.map((r) => [r.node, r.outcome])),
     reboots: Object.fromEntries(summary.nodes.reboots.map((r) => [r.node, r.rebootCount])),
     pdbViolations: summary.invariants.pdbViolations.length,
+    maxNodesDisrupted: summary.invariants.maxNodesDisrupted,
     leftCordoned: summary.invariants.nodesLeftCordoned,
     leftLocked: stack.sim.cluster.nodeNames().filter((n) => stack.sim.cluster.node(n)?.metadata.annotations?.[IN_PROGRESS] !== undefined),
     leftHelperPods: stack.sim.cluster.pods(HELPER_NAMESPACE).map((p) => p.metadata.name).sort(),
@@ -145,15 +148,21 @@ export async function crashEach(scenario: () => Scenario, sample: readonly Named
     const { crashed, ending } = await crashOnceAt(scenario(), key, settings);
     restarts += ending.restarts;
     if (!crashed) failures.push(`${key}: the run never reached this point`);
-    const wrong = problems(clean, ending);
+    const wrong = problems(clean, ending, concurrencyOf(settings));
     if (wrong.length > 0) failures.push(`${key}: ${wrong.join('; ')}`);
   }
   return { failures, restarts };
 }
 
-/** What differs from the clean run's ending, or from a safe ending at all ([] when none). */
-export function problems(clean: Ending, got: Ending): string[] {
+/** The REBOOT_CONCURRENCY a sweep runs at (the app's default: 1). */
+export function concurrencyOf(settings?: SweepSettings): number {
+  return Number(settings?.REBOOT_CONCURRENCY ?? 1);
+}
+
+/** What differs from the clean run's ending, or from a safe ending at all ([] when none); `concurrency`: the REBOOT_CONCURRENCY of both runs. */
+export function problems(clean: Ending, got: Ending, concurrency = 1): string[] {
   const out: string[] = [];
+  if (got.maxNodesDisrupted > concurrency) out.push(`${got.maxNodesDisrupted} nodes disrupted at once, over REBOOT_CONCURRENCY=${concurrency}`);
   const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
   if (got.outcome !== clean.outcome) out.push(`outcome ${got.outcome}, clean run ${clean.outcome}`);
   if (!same(got.nodes, clean.nodes)) out.push(`node outcomes ${JSON.stringify(got.nodes)}, clean run ${JSON.stringify(clean.nodes)}`);
