@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunOutput } from '../../core/runTypes';
+import { orchestrators } from '../../orchestrations/names';
 import { loadScenario, type Scenario } from '../../local/aks/scenario';
 import { LEASES } from '../../local/aks/cluster/resourceNames';
 import { type CrashPoint, FileHistoryStore } from '../../local/host';
@@ -262,14 +263,14 @@ export function seededSample(points: readonly NamedPoint[], count: number, seed:
  * at that event. Counted from the clean run's history events, not from what the run says.
  */
 export function overlapPoints(points: readonly NamedPoint[]): NamedPoint[] {
-  const inFlight = new Map<string, string>(); // `${parent} ${eventId}` → child instance
+  const inFlight = new Set<string>(); // `${parent} ${eventId}` of each node instance created and not ended
   const picked: NamedPoint[] = [];
   for (const p of points) {
     if (p.point.kind !== 'appended') continue;
-    const event = p.point.event as { EventType: number; EventId?: number; Name?: string; InstanceId?: string; TaskScheduledId?: number };
+    const event = p.point.event as { EventType: number; EventId?: number; Name?: string; TaskScheduledId?: number };
     const type = eventTypeName(event.EventType);
-    if (type === 'SubOrchestrationInstanceCreated' && event.Name === 'nodeReboot') {
-      inFlight.set(`${p.point.instanceId} ${event.EventId}`, event.InstanceId ?? '');
+    if (type === 'SubOrchestrationInstanceCreated' && event.Name === orchestrators.nodeReboot) {
+      inFlight.add(`${p.point.instanceId} ${event.EventId}`);
       if (inFlight.size >= 2) picked.push(p);
     } else if (type === 'SubOrchestrationInstanceCompleted' || type === 'SubOrchestrationInstanceFailed') {
       const key = `${p.point.instanceId} ${event.TaskScheduledId}`;
