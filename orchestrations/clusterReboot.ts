@@ -11,6 +11,7 @@ import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { estimateSchedule, inStartOrder, nodesToStart, waitReason, withStarted, type CandidateNode, type ScheduleDecision, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
 import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, withReplacements, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
+import { nodesToReadAgain, reReadWindow, staleAmong } from '../core/termsRefresh';
 import { isoSeconds, secondsToNextLook } from '../core/adaptiveWait';
 import { buildRunStatus, STATUS_LIST_LIMIT } from '../core/runStatus';
 import { CORDONED_BY_SOMEONE_ELSE, type CheckCoverage, type NodeStep, type Plan, type PlannedNode, type RunOutcome, type RunOutput } from '../core/runTypes';
@@ -30,6 +31,8 @@ const CHECK_PARALLELISM = 10;
  * next run.
  */
 const UNREAD_LIMIT_SECONDS = 600;
+/** Times the rule decides again after reading the stale terms of the nodes it chose (each read makes them fresh, or unread). */
+const STALE_DECISIONS_LIMIT = 3;
 
 /** How the dry run's estimate is made: the terms of the critical-path bound, stepped through the run's own scheduling rule. */
 const ESTIMATE_BASIS = 'the scheduling rule (ADR 0019, ADR 0024) over each node\'s expected disruption (longest grace period, or budget-paced evictions, + run-command start + reboot) '
@@ -147,8 +150,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
   let terms: ScheduleTerms | undefined;
   /** When the cluster expects the next in-flight workload whole again (seconds), as the last release read said. */
   let releaseExpectedAt: number | undefined;
-  /** Pools whose node's disruption ended: the pods it evicted were placed on the pool's other nodes, whose terms are read again. */
-  let poolsMoved = new Set<string>();
+  /** Queued nodes whose terms predate a disruption's end in their pool: the pods it evicted may run on them now (ADR 0027). */
+  const stale = new Set<string>();
   /** Nodes held back because a read about them failed, since when (UNREAD_LIMIT_SECONDS). */
   const unreadSince = new Map<string, string>();
   const stop = (why: RunOutcome, text?: string) => {
@@ -186,7 +189,14 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         const unread = terms.unread ?? [];
         if (carry.queue.some((n) => unread.some((u) => u.node === n.node))) waitSeconds = settings.pollIntervalSeconds;
         releaseExpectedAt = undefined;
-        const chosen = (yield* nextNodes(terms)).slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
+        const room = Math.max(0, NODES_PER_EXECUTION - processed);
+        let chosen = (yield* nextNodes(terms)).slice(0, room);
+        // No node starts on stale terms: the rule decides again once they are read (ADR 0027).
+        for (let i = 0; i < STALE_DECISIONS_LIMIT && staleAmong(chosen, stale).length > 0; i++) {
+          const again = staleAmong(chosen, stale);
+          terms = yield* readNodes(terms, carry.queue.filter((n) => again.includes(n.node)));
+          chosen = (yield* nextNodes(terms)).slice(0, room);
+        }
         const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, { ...base(), pools: [...new Set(carry.queue.map((n) => n.pool))] }) : undefined;
         if (state?.busy) {
           stop('halted', `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`);
@@ -276,15 +286,23 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     });
   }
 
-  /** The queue's terms: read once per execution and again after a node's disruption; the nodes left unread are asked about again each round. */
+  /**
+   * The queue's terms: read once per execution; then, each round, the nodes left unread and the
+   * stale ones among each pool's first queued nodes (core/termsRefresh, ADR 0027).
+   */
   function* readTerms(known: ScheduleTerms | undefined): Op<ScheduleTerms> {
-    const moved = poolsMoved;
-    poolsMoved = new Set();
-    const ask = known ? carry.queue.filter((n) => moved.has(n.pool) || known.unread?.some((u) => u.node === n.node)) : carry.queue;
-    if (known && ask.length === 0) return known;
-    const fresh = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: ask });
+    if (!known) return yield* readNodes(undefined, carry.queue);
+    const unread = new Set((known.unread ?? []).map((u) => u.node));
+    const ask = nodesToReadAgain(carry.queue, stale, unread, reReadWindow(settings.concurrency));
+    return ask.length === 0 ? known : yield* readNodes(known, ask);
+  }
+
+  /** Reads the terms of `ask` and lays them over `known`; a node read is no longer stale. */
+  function* readNodes(known: ScheduleTerms | undefined, ask: readonly PlannedNode[]): Op<ScheduleTerms> {
+    const fresh = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: [...ask] });
     const asked = ask.map((n) => n.node);
     noteReads(asked, fresh.unread ?? []);
+    for (const node of asked) if (!fresh.unread?.some((u) => u.node === node)) stale.delete(node);
     return known ? mergeTerms(known, fresh, asked) : fresh;
   }
 
@@ -529,7 +547,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     }
     if (f.part === 'disruption' && ended.outcome === 'rebooted' && ended.handOff) {
       learnReboot(f.node.pool, ended.handOff.readyAfterRebootSeconds);
-      poolsMoved.add(f.node.pool);
+      for (const queued of carry.queue) if (queued.pool === f.node.pool) stale.add(queued.node);
       const task = context.df.callSubOrchestrator(
         orchestrators.nodeReboot,
         { cluster, settings, runId, runInstanceId: instanceId, node: f.node, leaseRenewedAt: lease.renewedAt, part: 'recovery', handOff: ended.handOff } satisfies NodeRebootInput,

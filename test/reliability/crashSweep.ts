@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunOutput } from '../../core/runTypes';
-import { orchestrators } from '../../orchestrations/names';
+import { activities, orchestrators } from '../../orchestrations/names';
 import { loadScenario, type Scenario } from '../../local/aks/scenario';
 import { LEASES } from '../../local/aks/cluster/resourceNames';
 import { type CrashPoint, FileHistoryStore } from '../../local/host';
@@ -277,6 +277,41 @@ export function overlapPoints(points: readonly NamedPoint[]): NamedPoint[] {
       if (!inFlight.has(key)) continue;
       if (inFlight.size >= 2) picked.push(p);
       inFlight.delete(key);
+    }
+  }
+  return picked;
+}
+
+/**
+ * The run's reads of stale terms for nodes its rule chose (ADR 0027): a `scheduleTerms` call for at
+ * most `concurrency` nodes while more nodes than `window` (plus `otherPools`' nodes) are still to
+ * start — a window's read then asks for `window` nodes. For each, the points where it is
+ * scheduled, where it runs and where its result is appended.
+ */
+export function staleReadPoints(points: readonly NamedPoint[], run: { nodes: number; window: number; concurrency: number; otherPools: number }): NamedPoint[] {
+  const picked: NamedPoint[] = [];
+  const reads = new Set<string>(); // `${instance} ${eventId}` of each stale read scheduled
+  let started = 0;
+  let firstRead = true;
+  for (const p of points) {
+    if (p.point.kind === 'activityRan') {
+      if (reads.has(`${p.point.instanceId} ${p.point.taskId}`)) picked.push(p);
+      continue;
+    }
+    if (p.point.kind !== 'appended') continue;
+    const event = p.point.event as { EventType: number; EventId?: number; Name?: string; Input?: string; InstanceId?: string; TaskScheduledId?: number };
+    const type = eventTypeName(event.EventType);
+    if (type === 'SubOrchestrationInstanceCreated' && event.Name === orchestrators.nodeReboot && !event.InstanceId?.endsWith('-Recovery')) {
+      started++;
+    } else if (type === 'TaskScheduled' && event.Name === activities.scheduleTerms) {
+      const asked = (JSON.parse(event.Input ?? '{}') as { candidates?: unknown[] }).candidates?.length ?? 0;
+      if (!firstRead && asked <= run.concurrency && run.nodes - started > run.window + run.otherPools) {
+        reads.add(`${p.point.instanceId} ${event.EventId}`);
+        picked.push(p);
+      }
+      firstRead = false;
+    } else if (type === 'TaskCompleted' && reads.has(`${p.point.instanceId} ${event.TaskScheduledId}`)) {
+      picked.push(p);
     }
   }
   return picked;
