@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodesToReadAgain, RE_READ_WINDOW_MIN, reReadWindow, staleAmong } from './termsRefresh';
+import { nodesToReadAgain, RE_READ_WINDOW_MIN, reReadWindow } from './termsRefresh';
 
 const queue = [
   { node: 'a1', pool: 'a' }, { node: 'b1', pool: 'b' }, { node: 'a2', pool: 'a' },
@@ -37,12 +37,5 @@ describe('reReadWindow', () => {
     expect(reReadWindow(1)).toBe(RE_READ_WINDOW_MIN);
     expect(reReadWindow(3)).toBe(RE_READ_WINDOW_MIN);
     expect(reReadWindow(10)).toBe(20);
-  });
-});
-
-describe('staleAmong', () => {
-  it('names the chosen nodes whose terms are stale, in the order chosen', () => {
-    expect(staleAmong(['a3', 'b1', 'a1'], new Set(['a1', 'a3']))).toEqual(['a3', 'a1']);
-    expect(staleAmong(['b1'], new Set(['a1']))).toEqual([]);
   });
 });

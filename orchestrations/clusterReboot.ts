@@ -11,7 +11,7 @@ import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
 import { estimateSchedule, inStartOrder, nodesToStart, waitReason, withStarted, type CandidateNode, type ScheduleDecision, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
 import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, withReplacements, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
-import { nodesToReadAgain, reReadWindow, staleAmong } from '../core/termsRefresh';
+import { nodesToReadAgain, reReadWindow } from '../core/termsRefresh';
 import { isoSeconds, secondsToNextLook } from '../core/adaptiveWait';
 import { buildRunStatus, STATUS_LIST_LIMIT } from '../core/runStatus';
 import { CORDONED_BY_SOMEONE_ELSE, type CheckCoverage, type NodeStep, type Plan, type PlannedNode, type RunOutcome, type RunOutput } from '../core/runTypes';
@@ -31,8 +31,6 @@ const CHECK_PARALLELISM = 10;
  * next run.
  */
 const UNREAD_LIMIT_SECONDS = 600;
-/** Times the rule decides again after reading the stale terms of the nodes it chose (each read makes them fresh, or unread). */
-const STALE_DECISIONS_LIMIT = 3;
 
 /** How the dry run's estimate is made: the terms of the critical-path bound, stepped through the run's own scheduling rule. */
 const ESTIMATE_BASIS = 'the scheduling rule (ADR 0019, ADR 0024) over each node\'s expected disruption (longest grace period, or budget-paced evictions, + run-command start + reboot) '
@@ -189,14 +187,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
         const unread = terms.unread ?? [];
         if (carry.queue.some((n) => unread.some((u) => u.node === n.node))) waitSeconds = settings.pollIntervalSeconds;
         releaseExpectedAt = undefined;
-        const room = Math.max(0, NODES_PER_EXECUTION - processed);
-        let chosen = (yield* nextNodes(terms)).slice(0, room);
-        // No node starts on stale terms: the rule decides again once they are read (ADR 0027).
-        for (let i = 0; i < STALE_DECISIONS_LIMIT && staleAmong(chosen, stale).length > 0; i++) {
-          const again = staleAmong(chosen, stale);
-          terms = yield* readNodes(terms, carry.queue.filter((n) => again.includes(n.node)));
-          chosen = (yield* nextNodes(terms)).slice(0, room);
-        }
+        const chosen = (yield* nextNodes(terms)).slice(0, Math.max(0, NODES_PER_EXECUTION - processed));
         const state = chosen.length > 0 ? yield* flow.call(activities.checkClusterState, { ...base(), pools: [...new Set(carry.queue.map((n) => n.pool))] }) : undefined;
         if (state?.busy) {
           stop('halted', `${state.busy}: stopped before the next node; ${carry.queue.length} node(s) wait for the next run`);

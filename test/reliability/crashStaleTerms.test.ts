@@ -1,39 +1,39 @@
-// Crash while the run reads stale terms (ADR 0027): a generated cluster with one user pool of
-// more nodes than the window of terms read again after each disruption (8), at
-// REBOOT_CONCURRENCY=3, so the rule sometimes chooses a node whose terms are stale and the run
-// reads them before it starts it. Each run crashes once where such a read is scheduled, runs or
-// returns, and resumes from the file store; it must end as the clean run did.
+// Crash while the run reads stale terms in a window (ADR 0027): a generated cluster with one user
+// pool of more nodes than the window of each pool's queue whose stale terms are read again (8),
+// at REBOOT_CONCURRENCY=3: as nodes start, stale nodes further on enter the window and the run
+// reads them. Each run crashes once where such a read is scheduled, runs or returns, and resumes
+// from the file store; it must end as the clean run did.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatedWithApp } from '../e2e/boundCases';
 import { RE_READ_WINDOW_MIN } from '../../core/termsRefresh';
-import { crashEach, dryRun, type Ending, type NamedPoint, staleReadPoints } from './crashSweep';
+import { crashEach, dryRun, type Ending, type NamedPoint, windowEntryReadPoints } from './crashSweep';
 
 const SETTINGS = { REBOOT_CONCURRENCY: '3' };
 const NODES = 24;
-/** The points of the first stale reads: enough to cross each kind, inside the suite's time. */
+/** The points of the first such reads: enough to cross each kind, inside the suite's time. */
 const POINTS = 5;
 const scenario = () => generatedWithApp(NODES, 1);
 
-describe('crash while the run reads stale terms: 24 nodes in one user pool at REBOOT_CONCURRENCY=3, resumed from the file store', () => {
+describe('crash while the run reads stale terms in a window: 24 nodes in one user pool at REBOOT_CONCURRENCY=3, resumed from the file store', () => {
   let clean: Ending;
   let reads: NamedPoint[];
   beforeAll(async () => {
     let points: NamedPoint[];
     ({ ending: clean, points } = await dryRun(scenario(), SETTINGS));
     // the system pool's two nodes are read with the user pool's window
-    reads = staleReadPoints(points, { nodes: NODES, window: RE_READ_WINDOW_MIN, concurrency: 3, otherPools: 2 });
+    reads = windowEntryReadPoints(points, { nodes: NODES, window: RE_READ_WINDOW_MIN, concurrency: 3, otherPools: 2 });
   }, 120_000);
 
-  it('the clean run reboots every node once and reads stale terms before starting a node', () => {
+  it('the clean run reboots every node once and reads the stale nodes entering the window', () => {
     expect(clean.outcome).toBe('completed');
     expect(Object.values(clean.reboots)).toEqual(Array(NODES).fill(1));
     expect(clean).toMatchObject({ pdbViolations: 0, leftCordoned: [], leftLocked: [], leftHelperPods: [], leaseHolder: '' });
-    // each stale read: scheduled, run, its result appended
+    // each read: scheduled, run, its result appended
     expect(reads.length).toBeGreaterThanOrEqual(2 * 3);
     expect(reads.map((p) => p.point.kind)).toContain('activityRan');
   });
 
-  it('after a crash at each point of the first stale reads, the run ends as the clean run did', async () => {
+  it('after a crash at each point of the first such reads, the run ends as the clean run did', async () => {
     const sample = reads.slice(0, POINTS);
     expect(sample.length).toBe(POINTS);
     const { failures, restarts } = await crashEach(scenario, sample, clean, SETTINGS);

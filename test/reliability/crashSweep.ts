@@ -283,14 +283,15 @@ export function overlapPoints(points: readonly NamedPoint[]): NamedPoint[] {
 }
 
 /**
- * The run's reads of stale terms for nodes its rule chose (ADR 0027): a `scheduleTerms` call for at
- * most `concurrency` nodes while more nodes than `window` (plus `otherPools`' nodes) are still to
- * start — a window's read then asks for `window` nodes. For each, the points where it is
- * scheduled, where it runs and where its result is appended.
+ * The run's reads of the stale nodes that entered a pool's window of terms read again (ADR 0027)
+ * while more nodes than the window (plus `otherPools`' nodes) are still to start: a
+ * `scheduleTerms` call, not the first, for at most `concurrency` nodes (a read after a disruption
+ * asks for the whole window). For each, the points where it is scheduled, where it runs and
+ * where its result is appended.
  */
-export function staleReadPoints(points: readonly NamedPoint[], run: { nodes: number; window: number; concurrency: number; otherPools: number }): NamedPoint[] {
+export function windowEntryReadPoints(points: readonly NamedPoint[], run: { nodes: number; window: number; concurrency: number; otherPools: number }): NamedPoint[] {
   const picked: NamedPoint[] = [];
-  const reads = new Set<string>(); // `${instance} ${eventId}` of each stale read scheduled
+  const reads = new Set<string>(); // `${instance} ${eventId}` of each such read scheduled
   let started = 0;
   let firstRead = true;
   for (const p of points) {
