@@ -37,6 +37,14 @@ describe('crash while nodes overlap: the seed at REBOOT_CONCURRENCY=3, resumed f
     expect(problems(clean, clean, 1)).toEqual(['2 nodes disrupted at once, over REBOOT_CONCURRENCY=1']);
   });
 
+  it('nodes ending in another order than in the clean run is no difference; another outcome is', () => {
+    const reversed = Object.fromEntries(Object.entries(clean.nodes).reverse());
+    expect(Object.keys(reversed)).not.toEqual(Object.keys(clean.nodes));
+    expect(problems(clean, { ...clean, nodes: reversed }, 3)).toEqual([]);
+    const [first] = Object.keys(clean.nodes);
+    expect(problems(clean, { ...clean, nodes: { ...reversed, [first!]: 'failed' } }, 3)).toHaveLength(1);
+  });
+
   it('after a crash at each hand-off with nodes in flight, and at a seeded sample, the run ends as the clean run did', async () => {
     const sample = [...overlaps, ...seededSample(points, RANDOM_POINTS, SEED, new Set(overlaps.map((p) => p.key)))];
     const { failures, restarts } = await crashEach(seedScenario, sample, clean, CONCURRENT_SEED_SETTINGS);
