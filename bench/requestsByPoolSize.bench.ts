@@ -1,5 +1,5 @@
 // Kubernetes requests per rebooted node as one pool grows (ADR 0027), in virtual time on the AKS
-// simulator: generated clusters of one user pool (plus the system pool), concurrency 3. Reading
+// simulator: generated clusters of one pool (System mode, every workload on it), concurrency 3. Reading
 // every stale node of a pool again after each disruption grew the requests as n² over a run
 // (155.3 per rebooted node at 100 nodes against 98.6 at 30); reading those within a window of
 // each pool's queue keeps them flat. Target: the largest size takes at most 1.25 × the smallest's requests
@@ -34,7 +34,7 @@ async function measure(nodes: number): Promise<Measured> {
     const safe = output.outcome === 'completed' && summary.invariants.pdbViolations.length === 0
       && summary.invariants.nodesLeftCordoned.length === 0 && summary.nodes.reboots.every((r) => r.rebootCount <= 1);
     const perNode = requests.length / Math.max(1, rebooted);
-    console.log(`${nodes} nodes, one user pool, concurrency ${CONCURRENCY}: ${output.outcome}, ${rebooted} rebooted in ${(stack.clock.now() - startedAt) / 1000} s; `
+    console.log(`${nodes} nodes in one pool, concurrency ${CONCURRENCY}: ${output.outcome}, ${rebooted} rebooted in ${(stack.clock.now() - startedAt) / 1000} s; `
       + `${requests.length} Kubernetes requests, ${perNode.toFixed(1)} per rebooted node (get nodes ${count('get', 'nodes')}, list pods ${count('list', 'pods')}); invariants ${safe ? 'held' : 'BROKEN'}`);
     return { nodes, perNode, safe };
   } finally {

@@ -1,5 +1,5 @@
-// Crash while the run reads stale terms in a window (ADR 0027): a generated cluster with one user
-// pool of more nodes than the window of each pool's queue whose stale terms are read again (8),
+// Crash while the run reads stale terms in a window (ADR 0027): a generated cluster of one pool
+// (System mode, every workload on it) of more nodes than the window of each pool's queue whose stale terms are read again (8),
 // at REBOOT_CONCURRENCY=3: as nodes start, stale nodes further on enter the window and the run
 // reads them. Each run crashes once where such a read is scheduled, runs or returns, and resumes
 // from the file store; it must end as the clean run did.
@@ -14,13 +14,13 @@ const NODES = 24;
 const POINTS = 5;
 const scenario = () => generatedWithApp(NODES, 1);
 
-describe('crash while the run reads stale terms in a window: 24 nodes in one user pool at REBOOT_CONCURRENCY=3, resumed from the file store', () => {
+describe('crash while the run reads stale terms in a window: 24 nodes in one pool at REBOOT_CONCURRENCY=3, resumed from the file store', () => {
   let clean: Ending;
   let reads: NamedPoint[];
   beforeAll(async () => {
     let points: NamedPoint[];
     ({ ending: clean, points } = await dryRun(scenario(), SETTINGS));
-    // the system pool's two nodes are read with the user pool's window
+    // (one pool: `generatedWithApp(n, 1)` puts every node and workload in one System-mode pool; 2 spare)
     reads = windowEntryReadPoints(points, { nodes: NODES, window: RE_READ_WINDOW_MIN, concurrency: 3, otherPools: 2 });
   }, 120_000);
 
