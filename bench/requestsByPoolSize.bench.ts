@@ -8,6 +8,7 @@
 import '../local/demo/standIn';
 import type { RunOutput } from '../core/runTypes';
 import { runScheduledRollout, startStack } from '../local/stack';
+import { invariantsHeld } from './invariantsHeld';
 import { generatedWithApp } from '../test/e2e/boundCases';
 
 const CONCURRENCY = 3;
@@ -30,9 +31,7 @@ async function measure(nodes: number): Promise<Measured> {
     const rebooted = output.results.filter((r) => r.outcome === 'rebooted').length;
     const requests = stack.sim.recorder.requests().filter((r) => r.surface === 'kube');
     const count = (verb: string, resource: string) => requests.filter((r) => r.verb === verb && r.resource === resource && !r.subresource).length;
-    const summary = stack.sim.recorder.summary();
-    const safe = output.outcome === 'completed' && summary.invariants.pdbViolations.length === 0
-      && summary.invariants.nodesLeftCordoned.length === 0 && summary.nodes.reboots.every((r) => r.rebootCount <= 1);
+    const safe = invariantsHeld(output.outcome, stack.sim.recorder.summary());
     const perNode = requests.length / Math.max(1, rebooted);
     console.log(`${nodes} nodes in one pool, concurrency ${CONCURRENCY}: ${output.outcome}, ${rebooted} rebooted in ${(stack.clock.now() - startedAt) / 1000} s; `
       + `${requests.length} Kubernetes requests, ${perNode.toFixed(1)} per rebooted node (get nodes ${count('get', 'nodes')}, list pods ${count('list', 'pods')}); invariants ${safe ? 'held' : 'BROKEN'}`);

@@ -15,6 +15,7 @@ import type { RunOutput } from '../core/runTypes';
 import { scenarioCriticalPathBound } from '../local/aks/lowerBound';
 import type { Scenario } from '../local/aks/scenario';
 import { runScheduledRollout, startStack } from '../local/stack';
+import { invariantsHeld } from './invariantsHeld';
 import { generatedWithApp } from '../test/e2e/boundCases';
 
 const REQUESTS_PER_NODE_TARGET = 211;
@@ -55,8 +56,7 @@ async function measure(c: Case): Promise<Measured> {
     const summary = stack.sim.recorder.summary();
     const kubeRequests = stack.sim.recorder.requests().filter((r) => r.surface === 'kube').length;
     const ratio = seconds / bound.seconds;
-    const safe = summary.invariants.pdbViolations.length === 0 && summary.invariants.nodesLeftCordoned.length === 0
-      && summary.nodes.reboots.every((r) => r.rebootCount <= 1) && output.outcome === 'completed';
+    const safe = invariantsHeld(output.outcome, summary);
     const perNode = kubeRequests / Math.max(1, rebooted.length);
     console.log(`${c.name}: ${output.outcome}, rollout ${seconds} s, critical-path bound ${bound.seconds} s (${bound.limitedBy}), ${ratio.toFixed(3)}× (target ≤ ${c.target}×); `
       + `${kubeRequests} Kubernetes requests, ${perNode.toFixed(1)} per rebooted node; max nodes disrupted ${summary.invariants.maxNodesDisrupted}; invariants ${safe ? 'held' : 'BROKEN'}`);

@@ -502,6 +502,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
 
   function* startDisruption(n: PlannedNode): Op<void> {
     carry.queue = carry.queue.filter((q) => q.node !== n.node);
+    stale.delete(n.node);
     const task = context.df.callSubOrchestrator(
       orchestrators.nodeReboot,
       {

@@ -308,7 +308,7 @@ export function windowEntryReadPoints(points: readonly NamedPoint[], run: { node
     if (p.point.kind !== 'appended') continue;
     const event = p.point.event as { EventType: number; EventId?: number; Name?: string; Input?: string; InstanceId?: string; TaskScheduledId?: number };
     const type = eventTypeName(event.EventType);
-    if (type === 'SubOrchestrationInstanceCreated' && event.Name === orchestrators.nodeReboot && !event.InstanceId?.endsWith('-Recovery')) {
+    if (type === 'SubOrchestrationInstanceCreated' && event.Name === orchestrators.nodeReboot && partOf(event.Input) === 'disruption') {
       started++;
     } else if (type === 'TaskScheduled' && event.Name === activities.scheduleTerms) {
       const asked = (JSON.parse(event.Input ?? '{}') as { candidates?: unknown[] }).candidates?.length ?? 0;
@@ -322,4 +322,9 @@ export function windowEntryReadPoints(points: readonly NamedPoint[], run: { node
     }
   }
   return picked;
+}
+
+/** Which part of a node a nodeReboot instance runs, from its input (NodeRebootInput.part). */
+function partOf(input: string | undefined): unknown {
+  return (JSON.parse(input ?? '{}') as { part?: unknown }).part;
 }
