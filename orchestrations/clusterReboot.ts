@@ -293,7 +293,8 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
     const fresh = yield* flow.call(activities.scheduleTerms, { ...base(), candidates: [...ask] });
     const asked = ask.map((n) => n.node);
     noteReads(asked, fresh.unread ?? []);
-    for (const node of asked) if (!fresh.unread?.some((u) => u.node === node)) stale.delete(node);
+    const notRead = new Set((fresh.unread ?? []).map((u) => u.node));
+    for (const node of asked) if (!notRead.has(node)) stale.delete(node);
     return known ? mergeTerms(known, fresh, asked) : fresh;
   }
 

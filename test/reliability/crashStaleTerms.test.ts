@@ -5,10 +5,11 @@
 // from the file store; it must end as the clean run did.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatedWithApp } from '../e2e/boundCases';
-import { RE_READ_WINDOW_MIN } from '../../core/termsRefresh';
+import { reReadWindow } from '../../core/termsRefresh';
 import { crashEach, dryRun, type Ending, type NamedPoint, windowEntryReadPoints } from './crashSweep';
 
-const SETTINGS = { REBOOT_CONCURRENCY: '3' };
+const CONCURRENCY = 3;
+const SETTINGS = { REBOOT_CONCURRENCY: String(CONCURRENCY) };
 const NODES = 24;
 /** The points of the first such reads: enough to cross each kind, inside the suite's time. */
 const POINTS = 5;
@@ -21,7 +22,7 @@ describe('crash while the run reads stale terms in a window: 24 nodes in one poo
     let points: NamedPoint[];
     ({ ending: clean, points } = await dryRun(scenario(), SETTINGS));
     // (one pool: `generatedWithApp(n, 1)` puts every node and workload in one System-mode pool; 2 spare)
-    reads = windowEntryReadPoints(points, { nodes: NODES, window: RE_READ_WINDOW_MIN, concurrency: 3, otherPools: 2 });
+    reads = windowEntryReadPoints(points, { nodes: NODES, window: reReadWindow(CONCURRENCY), concurrency: CONCURRENCY, otherPools: 2 });
   }, 120_000);
 
   it('the clean run reboots every node once and reads the stale nodes entering the window', () => {

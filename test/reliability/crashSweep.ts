@@ -160,11 +160,12 @@ export function concurrencyOf(settings?: SweepSettings): number {
   return Number(settings?.REBOOT_CONCURRENCY ?? 1);
 }
 
-/** What differs from the clean run's ending, or from a safe ending at all ([] when none); `concurrency`: the REBOOT_CONCURRENCY of both runs. */
+/** A record's entries sorted by key: the same content in any order compares equal as JSON. */
 function sortedEntries(record: Record<string, unknown>): Array<[string, unknown]> {
   return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/** What differs from the clean run's ending, or from a safe ending at all ([] when none); `concurrency`: the REBOOT_CONCURRENCY of both runs. */
 export function problems(clean: Ending, got: Ending, concurrency = 1): string[] {
   const out: string[] = [];
   if (got.maxNodesDisrupted > concurrency) out.push(`${got.maxNodesDisrupted} nodes disrupted at once, over REBOOT_CONCURRENCY=${concurrency}`);
