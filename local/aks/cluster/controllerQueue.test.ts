@@ -44,6 +44,24 @@ describe('controller queues', () => {
     expect(delayOf(3)).toBe(first);
   });
 
+  it('a pod\'s replacement comes at the same time and with the same name whatever order the evictions arrived in (a drain sends them in parallel)', () => {
+    // Old pods of each workload, evicted at the same instant in one order and in the other.
+    const replacements = (order: readonly string[]) => {
+      const c = clusterFor();
+      c.advance(10);
+      const victims = order.map((w) => c.pods(w === 'java-app' ? 'shop' : 'kube-system', w)[0]!);
+      const before = new Set(c.pods().map((p) => p.metadata.name));
+      for (const v of victims) expect(c.act(() => evictPod(c, { namespace: v.metadata.namespace!, name: v.metadata.name })).status).toBe(201);
+      c.advance(5);
+      return ['java-app', 'coredns'].map((w) => c.pods(w === 'java-app' ? 'shop' : 'kube-system', w)
+        .filter((p) => !before.has(p.metadata.name))
+        .map((p) => `${p.metadata.name} ${p.metadata.creationTimestamp}`));
+    };
+    const forward = replacements(['java-app', 'coredns']);
+    expect(forward.map((r) => r.length)).toEqual([1, 1]);
+    expect(replacements(['coredns', 'java-app'])).toEqual(forward);
+  });
+
   it('while the controller manager is down no status moves and no pod is replaced; afterwards they catch up', () => {
     const s = seedScenario();
     s.faults = { controllerManagerDown: [{ from: 10, to: 70 }] };
@@ -59,7 +77,8 @@ describe('controller queues', () => {
     const pdb = c.store.get<PodDisruptionBudget>(PDBS, 'shop', 'java-app-pdb')!;
     expect(pdb.status).toMatchObject({ disruptionsAllowed: 0, currentHealthy: 4 });
 
-    c.advance(12);
+    // Two controller hops after the outage (the ReplicaSet, then the Deployment), each ≤ 2 s.
+    c.advance(14);
     expect(c.pods('shop', 'java-app')).toHaveLength(4);
     expect(deploymentStatus(c)).toMatchObject({ readyReplicas: 3 });
     expect(c.pdb('shop', 'java-app-pdb')!.status).toMatchObject({ currentHealthy: 3, disruptionsAllowed: 0 });

@@ -3,7 +3,7 @@
 // at its replicas, a StatefulSet keeps ordinals 0..n-1 (a replacement only once the old pod is
 // gone), a DaemonSet keeps one pod per eligible node. Each also writes its status.
 import { isActive, isHealthy, isPodReady, tolerates } from './podState';
-import { NAME_SUFFIX_ALPHABET } from './prng';
+import { NAME_SUFFIX_ALPHABET, stringHash } from './prng';
 import { resolvedMaxUnavailable } from './rolloutStrategy';
 import type { Node, OwnerReference, Pod, Toleration, Workload } from './types';
 
@@ -41,11 +41,7 @@ export function templateHash(template: object): string {
 }
 
 function fnvHash(json: string): string {
-  let h = 0x811c9dc5;
-  for (const ch of json) {
-    h ^= ch.charCodeAt(0);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
+  let h = stringHash(json);
   let out = '';
   for (let i = 0; i < 10; i++) {
     out += NAME_SUFFIX_ALPHABET[h % NAME_SUFFIX_ALPHABET.length];

@@ -41,3 +41,13 @@ export class Prng {
 
 /** The alphabet Kubernetes uses for generated name suffixes (no vowels, no look-alikes). */
 export const NAME_SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+
+/** FNV-1a of a string (32 bits): a stable number for a name, to seed what belongs to it. */
+export function stringHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
