@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSchedule, inStartOrder, mayStart, nodesToStart, waitReason, withStarted, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
+import { estimateSchedule, inStartOrder, mayStart, nodesToStart, stillShort, waitReason, withStarted, type CandidateNode, type ScheduleState } from './criticalPathSchedule';
 
 // The seed's shape: java-app (PDB minAvailable 3 of 4, so a budget of 1) has one pod per user
 // node that can only come back to its node (u = 30 + 20 + 120 + 240 = 410 s); system nodes
@@ -238,6 +238,16 @@ describe('mayStart: a workload the gate wants whole', () => {
   });
 });
 
+describe('stillShort', () => {
+  it('keeps pods counted until just after now, and says since when they are overdue once their expected time has passed', () => {
+    expect(stillShort(100, 160)).toEqual({ until: 160 });
+    expect(stillShort(100, 100.5)).toEqual({ until: 101 });
+    expect(stillShort(100, 100)).toEqual({ until: 101 });
+    expect(stillShort(100, 99)).toEqual({ until: 101, overdueSince: 99 });
+    expect(stillShort(300, 150)).toEqual({ until: 301, overdueSince: 150 });
+  });
+});
+
 describe('withStarted', () => {
   it('counts a workload short for its u even when u < d (a pod replaced elsewhere is back before its node)', () => {
     // At 10 s a node of d = 300 s starts; its web pod is replaced elsewhere, u = 50 s:
@@ -271,6 +281,8 @@ describe('waitReason: why a node does not start, for the run\'s status', () => {
       `PDB default/web: 1 unavailable + 1 here would exceed its budget of 1 (expected back by ${at(60)})`],
     ['a workload the gate wants whole', state({ now: 10, concurrency: 3, budgets: { 'PDB default/web': 3 }, unavailable: [{ workload: 'PDB default/web', pods: 1, until: 150, since: 0 }] }), web('b', 'z2', true),
       `PDB default/web: 1 pod(s) from nodes started earlier not back yet; the pre-drain gate wants it whole (expected back by ${at(150)})`],
+    ['a workload overdue (its node\'s drain or reboot runs long)', state({ now: 300, concurrency: 3, budgets: { 'PDB default/web': 3 }, unavailable: [{ workload: 'PDB default/web', pods: 1, ...stillShort(300, 150), since: 0 }] }), web('b', 'z2', true),
+      `PDB default/web: 1 pod(s) from nodes started earlier not back yet; the pre-drain gate wants it whole (expected back by ${at(150)}, overdue by 150 s)`],
   ])('names %s', (_, given, node, reason) => {
     expect(mayStart(given, node, given.now)).toBe(false);
     expect(waitReason(given, node)).toBe(reason);

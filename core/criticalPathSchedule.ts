@@ -57,6 +57,11 @@ export interface UnavailablePods {
   until: number;
   /** When their node started (seconds); absent: long before now. */
   since?: number;
+  /**
+   * When they were expected back, when that has passed and they are not (`until` is then just
+   * after now, so they still count): the status says they are overdue instead of "back by now".
+   */
+  overdueSince?: number;
 }
 
 export interface ScheduleState {
@@ -142,13 +147,23 @@ export function waitReason(state: ScheduleState, node: CandidateNode, critical?:
     case 'zone':
       return `its zone has ${hold.node} disrupted (one node per zone at a time)`;
     case 'workload': {
-      const until = Math.max(...state.unavailable.filter((u) => u.workload === hold.workload && u.until > state.now).map((u) => u.until));
-      const back = `expected back by ${new Date(until * 1000).toISOString()}`;
+      const expected = Math.max(...state.unavailable.filter((u) => u.workload === hold.workload && u.until > state.now).map((u) => u.overdueSince ?? u.until));
+      const by = new Date(expected * 1000).toISOString();
+      const back = state.now - expected >= 1 ? `expected back by ${by}, overdue by ${Math.round(state.now - expected)} s` : `expected back by ${by}`;
       return hold.whole
         ? `${hold.workload}: ${hold.short} pod(s) from nodes started earlier not back yet; the pre-drain gate wants it whole (${back})`
         : `${hold.workload}: ${hold.short} unavailable + ${hold.pods} here would exceed its budget of ${hold.budget} (${back})`;
     }
   }
+}
+
+/**
+ * Pods expected back at `expected` that are not back yet: they count until just after `now`
+ * (the run looks again), and say since when they are overdue.
+ */
+export function stillShort(now: number, expected: number): Pick<UnavailablePods, 'until' | 'overdueSince'> {
+  const until = Math.max(now + 1, expected);
+  return now - expected >= 1 ? { until, overdueSince: expected } : { until };
 }
 
 /** The state once `node` starts at `state.now`, with its expected terms. */

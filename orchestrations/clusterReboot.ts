@@ -8,7 +8,7 @@ import type { OrchestrationContext, Task } from 'durable-functions';
 import type { CheckAdmissionResult, CheckResult, NodeSummary } from '../activities/contracts';
 import { describeDenials, type AdmissionDenial } from '../core/admission';
 import { nodeResultEvents, runEndEvents } from '../core/auditEvents';
-import { estimateSchedule, inStartOrder, nodesToStart, waitReason, withStarted, type CandidateNode, type ScheduleDecision, type ScheduleState } from '../core/criticalPathSchedule';
+import { estimateSchedule, inStartOrder, nodesToStart, stillShort, waitReason, withStarted, type CandidateNode, type ScheduleDecision, type ScheduleState } from '../core/criticalPathSchedule';
 import { orderNodes } from '../core/rolloutOrder';
 import { mergeTerms, TYPICAL_REBOOT_SECONDS, withMeasuredReboot, withReplacements, type ScheduleTerms, type UnreadNode } from '../core/scheduleTerms';
 import { nodesToReadAgain, reReadWindow } from '../core/termsRefresh';
@@ -488,7 +488,7 @@ export function* clusterReboot(context: OrchestrationContext): Op<RunOutput | un
       // Its workloads count as short until its recovery gate passed.
       unavailable: inFlight.flatMap((f) => termsOf(f.node).workloads
         .filter((w) => !released.some((r) => r.node === f.node.node && r.workload === w.workload))
-        .map((w) => ({ workload: w.workload, pods: w.pods, until: Math.max(now + 1, f.startedAt + w.unavailableSeconds), since: f.startedAt }))),
+        .map((w) => ({ workload: w.workload, pods: w.pods, ...stillShort(now, f.startedAt + w.unavailableSeconds), since: f.startedAt }))),
       budgets: known.budgets,
       holdSystemNodes: userNodes && !carry.canaryPassed,
     };
