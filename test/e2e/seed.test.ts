@@ -57,7 +57,8 @@ describe('seed scenario through the timer', () => {
     expect(seconds).toBeGreaterThanOrEqual(bound.seconds);
     // The serial strategy took 2,175 s (1.32×); critical-path scheduling (ADR 0019) took 1,762 s
     // (1.07×), with adaptive waits (ADR 0023) 1,678 s, with ADR 0025 1,673 s (1.02×; target 1.05×,
-    // bench/rollout.bench.ts);
+    // bench/rollout.bench.ts), 1,670 s once the simulator's controller delays stopped depending on
+    // the order requests arrive;
     // 1.10 guards against regressions.
     // Under the host's latency mode every step also waits for its queue messages: the figure is
     // printed, the scheduling target is judged without it.
