@@ -9,11 +9,13 @@
 // seeds first..last (default 1-12), for how typical seed 1 is; `9-draws [first-last]` keeps seed
 // 1's cluster and gives the simulator's own draws (names, uids, controller delays) those seeds,
 // for how much the figure moves with timing alone. Neither has a target: they exit non-zero only
-// when an invariant breaks or a run does not complete (docs/benchmarks.md).
+// when an invariant breaks or a run does not complete (docs/benchmarks.md). `--set NAME=VALUE`
+// (repeatable) adds an app setting to every run, e.g. `--set REBOOT_PREFER_NO_SCHEDULE_TAINT=example.com/reboot`.
 // The functions-core stand-in goes first (local/host/README.md, "Loading"): without it the
 // app registers nothing and the rollout never runs.
 import '../local/demo/standIn';
 import type { RunOutput } from '../core/runTypes';
+import { settingDescriptions } from '../core/settings';
 import { scenarioCriticalPathBound } from '../local/aks/lowerBound';
 import type { Scenario } from '../local/aks/scenario';
 import { runScheduledRollout, startStack } from '../local/stack';
@@ -45,8 +47,31 @@ interface Measured {
   ratio: number;
 }
 
+/** The command line: the case (or sweep) and its range, and the `--set NAME=VALUE` settings added to every run. */
+function parseArgs(argv: readonly string[]): { positional: string[]; settings: Record<string, string> } {
+  const known = new Set(settingDescriptions().map((d) => d.name));
+  const positional: string[] = [];
+  const settings: Record<string, string> = {};
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] !== '--set') {
+      positional.push(argv[i]!);
+      continue;
+    }
+    const pair = argv[++i] ?? '';
+    const at = pair.indexOf('=');
+    const name = at > 0 ? pair.slice(0, at) : '';
+    if (!known.has(name)) throw new Error(`--set: ${JSON.stringify(pair)} is not NAME=VALUE with NAME an app setting (such as REBOOT_PREFER_NO_SCHEDULE_TAINT)`);
+    // The bound is computed for the case's concurrency, so the case keeps it.
+    if (name === 'REBOOT_CONCURRENCY') throw new Error('--set REBOOT_CONCURRENCY: each case sets its own concurrency (seed and 30: 1; 9: 3)');
+    settings[name] = pair.slice(at + 1);
+  }
+  return { positional, settings };
+}
+
+const ARGS = parseArgs(process.argv.slice(2));
+
 async function measure(c: Case): Promise<Measured> {
-  const stack = await startStack({ ...(c.scenario ? { scenario: c.scenario } : {}), settings: { REBOOT_CONCURRENCY: String(c.concurrency) } });
+  const stack = await startStack({ ...(c.scenario ? { scenario: c.scenario } : {}), settings: { ...ARGS.settings, REBOOT_CONCURRENCY: String(c.concurrency) } });
   try {
     const startedAt = stack.clock.now();
     const lock = await runScheduledRollout(stack, LIMITS);
@@ -95,14 +120,16 @@ async function seedSweep(range: string, label: string, scenarioFor: (seed: numbe
 }
 
 async function main(): Promise<void> {
-  if (process.argv[2] === '9-seeds' || process.argv[2] === '9-draws') {
-    const sweep = process.argv[2] === '9-seeds' ? seedSweep(process.argv[3] ?? '1-12', 'seed', (seed) => generatedWithApp(9, 2, seed))
-      : seedSweep(process.argv[3] ?? '1-12', 'draw', seedOneDrawnWith);
+  const [what, range] = ARGS.positional;
+  if (Object.keys(ARGS.settings).length > 0) console.log(`settings added to every run: ${JSON.stringify(ARGS.settings)}`);
+  if (what === '9-seeds' || what === '9-draws') {
+    const sweep = what === '9-seeds' ? seedSweep(range ?? '1-12', 'seed', (seed) => generatedWithApp(9, 2, seed))
+      : seedSweep(range ?? '1-12', 'draw', seedOneDrawnWith);
     process.exitCode = (await sweep) ? 0 : 1;
     return;
   }
   // In the order written (an object lists integer-like keys such as '30' first).
-  const which = process.argv[2] ? [process.argv[2]] : ['seed', '30', '9'];
+  const which = what ? [what] : ['seed', '30', '9'];
   let ok = true;
   for (const key of which) {
     const c = CASES[key];

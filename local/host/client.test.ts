@@ -142,6 +142,24 @@ describe('local host: the extension HTTP API through the real DurableClient', ()
     expect(host.events.filter((e) => e.type === 'timerTriggered').map((e) => e.type === 'timerTriggered' && e.isPastDue)).toEqual([false, false, true]);
   });
 
+  it('a client function holds virtual time still while it runs, however long its machine takes', async () => {
+    let clock;
+    ({ host, clock } = await fixtureHost());
+    await clientOf(host).startNew('counter', { instanceId: 'held', input: 3 });
+    await host.settle();
+    const flag = globalThis as { slowClientStarted?: boolean };
+    flag.slowClientStarted = false;
+    const answered = fetch(`${host.origin}/api/slow`);
+    for (let i = 0; i < 200 && !flag.slowClientStarted; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(flag.slowClientStarted).toBe(true);
+    // The orchestration's one-minute timer is due; time may reach it only once the client is done.
+    const driven = host.runUntilIdle();
+    expect((await answered).status).toBe(200);
+    expect(clock.now()).toBe(T0);
+    await driven;
+    expect(clock.now()).toBeGreaterThanOrEqual(T0 + 60_000);
+  });
+
   it('raiseEvent: 202 while running, then 410 once finished; unknown instance rejects', async () => {
     ({ host } = await fixtureHost());
     const client = clientOf(host);

@@ -100,6 +100,12 @@ export interface EngineDeps {
   /** Extra input bindings (durableClient) for an activity or orchestrator invocation. */
   extraInputs(reg: Registration): Record<string, RpcTypedData>;
   stats: Map<string, InstanceStats>;
+  /**
+   * Client functions asleep on the host's clock now (its functionClock). With it, a client
+   * function holds time still for as long as it runs and is not asleep; without it, for
+   * OUTSIDE_WORK_GRACE_MS of real time.
+   */
+  sleepingClients?(): number;
 }
 
 interface LiveInstance {
@@ -342,10 +348,14 @@ export class Engine {
 
   /**
    * A client function holds time still while it makes its durable calls, but not while it
-   * waits for an orchestration (the API's plan and control requests sleep on the host's clock,
-   * which goes on meanwhile): after OUTSIDE_WORK_GRACE_MS it stops counting.
+   * waits for an orchestration (the API's plan and control requests, and the timer's start
+   * confirmation, sleep on the host's clock, which goes on meanwhile). When the host counts its
+   * sleeping clients, every tracked client not asleep holds time, however long its calls take in
+   * real time on a loaded machine: the run starts at the same virtual instant under any load.
+   * Otherwise each stops counting after OUTSIDE_WORK_GRACE_MS of real time.
    */
   private busyOutside(): boolean {
+    if (this.deps.sleepingClients) return this.outsideWork.size > this.deps.sleepingClients();
     const now = Date.now();
     for (const work of this.outsideWork) if (now - work.startedAt < OUTSIDE_WORK_GRACE_MS) return true;
     return false;
@@ -354,6 +364,11 @@ export class Engine {
   /** Nothing is running: no episode pending or executing, no activity, no client function. */
   isQuiet(): boolean {
     return !this.pumping && this.runnable.size === 0 && this.runningActivities === 0 && this.activityQueue.length === 0 && !this.busyOutside();
+  }
+
+  /** A client function has started to sleep on the host's clock: the engine may be quiet now. */
+  clientAsleep(): void {
+    this.checkQuiet();
   }
 
   /** Resolves once the engine is quiet (after pending I/O callbacks had a turn). */

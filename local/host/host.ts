@@ -264,6 +264,8 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
   const latency = options.latency
     ? new Latency({ ...options.latency, ...(options.latency.maxPollingIntervalMs === undefined && hostJson.maxQueuePollingIntervalMs !== undefined ? { maxPollingIntervalMs: hostJson.maxQueuePollingIntervalMs } : {}) })
     : undefined;
+  /** Client functions asleep on the host's clock (functionClock.sleep): they do not hold time still. */
+  let clientSleeps = 0;
   const makeEngine = (): Engine =>
     new Engine({
       clock,
@@ -274,6 +276,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
       emit,
       stats,
       extraInputs,
+      sleepingClients: () => clientSleeps,
       ...(options.onLog ? { onLog: options.onLog } : {}),
       ...(options.crashAt ? { crashAt: options.crashAt } : {}),
       ...(latency ? { latency } : {}),
@@ -393,7 +396,6 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
     })();
   }
 
-  let clientSleeps = 0;
   let advancingForClients = false;
   /** Skips virtual time while a client function sleeps and nothing else runs. */
   const advanceForClients = async (): Promise<void> => {
@@ -422,6 +424,7 @@ export async function startHost(options: StartHostOptions): Promise<LocalHost> {
           clientSleeps--;
           resolve();
         });
+        engine.clientAsleep();
         if (clock.mode === 'virtual') void advanceForClients();
       }),
   };
