@@ -351,8 +351,8 @@ export class Engine {
    * waits for an orchestration (the API's plan and control requests, and the timer's start
    * confirmation, sleep on the host's clock, which goes on meanwhile). When the host counts its
    * sleeping clients, every tracked client not asleep holds time, however long its calls take in
-   * real time on a loaded machine: the run starts at the same virtual instant under any load.
-   * Otherwise each stops counting after OUTSIDE_WORK_GRACE_MS of real time.
+   * real time on a loaded machine. Otherwise each stops counting after OUTSIDE_WORK_GRACE_MS of
+   * real time.
    */
   private busyOutside(): boolean {
     if (this.deps.sleepingClients) return this.outsideWork.size > this.deps.sleepingClients();
