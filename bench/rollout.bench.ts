@@ -18,6 +18,7 @@ import type { RunOutput } from '../core/runTypes';
 import { settingDescriptions } from '../core/settings';
 import { scenarioCriticalPathBound } from '../local/aks/lowerBound';
 import type { Scenario } from '../local/aks/scenario';
+import { settingAssignment } from '../local/demo/options';
 import { runScheduledRollout, startStack } from '../local/stack';
 import { invariantsHeld } from './invariantsHeld';
 import { generatedWithApp } from '../test/e2e/boundCases';
@@ -58,12 +59,11 @@ function parseArgs(argv: readonly string[]): { positional: string[]; settings: R
       continue;
     }
     const pair = argv[++i] ?? '';
-    const at = pair.indexOf('=');
-    const name = at > 0 ? pair.slice(0, at) : '';
-    if (!known.has(name)) throw new Error(`--set: ${JSON.stringify(pair)} is not NAME=VALUE with NAME an app setting (such as REBOOT_PREFER_NO_SCHEDULE_TAINT)`);
+    const setting = settingAssignment(pair);
+    if (!setting || !known.has(setting.name)) throw new Error(`--set: ${JSON.stringify(pair)} is not NAME=VALUE with NAME an app setting (such as REBOOT_PREFER_NO_SCHEDULE_TAINT)`);
     // The bound is computed for the case's concurrency, so the case keeps it.
-    if (name === 'REBOOT_CONCURRENCY') throw new Error('--set REBOOT_CONCURRENCY: each case sets its own concurrency (seed and 30: 1; 9: 3)');
-    settings[name] = pair.slice(at + 1);
+    if (setting.name === 'REBOOT_CONCURRENCY') throw new Error('--set REBOOT_CONCURRENCY: each case sets its own concurrency (seed and 30: 1; 9: 3)');
+    settings[setting.name] = setting.value;
   }
   return { positional, settings };
 }

@@ -149,7 +149,7 @@ export function waitReason(state: ScheduleState, node: CandidateNode, critical?:
     case 'workload': {
       const expected = Math.max(...state.unavailable.filter((u) => u.workload === hold.workload && u.until > state.now).map((u) => u.overdueSince ?? u.until));
       const by = new Date(expected * 1000).toISOString();
-      const back = state.now - expected >= 1 ? `expected back by ${by}, overdue by ${Math.round(state.now - expected)} s` : `expected back by ${by}`;
+      const back = state.now - expected >= OVERDUE_AFTER_SECONDS ? `expected back by ${by}, overdue by ${Math.round(state.now - expected)} s` : `expected back by ${by}`;
       return hold.whole
         ? `${hold.workload}: ${hold.short} pod(s) from nodes started earlier not back yet; the pre-drain gate wants it whole (${back})`
         : `${hold.workload}: ${hold.short} unavailable + ${hold.pods} here would exceed its budget of ${hold.budget} (${back})`;
@@ -157,13 +157,16 @@ export function waitReason(state: ScheduleState, node: CandidateNode, critical?:
   }
 }
 
+/** Pods whose expected time passed this long ago or more are said to be overdue. */
+const OVERDUE_AFTER_SECONDS = 1;
+
 /**
  * Pods expected back at `expected` that are not back yet: they count until just after `now`
  * (the run looks again), and say since when they are overdue.
  */
 export function stillShort(now: number, expected: number): Pick<UnavailablePods, 'until' | 'overdueSince'> {
   const until = Math.max(now + 1, expected);
-  return now - expected >= 1 ? { until, overdueSince: expected } : { until };
+  return now - expected >= OVERDUE_AFTER_SECONDS ? { until, overdueSince: expected } : { until };
 }
 
 /** The state once `node` starts at `state.now`, with its expected terms. */

@@ -67,6 +67,13 @@ function wholeNumber(flag: string, text: string, min: number, max: number): numb
   return n;
 }
 
+/** `NAME=VALUE` of a `--set` (NAME a setting-like identifier, VALUE anything), or undefined. */
+export function settingAssignment(text: string): { name: string; value: string } | undefined {
+  const at = text.indexOf('=');
+  const name = text.slice(0, Math.max(at, 0));
+  return at > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? { name, value: text.slice(at + 1) } : undefined;
+}
+
 export function parseDemoArgs(argv: readonly string[]): ParsedArgs {
   const values = new Map<string, string>();
   const settings: Record<string, string> = {};
@@ -87,10 +94,9 @@ export function parseDemoArgs(argv: readonly string[]): ParsedArgs {
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '' || (eq < 0 && value.startsWith('--'))) return fail(`${name} needs a value; use ${flag.describe}.`);
     if (name === '--set') {
-      const at = value.indexOf('=');
-      const key = value.slice(0, Math.max(at, 0));
-      if (at <= 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) return fail(`--set: ${JSON.stringify(value)} is not valid; use ${flag.describe}.`);
-      settings[key] = value.slice(at + 1);
+      const setting = settingAssignment(value);
+      if (!setting) return fail(`--set: ${JSON.stringify(value)} is not valid; use ${flag.describe}.`);
+      settings[setting.name] = setting.value;
       continue;
     }
     if (values.has(name)) return fail(`${name} is given twice; give it once.`);
