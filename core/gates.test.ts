@@ -251,3 +251,43 @@ describe('workloadOf', () => {
     expect(found ? `${found.kind}/${found.name}` : undefined).toBe(expected);
   });
 });
+
+// ADR 0029: an evicted workload found whole after the reboot is recovered for this node; the wait
+// does not look at it again, so a later node that disrupts it does not hold this one.
+describe('checkRecovered names the evicted workloads already whole', () => {
+  const node = n0;
+  const evictedRs = [{ kind: 'ReplicaSet', namespace: 'shop', name: 'java-app-7d9f' }];
+  const webOwner = { kind: 'ReplicaSet', name: 'web-5c', controller: true };
+  const web = (available: number): WorkloadFacts => ({
+    kind: 'ReplicaSet', namespace: 'shop', name: 'web-5c', replicas: 2, readyReplicas: available, availableReplicas: available, updatedReplicas: 2,
+    selector: { matchLabels: { app: 'web' } }, generation: 1, observedGeneration: 1,
+  });
+  const webPods = (ready: number) => [0, 1].map((i) => javaPod(`web${i}`, nodes[i + 1]!.name, i < ready, { labels: { app: 'web' }, ownerReferences: [webOwner], name: `web-5c-${i}` }));
+  const evictedBoth = [...evictedRs, { kind: 'ReplicaSet', namespace: 'shop', name: 'web-5c' }];
+  const notReady = { ...node, ready: false };
+
+  it('while the node is not Ready, a whole workload is named recovered', () => {
+    const result = checkRecovered({ node: notReady, pods: recoveredOnN0, workloads: [replicaSetOf(steady), steady], pdbs: [javaPdb(4)], evicted: evictedRs });
+    expect(result).toEqual({ ok: false, reasons: [`node ${node.name} is not Ready`], recovered: evictedRs });
+  });
+
+  it('only the whole one of two evicted workloads is named', () => {
+    const result = checkRecovered({ node, pods: [...recoveredOnN0, ...webPods(1)], workloads: [replicaSetOf(steady), steady, web(1)], pdbs: [], evicted: evictedBoth });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.recovered).toEqual(evictedRs);
+  });
+
+  it('a workload whose PDB is short is not recovered, though its controller says whole', () => {
+    const result = checkRecovered({ node: notReady, pods: recoveredOnN0, workloads: [replicaSetOf(steady), steady], pdbs: [javaPdb(3)], evicted: evictedRs });
+    expect(result).toEqual({ ok: false, reasons: [`node ${node.name} is not Ready`, 'PDB shop/java-app: 3 of 4 expected pods healthy (at least 3 desired); waiting for all'] });
+  });
+
+  it('a workload that no longer exists is not named (nothing to settle)', () => {
+    const result = checkRecovered({ node: notReady, pods: [], workloads: [], pdbs: [], evicted: evictedRs });
+    expect(result).toEqual({ ok: false, reasons: [`node ${node.name} is not Ready`] });
+  });
+
+  it('an open gate names nothing', () => {
+    expect(checkRecovered({ node, pods: recoveredOnN0, workloads: [replicaSetOf(steady), steady], pdbs: [javaPdb(4)], evicted: evictedRs })).toEqual({ ok: true });
+  });
+});

@@ -21,8 +21,11 @@ import {
   type WorkloadRef,
 } from './kubeFacts';
 
-/** A closed gate may say when it expects to open (ISO 8601; core/expectedReady), for the wait's next look. */
-export type GateResult = { ok: true } | { ok: false; reasons: string[]; expectedOpenAt?: string };
+/**
+ * A closed gate may say when it expects to open (ISO 8601; core/expectedReady), for the wait's
+ * next look. A closed recovery gate also names the evicted workloads it found whole (ADR 0029).
+ */
+export type GateResult = { ok: true } | { ok: false; reasons: string[]; expectedOpenAt?: string; recovered?: WorkloadRef[] };
 
 export interface PreDrainGateInput {
   node: NodeFacts;
@@ -204,7 +207,9 @@ function unplaced(workload: WorkloadFacts, input: RecoveredGateInput): string {
  * Recovery gate: the node is Ready, the pods now on it are Ready (finished and terminating pods
  * aside), the workloads whose pods were evicted are fully available again, and the PDBs covering
  * those workloads' pods are healthy (every expected pod healthy, status current). Workloads or
- * PDBs that no longer exist are not waited for.
+ * PDBs that no longer exist are not waited for. A closed gate names, in `recovered`, the evicted
+ * workloads that are whole with healthy PDBs at this look: the wait need not look at them again
+ * (ADR 0029: a later node may disrupt them, and its own gates answer for that).
  */
 export function checkRecovered(input: RecoveredGateInput): GateResult {
   const reasons: string[] = [];
@@ -219,25 +224,18 @@ export function checkRecovered(input: RecoveredGateInput): GateResult {
     }
   }
 
-  const workloads = uniqueBy(input.evicted.flatMap((ref) => topWorkload(findWorkload(input.workloads, ref), input.workloads) ?? []), workloadKey);
+  const topOf = (ref: WorkloadRef) => topWorkload(findWorkload(input.workloads, ref), input.workloads);
+  const workloads = uniqueBy(input.evicted.flatMap((ref) => topOf(ref) ?? []), workloadKey);
   const theirPods = input.pods.filter((pod) => {
     const workload = workloadOf(pod, input.workloads);
     return workload !== undefined && workloads.includes(workload);
   });
+  const short = new Set<WorkloadFacts>();
   for (const workload of workloads) {
-    const stale = staleStatus(workload);
-    const readyPods = theirPods.filter((pod) => pod.ready && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload).length;
-    if (stale) {
-      reasons.push(stale);
-    } else if (workload.availableReplicas >= workload.replicas && workload.readyReplicas >= workload.replicas && readyPods < workload.replicas) {
-      // A status from before the eviction (a stopped controller manager neither replaces the pod
-      // nor writes status): the pods themselves say a replica is still missing.
-      reasons.push(`${describe(workload)}: its status shows ${replicaCounts(workload)} but only ${readyPods} of its pods are Ready (its controller has not updated the status yet); waiting for its evicted replicas to be available again${unplaced(workload, input)}`);
-    } else if (workload.availableReplicas < workload.replicas || workload.readyReplicas < workload.replicas) {
-      // Only its controller's status counts; when its pods all look Ready the status is what lags
-      // (a busy or stopped controller manager), and saying so tells the operator why we wait.
-      const lagging = readyPods >= workload.replicas ? ` (its ${readyPods} pods are Ready: its controller has not updated the status yet)` : '';
-      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again${unplaced(workload, input)}`);
+    const reason = workloadShort(workload, theirPods, input);
+    if (reason) {
+      reasons.push(reason);
+      short.add(workload);
     }
   }
 
@@ -245,11 +243,38 @@ export function checkRecovered(input: RecoveredGateInput): GateResult {
   for (const pdb of pdbs) {
     const stale = pdbStale(pdb);
     const { currentHealthy, desiredHealthy, expectedPods } = pdb.status;
-    if (stale) {
-      reasons.push(stale);
-    } else if (currentHealthy < desiredHealthy || currentHealthy < expectedPods) {
-      reasons.push(`PDB ${qualifiedName(pdb)}: ${currentHealthy} of ${expectedPods} expected pods healthy (at least ${desiredHealthy} desired); waiting for all`);
-    }
+    const reason = stale
+      ?? (currentHealthy < desiredHealthy || currentHealthy < expectedPods
+        ? `PDB ${qualifiedName(pdb)}: ${currentHealthy} of ${expectedPods} expected pods healthy (at least ${desiredHealthy} desired); waiting for all`
+        : undefined);
+    if (!reason) continue;
+    reasons.push(reason);
+    for (const pod of theirPods) if (pdbsSelecting(pod, [pdb]).length > 0) short.add(workloadOf(pod, input.workloads)!);
   }
-  return result(reasons);
+
+  if (reasons.length === 0) return { ok: true };
+  const recovered = input.evicted.filter((ref) => {
+    const workload = topOf(ref);
+    return workload !== undefined && !short.has(workload);
+  });
+  return { ok: false, reasons, ...(recovered.length > 0 && { recovered }) };
+}
+
+/** Why an evicted workload is not whole yet, from its controller's status checked against its pods; undefined when it is. */
+function workloadShort(workload: WorkloadFacts, theirPods: readonly PodFacts[], input: RecoveredGateInput): string | undefined {
+  const stale = staleStatus(workload);
+  if (stale) return stale;
+  const readyPods = theirPods.filter((pod) => pod.ready && !isTerminating(pod) && workloadOf(pod, input.workloads) === workload).length;
+  if (workload.availableReplicas >= workload.replicas && workload.readyReplicas >= workload.replicas && readyPods < workload.replicas) {
+    // A status from before the eviction (a stopped controller manager neither replaces the pod
+    // nor writes status): the pods themselves say a replica is still missing.
+    return `${describe(workload)}: its status shows ${replicaCounts(workload)} but only ${readyPods} of its pods are Ready (its controller has not updated the status yet); waiting for its evicted replicas to be available again${unplaced(workload, input)}`;
+  }
+  if (workload.availableReplicas < workload.replicas || workload.readyReplicas < workload.replicas) {
+    // Only its controller's status counts; when its pods all look Ready the status is what lags
+    // (a busy or stopped controller manager), and saying so tells the operator why we wait.
+    const lagging = readyPods >= workload.replicas ? ` (its ${readyPods} pods are Ready: its controller has not updated the status yet)` : '';
+    return `${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again${unplaced(workload, input)}`;
+  }
+  return undefined;
 }

@@ -51,6 +51,8 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
   const startedAt = flow.nowIso();
   const warnings: string[] = [];
   const evicted = new Map<string, WorkloadRef>();
+  /** Evicted workloads a recovery look found whole after the reboot: not looked at again (ADR 0029). */
+  const recovered = new Set<string>();
   let evictedPods = 0;
   let bootIdBefore: string | undefined;
   let bootIdAfter: string | undefined;
@@ -124,6 +126,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
       const handOff: RecoveryHandOff = {
         disruption: result('rebooted'),
         evicted: [...evicted.values()],
+        ...(recovered.size > 0 ? { recovered: [...evicted.values()].filter((w) => recovered.has(refKey(w))) } : {}),
         ...(rebootSentAt ? { rebootSentAt } : {}),
         ...(notBackAfterSeconds !== undefined ? { readyAfterRebootSeconds: notBackAfterSeconds } : {}),
         ...(recoveryExpectedAt ? { recoveryExpectedAt } : {}),
@@ -152,7 +155,8 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
 
   /** The recovery part (ADR 0019): the node is back and uncordoned; its evicted workloads must come back. */
   function* recover(handOff: RecoveryHandOff): Op<NodeResult> {
-    for (const w of handOff.evicted) evicted.set(`${w.kind}/${w.namespace}/${w.name}`, w);
+    for (const w of handOff.evicted) evicted.set(refKey(w), w);
+    for (const w of handOff.recovered ?? []) recovered.add(refKey(w));
     rebootSentAt = handOff.rebootSentAt;
     rebootIssued = true;
     released = true;
@@ -220,8 +224,13 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
 
   function* lookAtGate(gate: CheckGateInput['gate']): Op<GateResult> {
     const since = gate === 'recovery' && rebootSentAt ? { rebootedAfter: rebootSentAt } : {};
-    const polled = yield* flow.poll(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: [...evicted.values()], ...since }));
-    return isPollFailure(polled) ? { ok: false, reasons: [`could not check: ${polled.failed}`] } : polled;
+    const toCheck = [...evicted.values()].filter((w) => !recovered.has(refKey(w)));
+    const polled = yield* flow.poll(activities.checkGate, act({ gate, namespace: settings.namespace, evicted: toCheck, ...since }));
+    if (isPollFailure(polled)) return { ok: false, reasons: [`could not check: ${polled.failed}`] };
+    // Whole once after the reboot is recovered for this node: a later node that disrupts the
+    // workload again answers for it with its own gates (ADR 0029).
+    if (gate === 'recovery' && !polled.ok) for (const w of polled.recovered ?? []) recovered.add(refKey(w));
+    return polled;
   }
 
   /**
@@ -247,7 +256,7 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
         ? { drained: false, evicted: [], evictedWorkloads: [], blocked: [], terminating: [], refused: [], errors: [{ pod: '', message: polled.failed }], warnings: [] }
         : polled;
       evictedPods += outcome.evicted.length;
-      for (const w of outcome.evictedWorkloads) evicted.set(`${w.kind}/${w.namespace}/${w.name}`, w);
+      for (const w of outcome.evictedWorkloads) evicted.set(refKey(w), w);
       for (const w of outcome.warnings) if (!warnings.includes(w) && warnings.length < 20) warnings.push(w);
       if (outcome.refused.length > 0) {
         throw new NodeStop('failed', `drain refused: ${outcome.refused.slice(0, 3).map((r) => r.message).join('; ')}`);
@@ -450,4 +459,8 @@ function errorText(error: unknown, max: number): string {
 
 function secondsOf(iso: string): number {
   return Date.parse(iso) / 1000;
+}
+
+function refKey(w: WorkloadRef): string {
+  return `${w.kind}/${w.namespace}/${w.name}`;
 }

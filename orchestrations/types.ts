@@ -84,6 +84,8 @@ export interface RecoveryHandOff {
   /** The node's result when its disruption ended (outcome `rebooted`, timings so far). */
   disruption: NodeResult;
   evicted: WorkloadRef[];
+  /** Of `evicted`, those the recovery gate's first look found whole after the reboot: not looked at again (ADR 0029). */
+  recovered?: WorkloadRef[];
   rebootSentAt?: string;
   /**
    * Seconds from the first reboot command to the last look that still saw the node not back: a

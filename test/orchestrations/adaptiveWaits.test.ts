@@ -106,4 +106,43 @@ describe('nodeReboot\'s adaptive waits', () => {
     await runNode({ ...healthyNode(), checkGate: (input) => (secondsOf(input.at) >= 500 ? { ok: true } : { ok: false, reasons: ['not yet'] }) }, { part: 'recovery', handOff: first.handOff! });
     expect(timesOf('checkGate', 'recovery')).toEqual([500]);
   });
+
+  // ADR 0029: a workload a recovery look found whole after the reboot is not looked at again; a
+  // later node that disrupts it (here: `web` short again from 100 s) does not hold this node.
+  const web = { kind: 'Deployment', namespace: 'shop', name: 'web' };
+  const api = { kind: 'Deployment', namespace: 'shop', name: 'api' };
+  const twoWorkloads: ActivityStubs['evictPods'] = () => ({
+    drained: true, evicted: ['shop/web-1', 'shop/api-1'], evictedWorkloads: [web, api], blocked: [], terminating: [], refused: [], errors: [], warnings: [],
+  });
+  /** web whole at the first look only; api back at 300 s. */
+  const recoveryGate: ActivityStubs['checkGate'] = (input) => {
+    if (input.gate === 'pre-drain') return { ok: true };
+    const asked = (input.evicted ?? []).map((w) => w.name);
+    const reasons = [
+      ...(asked.includes('web') && secondsOf(input.at) >= 100 ? ['Deployment shop/web: 3/4 available (a later node drains it)'] : []),
+      ...(asked.includes('api') && secondsOf(input.at) < 300 ? ['Deployment shop/api: 1/2 available'] : []),
+    ];
+    const recovered = asked.includes('web') && secondsOf(input.at) < 100 ? [web] : [];
+    return reasons.length === 0 ? { ok: true } : { ok: false, reasons, ...(recovered.length > 0 && { recovered }), expectedOpenAt: iso(300) };
+  };
+
+  it('a workload found whole after the reboot is not looked at again: a later disruption of it does not hold the node', async () => {
+    const output = await runNode({ ...healthyNode(), evictPods: twoWorkloads, checkGate: recoveryGate });
+    expect(output).toMatchObject({ outcome: 'rebooted' });
+    const asked = calls.filter((c) => c.input.gate === 'recovery').map((c) => (c.input.evicted as { name: string }[]).map((w) => w.name));
+    expect(asked[0]).toEqual(['web', 'api']);
+    expect(asked.slice(1).length).toBeGreaterThan(0);
+    for (const later of asked.slice(1)) expect(later).toEqual(['api']);
+    expect(secondsOf(output.finishedAt)).toBeGreaterThanOrEqual(300);
+  });
+
+  it('what the disruption\'s first recovery look found whole is handed to the recovery part', async () => {
+    const first = await runNode({ ...healthyNode(), evictPods: twoWorkloads, checkGate: recoveryGate }, { part: 'disruption' });
+    expect(first.handOff).toMatchObject({ evicted: [web, api], recovered: [web] });
+    await host?.close();
+    host = undefined;
+    const second = await runNode({ ...healthyNode(), checkGate: recoveryGate }, { part: 'recovery', handOff: first.handOff! });
+    expect(second).toMatchObject({ outcome: 'rebooted' });
+    expect(calls.filter((c) => c.input.gate === 'recovery').map((c) => c.input.evicted)).toEqual([[api]]);
+  });
 });
