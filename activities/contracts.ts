@@ -290,6 +290,12 @@ export interface EvictPodsInput extends NodeActivityBase {
   drain: DrainOptions;
   /** Our helper namespace: its pods are never evicted. */
   namespace: string;
+  /**
+   * The drain has been held a while: name, for each pod held back, its workload's pods the
+   * scheduler cannot place (one pod list per namespace; a replacement that can only run on this
+   * node, now cordoned, keeps the budget spent until the drain's timeout).
+   */
+  explainHeld?: boolean;
 }
 
 export interface EvictPodsResult {

@@ -9,15 +9,15 @@
 import { z } from 'zod';
 import { KubeApiError, type PodFacts } from '../adapters/kube';
 import { drainEndsBy, planDrain } from '../core/drainPlan';
-import { workloadOf } from '../core/gates';
+import { unplacedPods, workloadOf } from '../core/gates';
 import { limitByImplicitBudget, type BudgetedEvictions } from '../core/implicitBudget';
 import { pdbsSelecting, qualifiedName, type WorkloadRef } from '../core/kubeFacts';
-import { daemonSetsOwning, pdbsIn, workloadsOwning } from './clusterFacts';
+import { daemonSetsOwning, pdbsIn, podsOfWorkloads, workloadsOwning } from './clusterFacts';
 import type { EvictPodsInput, EvictPodsResult } from './contracts';
 import { errorMessage, kubeFor, mapBounded, parseInput, stepLogger, type ActivityContext } from './runtime';
 import { drainOptions, namespaceName, nodeActivityBase } from './schemas';
 
-const evictPodsInput: z.ZodType<EvictPodsInput> = z.object({ ...nodeActivityBase, drain: drainOptions, namespace: namespaceName });
+const evictPodsInput: z.ZodType<EvictPodsInput> = z.object({ ...nodeActivityBase, drain: drainOptions, namespace: namespaceName, explainHeld: z.boolean().optional() });
 
 const PARALLEL_EVICTIONS = 10;
 
@@ -65,6 +65,7 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
   }
   // Pods already terminating count too: a pass retried after its evictions were accepted must not lose their workloads.
   result.evictedWorkloads = await workloadRefs(kube, disrupted);
+  if (input.explainHeld && result.blocked.length > 0) result.blocked = await withUnplaced(kube, result.blocked, pods);
   result.drained = plan.evict.length === 0 && plan.waitFor.length === 0;
   const expectedDoneAt = drainEndsBy({ waitFor: plan.waitFor, evicted: evictedNow, ...(plan.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: plan.gracePeriodSeconds }), now: input.at });
   if (!result.drained && expectedDoneAt) result.expectedDoneAt = expectedDoneAt;
@@ -83,6 +84,23 @@ async function withinImplicitBudgets(kube: Awaited<ReturnType<typeof kubeFor>>, 
   if (unbudgeted.length === 0) return { evict: [...evict], held: [] };
   const workloads = await workloadsOwning(kube, unbudgeted);
   return limitByImplicitBudget({ evict, pods, workloads, pdbs });
+}
+
+/** Each held pod's message, with its workload's pods the scheduler cannot place (why the budget does not refill). */
+async function withUnplaced(kube: Awaited<ReturnType<typeof kubeFor>>, blocked: EvictPodsResult['blocked'], pods: readonly PodFacts[]): Promise<EvictPodsResult['blocked']> {
+  const heldPods = pods.filter((pod) => blocked.some((b) => b.pod === qualifiedName(pod)));
+  const workloads = await workloadsOwning(kube, heldPods);
+  const theirs = uniqueWorkloads(heldPods.flatMap((pod) => workloadOf(pod, workloads) ?? []));
+  const elsewhere = await podsOfWorkloads(kube, theirs);
+  return blocked.map((b) => {
+    const pod = heldPods.find((p) => qualifiedName(p) === b.pod);
+    const workload = pod && workloadOf(pod, workloads);
+    return workload ? { ...b, message: `${b.message}${unplacedPods(workload, elsewhere, workloads)}` } : b;
+  });
+}
+
+function uniqueWorkloads<T extends WorkloadRef>(workloads: readonly T[]): T[] {
+  return [...new Map(workloads.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w])).values()];
 }
 
 async function workloadRefs(kube: Awaited<ReturnType<typeof kubeFor>>, pods: readonly PodFacts[]): Promise<WorkloadRef[]> {

@@ -195,12 +195,20 @@ export function checkPreDrain(input: PreDrainGateInput): GateResult {
   return result(reasons);
 }
 
-/** The workload's pods the scheduler cannot place, with its message: no room is why it waits. */
-function unplaced(workload: WorkloadFacts, input: RecoveredGateInput): string {
-  const pending = input.pods.filter((pod) => isUnplaceable(pod) && workloadOf(pod, input.workloads) === workload);
+/**
+ * `; N pod(s) Pending, unschedulable: <pod> (<the scheduler's message>), …` for the pods of
+ * `workload` among `pods` that the scheduler cannot place, or '' when there are none: no room, or
+ * no node the pod may run on, is why the workload is short.
+ */
+export function unplacedPods(workload: WorkloadFacts, pods: readonly PodFacts[], workloads: readonly WorkloadFacts[]): string {
+  const pending = pods.filter((pod) => isUnplaceable(pod) && workloadOf(pod, workloads) === workload);
   if (pending.length === 0) return '';
   const named = pending.slice(0, 3).map((pod) => `${qualifiedName(pod)} (${pod.unschedulable})`).join(', ');
   return `; ${pending.length} pod(s) Pending, unschedulable: ${named}${pending.length > 3 ? ', …' : ''}`;
+}
+
+function unplaced(workload: WorkloadFacts, input: RecoveredGateInput): string {
+  return unplacedPods(workload, input.pods, input.workloads);
 }
 
 /**

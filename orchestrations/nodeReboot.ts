@@ -28,6 +28,8 @@ import { NodeProgress } from './nodeProgress';
 import type { NodeRebootInput, NodeRebootOutput, RecoveryHandOff } from './types';
 
 const DRAIN_BACKOFF_SECONDS = [5, 10, 20, 30];
+/** A drain still going after this long says why held pods wait (their workloads' unplaceable pods). */
+const EXPLAIN_HELD_DRAIN_AFTER_SECONDS = 60;
 /** Bounded: a Failed run-command is re-sent only while the boot id is unchanged. */
 const MAX_REBOOT_SENDS = 5;
 const COMMAND_RESULT_TIMEOUT_SECONDS = 600;
@@ -251,7 +253,9 @@ export function* nodeReboot(context: OrchestrationContext): Op<NodeRebootOutput>
     const began = flow.nowIso();
     for (let pass = 0; ; pass++) {
       yield* keepLease();
-      const polled = yield* flow.poll(activities.evictPods, act({ drain: settings.drain, namespace: settings.namespace }));
+      // Held a minute: the pass also names the held workloads' pods that cannot be placed.
+      const explainHeld = flow.secondsSince(began) >= EXPLAIN_HELD_DRAIN_AFTER_SECONDS;
+      const polled = yield* flow.poll(activities.evictPods, act({ drain: settings.drain, namespace: settings.namespace, ...(explainHeld ? { explainHeld } : {}) }));
       const outcome: EvictPodsResult = isPollFailure(polled)
         ? { drained: false, evicted: [], evictedWorkloads: [], blocked: [], terminating: [], refused: [], errors: [{ pod: '', message: polled.failed }], warnings: [] }
         : polled;

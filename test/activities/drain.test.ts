@@ -61,6 +61,21 @@ describe('evictPods', () => {
     expect(rig.sim.cluster.podsOnNode(b!).every((p) => !p.metadata.deletionTimestamp)).toBe(true);
   });
 
+  it('a drain held a while names the held workload\'s pods the scheduler cannot place, with its message; before that it reads nothing more', async () => {
+    rig = await startActivityRig();
+    const [a, b] = rig.nodes('user');
+    // a cordoned and drained: java-app's replacement has no node (one per node, required anti-affinity).
+    await cordonNode(rig.on(a!), rig.context);
+    expect((await drainPass(rig, a!)).evicted).toHaveLength(1);
+    rig.advance(2);
+    const quiet = await drainPass(rig, b!);
+    expect(quiet.blocked[0]!.message).not.toContain('Pending');
+    const explained = await evictPods({ ...rig.on(b!), drain: KURED_DEFAULTS, namespace: NAMESPACE, explainHeld: true }, rig.context);
+    expect(explained.evicted).toEqual([]);
+    expect(explained.blocked).toHaveLength(1);
+    expect(explained.blocked[0]!.message).toMatch(/disruption budget.*java-app-pdb.*; 1 pod\(s\) Pending, unschedulable: shop\/java-app-\S+ \(0\/\d+ nodes are available: .*\)$/i);
+  });
+
   it('evicts a workload without a PDB one pod at a time (its implicit budget), holding the rest until a replacement is Ready; all at once when off', async () => {
     const scenario: Scenario = seedScenario();
     // Three replicas of web on one node: every other node is cordoned as the cluster starts;

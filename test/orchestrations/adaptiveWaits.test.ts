@@ -55,6 +55,15 @@ describe('nodeReboot\'s adaptive waits', () => {
     expect(timesOf('evictPods')).toEqual([0, 5, 15, 35]);
   });
 
+  it('a drain held for a minute asks each later pass to say why the held pods wait', async () => {
+    await runNode({
+      ...healthyNode(),
+      evictPods: (input) => (secondsOf(input.at) >= 95 ? terminating({ terminating: [], drained: true }) : terminating({ blocked: [{ pod: 'shop/web-2', message: 'PDB' }] })),
+    });
+    const passes = calls.filter((c) => c.name === 'evictPods').map((c) => [secondsOf(c.input.at), c.input.explainHeld ?? false]);
+    expect(passes).toEqual([[0, false], [5, false], [15, false], [35, false], [65, true], [95, true]]);
+  });
+
   it('the recovery gate sleeps until the opening it expects (its pods\' readiness delay), then looks every second', async () => {
     let opensAt = 0;
     await runNode({
