@@ -65,7 +65,14 @@ export async function evictPods(raw: unknown, context: ActivityContext): Promise
   }
   // Pods already terminating count too: a pass retried after its evictions were accepted must not lose their workloads.
   result.evictedWorkloads = await workloadRefs(kube, disrupted);
-  if (input.explainHeld && result.blocked.length > 0) result.blocked = await withUnplaced(kube, result.blocked, pods);
+  if (input.explainHeld && result.blocked.length > 0) {
+    // Words only: a read that fails leaves the apiserver's messages as they are, never the pass.
+    try {
+      result.blocked = await withUnplaced(kube, result.blocked, pods);
+    } catch (error) {
+      log.warn('could not read why held pods wait', { error: errorMessage(error) });
+    }
+  }
   result.drained = plan.evict.length === 0 && plan.waitFor.length === 0;
   const expectedDoneAt = drainEndsBy({ waitFor: plan.waitFor, evicted: evictedNow, ...(plan.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: plan.gracePeriodSeconds }), now: input.at });
   if (!result.drained && expectedDoneAt) result.expectedDoneAt = expectedDoneAt;

@@ -76,6 +76,23 @@ describe('evictPods', () => {
     expect(explained.blocked[0]!.message).toMatch(/disruption budget.*java-app-pdb.*; 1 pod\(s\) Pending, unschedulable: shop\/java-app-\S+ \(0\/\d+ nodes are available: .*\)$/i);
   });
 
+  it('a held drain whose explanation cannot be read keeps the apiserver\'s messages and still reports the pass', async () => {
+    const scenario = seedScenario();
+    // Only the namespaced pod lists fail: the drain's own list of the node's pods is cluster-wide.
+    scenario.faults = { api: [{ resource: 'pods', verb: 'list', namespace: 'shop', status: 500 }] };
+    rig = await startActivityRig(scenario);
+    const r = rig;
+    r.deps.sleep = async (ms) => { r.advance(ms / 1000); };
+    const [a, b] = r.nodes('user');
+    await cordonNode(r.on(a!), r.context);
+    expect((await drainPass(r, a!)).evicted).toHaveLength(1);
+    const explained = await evictPods({ ...r.on(b!), drain: KURED_DEFAULTS, namespace: NAMESPACE, explainHeld: true }, r.context);
+    expect(explained.blocked).toHaveLength(1);
+    expect(explained.blocked[0]!.message).toMatch(/disruption budget.*java-app-pdb/i);
+    expect(explained.blocked[0]!.message).not.toContain('Pending');
+    expect(r.sim.recorder.summary().apiRequests.kube.errors).toBeGreaterThan(0);
+  });
+
   it('evicts a workload without a PDB one pod at a time (its implicit budget), holding the rest until a replacement is Ready; all at once when off', async () => {
     const scenario: Scenario = seedScenario();
     // Three replicas of web on one node: every other node is cordoned as the cluster starts;
