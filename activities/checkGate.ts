@@ -46,8 +46,11 @@ export async function checkGate(raw: unknown, context: ActivityContext): Promise
       // follow within their sync, so the wait looks fast from then (ADR 0025) instead of a whole
       // poll interval after a run that started the node on the pods' own readiness.
       const elsewhere = (await podsOfWorkloads(kube, workloads)).filter((pod) => pod.nodeName !== input.node);
+      // The same decision over the same facts, with the pods elsewhere: a short workload's
+      // replicas the scheduler cannot place (a full cluster) are named with its message.
+      verdict = checkPreDrain({ node: nodeFacts(node), pods: [...onNode, ...elsewhere], workloads, pdbs });
       const expectedOpenAt = expectedReadyAt({ pods: elsewhere, now: input.at, node: input.node });
-      if (expectedOpenAt) verdict = { ...verdict, expectedOpenAt };
+      if (!verdict.ok && expectedOpenAt) verdict = { ...verdict, expectedOpenAt };
     }
   } else {
     const refs = (input.evicted ?? []).filter((r) => WORKLOAD_KINDS.has(r.kind));

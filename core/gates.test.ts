@@ -69,6 +69,13 @@ describe('seed scenario: the next node waits for the previous node\'s replica', 
       'Deployment shop/java-app: 3/4 available, 3/4 ready; waiting until all replicas are available before disrupting one on aks-user-12345678-vmss000001',
     ]],
     ['n0 replica Ready again: n1 may go', recoveredOnN0, steady, [javaPdb(4)], []],
+    ['a replica elsewhere that the scheduler cannot place: n1 waits, and says why', [
+      javaPod('new0', '', false, { unschedulable: '0/6 nodes are available: 2 Insufficient cpu, 4 node(s) didn\'t match pod anti-affinity rules.' }),
+      ...steadyPods.slice(1),
+    ], deployment(3), [], [
+      'Deployment shop/java-app: 3/4 available, 3/4 ready; waiting until all replicas are available before disrupting one on aks-user-12345678-vmss000001; ' +
+        '1 pod(s) Pending, unschedulable: shop/java-app-7d9f-new0 (0/6 nodes are available: 2 Insufficient cpu, 4 node(s) didn\'t match pod anti-affinity rules.)',
+    ]],
   ])('pre-drain of n1: %s', (_name, pods, workload, pdbs, expected) => {
     const result = checkPreDrain({ node: n1, pods, workloads: withDeployment(workload), pdbs });
     expect(reasonsOf(result)).toEqual(expected);

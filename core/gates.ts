@@ -189,7 +189,8 @@ export function checkPreDrain(input: PreDrainGateInput): GateResult {
     }
     const notReadyHere = onNode.filter((pod) => !pod.ready && workloadOf(pod, input.workloads) === workload).length;
     if (workload.availableReplicas + notReadyHere < workload.replicas) {
-      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}; waiting until all replicas are available before disrupting one on ${input.node.name}`);
+      // With its pods elsewhere in `pods`, those the scheduler cannot place say why it is short.
+      reasons.push(`${describe(workload)}: ${replicaCounts(workload)}; waiting until all replicas are available before disrupting one on ${input.node.name}${unplacedPods(workload, input.pods, input.workloads)}`);
     }
   }
   return result(reasons);

@@ -173,6 +173,8 @@ describe('checkGate', () => {
     expect(closed.ok).toBe(false);
     expect(!closed.ok && closed.reasons.join('\n')).toMatch(/java-app-pdb allows no disruption now/);
     expect(!closed.ok && closed.reasons.join('\n')).toMatch(/Deployment shop\/java-app: 3\/4 available/);
+    // Why it is short, from the pods the gate read anyway: the replacement has no node to go to.
+    expect(!closed.ok && closed.reasons.join('\n')).toMatch(/Deployment shop\/java-app: .*; 1 pod\(s\) Pending, unschedulable: shop\/java-app-\S+ \(0\/\d+ nodes are available: .*\)/);
     // The evicted replica waits for its own node (one per node): Ready no sooner than its
     // readiness delay (240 s) from now, when the gate's wait looks next (ADR 0025).
     const at = Date.parse(rig.base().at);
