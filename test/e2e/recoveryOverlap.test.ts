@@ -50,8 +50,8 @@ describe('a node in recovery is not held by the next node\'s drain of a workload
     expect(resultOf(second).reason).toMatch(/^drain did not finish within 600s \(shop\/spread-.*The disruption budget spread-pdb needs 5 healthy pods/);
     // It says why the budget never refills: the evicted pod's replacement has nowhere else to go.
     expect(resultOf(second).reason).toMatch(/; 1 pod\(s\) Pending, unschedulable: shop\/spread-\S+ \(0\/4 nodes are available: .*pod topology spread constraints.*1 node\(s\) were unschedulable/);
-    // The first node's recovery ended while the second node was still draining (it started
-    // first and drained for 600 s), not after the drain gave up and put the node back.
+    // The first node's recovery ended while the second node was still draining (for 600 s from
+    // its start), not after that drain gave up and put the node back.
     expect(Date.parse(resultOf(first).finishedAt)).toBeLessThan(Date.parse(resultOf(second).startedAt) + 600_000);
     expect(output.outcome).toBe('halted');
     expect(output.reason).toContain(`${second} failed at step drain`);
