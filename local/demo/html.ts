@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { formatDuration } from './format';
-import type { DemoReport } from './report';
+import { overBoundText, type DemoReport } from './report';
 
 /** Chart.js's UMD build, without its source-map comment (the page must ask for nothing). */
 function chartJsSource(): string {
@@ -138,7 +138,6 @@ const PAGE_SCRIPT = String.raw`
 
 export function renderHtml(report: DemoReport): string {
   const ok = report.problems.length === 0;
-  const over = (report.overCriticalPathBound * 100).toFixed(1);
   const timelineHeight = Math.max(220, Math.min(report.nodes.length * 22 + 90, 20000));
   return `<!doctype html>
 <html lang="en">
@@ -160,7 +159,7 @@ export function renderHtml(report: DemoReport): string {
 <h1>Reboot rollout — ${escapeHtml(report.scenario)}</h1>
 <div class="meta">${escapeHtml(report.cluster.name)}: ${report.cluster.nodes} nodes, ${report.cluster.pools} pools, ${report.cluster.zones} zones · run ${escapeHtml(report.runId ?? '(none)')} · ${escapeHtml(report.startedAt)} → ${escapeHtml(report.finishedAt)} · window ${escapeHtml(report.window.describe)}</div>
 <div class="verdict ${ok ? 'ok' : 'bad'}" id="verdict">${ok ? 'OK: the run completed and every invariant held.' : `NOT OK: ${report.problems.map(escapeHtml).join('; ')}`}</div>
-<p>Outcome <b>${escapeHtml(report.outcome)}</b>${report.reason ? ` (${escapeHtml(report.reason)})` : ''}; rollout <b>${formatDuration(report.virtualSeconds)}</b> against a critical-path bound of ${formatDuration(report.criticalPathBoundSeconds)} (set by ${escapeHtml(report.boundLimitedBy)}) at concurrency ${report.concurrency} (${Number(over) >= 0 ? '+' : ''}${over}%).
+<p>Outcome <b>${escapeHtml(report.outcome)}</b>${report.reason ? ` (${escapeHtml(report.reason)})` : ''}; rollout <b>${formatDuration(report.virtualSeconds)}</b> against a critical-path bound of ${formatDuration(report.criticalPathBoundSeconds)} (set by ${escapeHtml(report.boundLimitedBy)}) at concurrency ${report.concurrency} (${escapeHtml(overBoundText(report))}).
 API requests: ${report.apiRequests.kube} kube, ${report.apiRequests.arm} ARM. History events: ${report.history.events} in ${report.history.instances} instances.</p>
 <h2>Timeline: each node's steps</h2>
 <div class="chart" style="height:${timelineHeight}px"><canvas id="timeline" role="img" aria-label="node steps over time"></canvas></div>

@@ -109,6 +109,16 @@ const round = (n: number) => Math.round(n * 10) / 10;
 const firstLine = (text: string) => text.split('\n')[0]!.trim().slice(0, 500);
 
 /** Why the run skipped the node: named itself, or its pool (Windows, Spot, Upgrading, excluded…). */
+/**
+ * The rollout against its bound in words: `+1.3%` for a completed run; a run that ended otherwise
+ * is not compared, since the bound counts every node it was to reboot, the ones it never reached too.
+ */
+export function overBoundText(report: Pick<DemoReport, 'outcome' | 'overCriticalPathBound'>): string {
+  if (report.outcome !== 'completed') return `not compared: the run ended ${report.outcome} before its last node`;
+  const over = report.overCriticalPathBound * 100;
+  return `${over >= 0 ? '+' : ''}${over.toFixed(1)}%`;
+}
+
 export function skipOf(output: RunOutput | undefined, node: { name: string; pool: string }): { reason: string } | undefined {
   const own = output?.skipped.find((s) => s.node === node.name);
   if (own) return own;

@@ -2,7 +2,7 @@
 // the invariants, the rollout time against its critical-path bound, the cost, and the verdict.
 import pc from 'picocolors';
 import { fit, formatDuration, plural } from './format';
-import type { DemoReport } from './report';
+import { overBoundText, type DemoReport } from './report';
 
 const NODE_ROWS_MAX = 40;
 
@@ -12,8 +12,7 @@ export function formatSummary(report: DemoReport, colors = true): string {
   const ok = report.problems.length === 0;
   lines.push(c.bold(`Summary — ${report.scenario} (${report.cluster.name}: ${plural(report.cluster.nodes, 'node')}, ${plural(report.cluster.pools, 'pool')}, ${plural(report.cluster.zones, 'zone')})`));
   lines.push(`run ${report.runId ?? '(none)'}: ${report.outcome === 'completed' ? c.green(report.outcome) : c.red(report.outcome)}${report.reason ? ` — ${report.reason}` : ''}`);
-  const over = report.overCriticalPathBound * 100;
-  lines.push(`rollout ${formatDuration(report.virtualSeconds)} of virtual time (${report.virtualSeconds}s); critical-path bound ${formatDuration(report.criticalPathBoundSeconds)} (${report.criticalPathBoundSeconds}s, set by ${report.boundLimitedBy}) at concurrency ${report.concurrency}: ${over >= 0 ? '+' : ''}${over.toFixed(1)}%`);
+  lines.push(`rollout ${formatDuration(report.virtualSeconds)} of virtual time (${report.virtualSeconds}s); critical-path bound ${formatDuration(report.criticalPathBoundSeconds)} (${report.criticalPathBoundSeconds}s, set by ${report.boundLimitedBy}) at concurrency ${report.concurrency}: ${overBoundText(report)}`);
   lines.push('');
 
   const nameWidth = Math.min(40, Math.max(4, ...report.nodes.map((n) => n.name.length)));

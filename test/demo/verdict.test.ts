@@ -5,7 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeResult, RunOutput } from '../../core/runTypes';
 import type { RecorderSummary } from '../../local/aks/recorder';
-import { buildReport, type ReportFacts } from '../../local/demo/report';
+import { renderHtml } from '../../local/demo/html';
+import { buildReport, overBoundText, type ReportFacts } from '../../local/demo/report';
+import { formatSummary } from '../../local/demo/summary';
 import type { NodeProgress } from '../../local/demo/tracker';
 
 const T0 = Date.UTC(2026, 0, 5, 2);
@@ -65,6 +67,17 @@ describe('the demo verdict', () => {
     const r = report();
     expect(r.problems).toEqual([]);
     expect(r).toMatchObject({ criticalPathBoundSeconds: 500, boundLimitedBy: 'nodes', overCriticalPathBound: 0.2 });
+  });
+
+  it('compares a completed run with its bound in the summary and the HTML; a run that ended otherwise is not compared', () => {
+    const completed = report();
+    expect(formatSummary(completed, false)).toContain('at concurrency 1: +20.0%');
+    expect(renderHtml(completed)).toContain('at concurrency 1 (+20.0%).');
+    // The bound counts the nodes a halted run never reached: a figure under it would mean nothing.
+    const halted = { ...completed, outcome: 'halted' as const };
+    expect(overBoundText(halted)).toBe('not compared: the run ended halted before its last node');
+    expect(formatSummary(halted, false)).toContain('at concurrency 1: not compared: the run ended halted before its last node');
+    expect(renderHtml(halted)).toContain('(not compared: the run ended halted before its last node).');
   });
 
   it.each<[string, Case, string]>([
