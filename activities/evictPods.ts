@@ -97,17 +97,16 @@ async function withinImplicitBudgets(kube: Awaited<ReturnType<typeof kubeFor>>, 
 async function withUnplaced(kube: Awaited<ReturnType<typeof kubeFor>>, blocked: EvictPodsResult['blocked'], pods: readonly PodFacts[]): Promise<EvictPodsResult['blocked']> {
   const heldPods = pods.filter((pod) => blocked.some((b) => b.pod === qualifiedName(pod)));
   const workloads = await workloadsOwning(kube, heldPods);
-  const theirs = uniqueWorkloads(heldPods.flatMap((pod) => workloadOf(pod, workloads) ?? []));
-  const elsewhere = await podsOfWorkloads(kube, theirs);
+  const ownerOf = new Map(heldPods.flatMap((pod) => {
+    const workload = workloadOf(pod, workloads);
+    return workload ? [[qualifiedName(pod), workload] as const] : [];
+  }));
+  // One pod list per namespace, however many held pods share a workload.
+  const elsewhere = await podsOfWorkloads(kube, [...ownerOf.values()]);
   return blocked.map((b) => {
-    const pod = heldPods.find((p) => qualifiedName(p) === b.pod);
-    const workload = pod && workloadOf(pod, workloads);
+    const workload = ownerOf.get(b.pod);
     return workload ? { ...b, message: `${b.message}${unplacedPods(workload, elsewhere, workloads)}` } : b;
   });
-}
-
-function uniqueWorkloads<T extends WorkloadRef>(workloads: readonly T[]): T[] {
-  return [...new Map(workloads.map((w) => [`${w.kind}/${w.namespace}/${w.name}`, w])).values()];
 }
 
 async function workloadRefs(kube: Awaited<ReturnType<typeof kubeFor>>, pods: readonly PodFacts[]): Promise<WorkloadRef[]> {

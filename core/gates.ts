@@ -208,10 +208,6 @@ export function unplacedPods(workload: WorkloadFacts, pods: readonly PodFacts[],
   return `; ${pending.length} pod(s) Pending, unschedulable: ${named}${pending.length > 3 ? ', …' : ''}`;
 }
 
-function unplaced(workload: WorkloadFacts, input: RecoveredGateInput): string {
-  return unplacedPods(workload, input.pods, input.workloads);
-}
-
 /**
  * Recovery gate: the node is Ready, the pods now on it are Ready (finished and terminating pods
  * aside), the workloads whose pods were evicted are fully available again, and the PDBs covering
@@ -277,13 +273,13 @@ function workloadShort(workload: WorkloadFacts, theirPods: readonly PodFacts[], 
   if (workload.availableReplicas >= workload.replicas && workload.readyReplicas >= workload.replicas && readyPods < workload.replicas) {
     // A status from before the eviction (a stopped controller manager neither replaces the pod
     // nor writes status): the pods themselves say a replica is still missing.
-    return `${describe(workload)}: its status shows ${replicaCounts(workload)} but only ${readyPods} of its pods are Ready (its controller has not updated the status yet); waiting for its evicted replicas to be available again${unplaced(workload, input)}`;
+    return `${describe(workload)}: its status shows ${replicaCounts(workload)} but only ${readyPods} of its pods are Ready (its controller has not updated the status yet); waiting for its evicted replicas to be available again${unplacedPods(workload, input.pods, input.workloads)}`;
   }
   if (workload.availableReplicas < workload.replicas || workload.readyReplicas < workload.replicas) {
     // Only its controller's status counts; when its pods all look Ready the status is what lags
     // (a busy or stopped controller manager), and saying so tells the operator why we wait.
     const lagging = readyPods >= workload.replicas ? ` (its ${readyPods} pods are Ready: its controller has not updated the status yet)` : '';
-    return `${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again${unplaced(workload, input)}`;
+    return `${describe(workload)}: ${replicaCounts(workload)}${lagging}; waiting for its evicted replicas to be available again${unplacedPods(workload, input.pods, input.workloads)}`;
   }
   return undefined;
 }

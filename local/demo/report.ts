@@ -108,7 +108,6 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /** A failure's message without the stack trace the host appends on the next lines. */
 const firstLine = (text: string) => text.split('\n')[0]!.trim().slice(0, 500);
 
-/** Why the run skipped the node: named itself, or its pool (Windows, Spot, Upgrading, excluded…). */
 /**
  * The rollout against its bound in words: `+1.3%` for a completed run; a run that ended otherwise
  * is not compared, since the bound counts every node it was to reboot, the ones it never reached too.
@@ -119,6 +118,7 @@ export function overBoundText(report: Pick<DemoReport, 'outcome' | 'overCritical
   return `${over >= 0 ? '+' : ''}${over.toFixed(1)}%`;
 }
 
+/** Why the run skipped the node: named itself, or its pool (Windows, Spot, Upgrading, excluded…). */
 export function skipOf(output: RunOutput | undefined, node: { name: string; pool: string }): { reason: string } | undefined {
   const own = output?.skipped.find((s) => s.node === node.name);
   if (own) return own;
